@@ -1,0 +1,39 @@
+# promptmargin: `make` builds the CLI, `make test` runs the test suite.
+# Only a C99 compiler, libm and python3 (standard library, for tools/convert.py) are needed.
+
+CC      ?= cc
+CFLAGS  ?= -O2
+PYTHON  ?= python3
+WARN     = -std=c99 -Wall -Wextra -pedantic
+BUILD   ?= build
+SAN      = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+
+FIXTURE_INPUTS = tests/fixtures/manifest.json tests/convert_fixtures.py tools/convert.py
+
+.PHONY: all test sanitize clean
+
+all: promptmargin
+
+promptmargin: examples/promptmargin.c promptmargin.h
+	$(CC) $(WARN) $(CFLAGS) examples/promptmargin.c -o $@ -lm
+
+$(BUILD)/promptmargin: examples/promptmargin.c promptmargin.h
+	@mkdir -p $(BUILD)
+	$(CC) $(WARN) -Werror $(CFLAGS) $(EXTRA) examples/promptmargin.c -o $@ -lm
+
+$(BUILD)/test_promptmargin: tests/test_promptmargin.c promptmargin.h
+	@mkdir -p $(BUILD)
+	$(CC) $(WARN) -Werror $(CFLAGS) $(EXTRA) tests/test_promptmargin.c -o $@ -lm
+
+$(BUILD)/fixtures/models.txt: $(FIXTURE_INPUTS)
+	$(PYTHON) tests/convert_fixtures.py $(BUILD)/fixtures
+
+test: $(BUILD)/promptmargin $(BUILD)/test_promptmargin $(BUILD)/fixtures/models.txt
+	$(BUILD)/test_promptmargin --fixtures $(BUILD)/fixtures --cli $(BUILD)/promptmargin
+
+# The same suite under AddressSanitizer and UndefinedBehaviorSanitizer.
+sanitize:
+	$(MAKE) test BUILD=build/san CFLAGS="-O1 -g" EXTRA="$(SAN)"
+
+clean:
+	rm -rf build promptmargin

@@ -1,0 +1,647 @@
+/* promptmargin: command-line tool over promptmargin.h.
+
+   Build:  cc -std=c99 -O2 examples/promptmargin.c -o promptmargin -lm
+   Run `promptmargin help` for the commands, `promptmargin COMMAND --help` for their options.
+
+   Every command is a thin layer over the library's public API. Errors print one line
+   "promptmargin: error: ..." on stderr and exit with status 1 (2 for a usage mistake);
+   output files are written to a temporary name and renamed, so they are complete or absent. */
+#define PROMPTMARGIN_IMPLEMENTATION
+#include "../promptmargin.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <math.h>
+
+/* ------------------------------------------------------------------------------------------
+   Errors and small helpers
+   ------------------------------------------------------------------------------------------ */
+
+static void die(const char *fmt, ...)
+{
+    va_list ap;
+    fprintf(stderr, "promptmargin: error: ");
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "\n");
+    exit(1);
+}
+
+static void die_usage(const char *cmd, const char *fmt, ...)
+{
+    va_list ap;
+    fprintf(stderr, "promptmargin: error: ");
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "\n(see 'promptmargin %s --help')\n", cmd);
+    exit(2);
+}
+
+static void *xmalloc(size_t n)
+{
+    void *p = malloc(n ? n : 1);
+    if (!p) die("out of memory (%lu bytes)", (unsigned long)n);
+    return p;
+}
+
+/* Print s as a JSON string literal. */
+static void json_string(FILE *f, const char *s)
+{
+    fputc('"', f);
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '"' || c == '\\') fprintf(f, "\\%c", c);
+        else if (c == '\n') fputs("\\n", f);
+        else if (c == '\t') fputs("\\t", f);
+        else if (c < 0x20) fprintf(f, "\\u%04x", c);
+        else fputc(c, f);
+    }
+    fputc('"', f);
+}
+
+/* ------------------------------------------------------------------------------------------
+   Options: each command declares its options once; the same table parses argv and prints
+   --help, so the help can never miss an option or show a wrong default.
+   ------------------------------------------------------------------------------------------ */
+
+typedef struct {
+    const char *name;  /* long name without "--" */
+    const char *arg;   /* argument placeholder, NULL for a flag */
+    const char *def;   /* default shown in --help and returned when absent (NULL: none) */
+    const char *help;
+} opt_spec;
+
+#define MAX_ARGS 4096
+
+typedef struct {
+    const char *cmd;
+    const opt_spec *specs;
+    int n_given;
+    int given_spec[MAX_ARGS]; /* options in command-line order: spec index ... */
+    const char *given_val[MAX_ARGS]; /* ... and value ("1" for flags) */
+    int n_pos;
+    const char *pos[MAX_ARGS];
+} opts;
+
+static void print_help(const char *cmd, const char *usage, const char *about,
+                       const opt_spec *specs)
+{
+    int i;
+    printf("usage: promptmargin %s %s\n\n%s\n\noptions:\n", cmd, usage, about);
+    for (i = 0; specs[i].name; i++) {
+        char left[64];
+        snprintf(left, sizeof(left), "--%s%s%s", specs[i].name, specs[i].arg ? " " : "",
+                 specs[i].arg ? specs[i].arg : "");
+        printf("  %-24s %s", left, specs[i].help);
+        if (specs[i].def) printf(" (default: %s)", specs[i].def);
+        printf("\n");
+    }
+    printf("  %-24s %s\n", "--help", "show this help and exit");
+}
+
+/* Parse argv[first..argc-1] against specs. --help prints the help and exits 0. */
+static void parse_opts(opts *o, const char *cmd, const char *usage, const char *about,
+                       const opt_spec *specs, int argc, char **argv, int first)
+{
+    int i, j;
+    memset(o, 0, sizeof(*o));
+    o->cmd = cmd;
+    o->specs = specs;
+    for (i = first; i < argc; i++) {
+        const char *a = argv[i], *eq;
+        size_t len;
+        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+            print_help(cmd, usage, about, specs);
+            exit(0);
+        }
+        if (strcmp(a, "--") == 0) {
+            for (i++; i < argc; i++) {
+                if (o->n_pos == MAX_ARGS) die_usage(cmd, "too many arguments");
+                o->pos[o->n_pos++] = argv[i];
+            }
+            break;
+        }
+        if (a[0] != '-' || a[1] != '-' || a[2] == 0) {
+            if (o->n_pos == MAX_ARGS) die_usage(cmd, "too many arguments");
+            o->pos[o->n_pos++] = a;
+            continue;
+        }
+        eq = strchr(a + 2, '=');
+        len = eq ? (size_t)(eq - (a + 2)) : strlen(a + 2);
+        for (j = 0; specs[j].name; j++)
+            if (strlen(specs[j].name) == len && strncmp(specs[j].name, a + 2, len) == 0) break;
+        if (!specs[j].name) die_usage(cmd, "unknown option '%s'", a);
+        if (o->n_given == MAX_ARGS) die_usage(cmd, "too many options");
+        o->given_spec[o->n_given] = j;
+        if (!specs[j].arg) {
+            if (eq) die_usage(cmd, "option --%s takes no value", specs[j].name);
+            o->given_val[o->n_given++] = "1";
+        } else if (eq) {
+            o->given_val[o->n_given++] = eq + 1;
+        } else {
+            if (i + 1 >= argc) die_usage(cmd, "option --%s needs a value (%s)", specs[j].name,
+                                         specs[j].arg);
+            o->given_val[o->n_given++] = argv[++i];
+        }
+    }
+}
+
+static int spec_index(const opts *o, const char *name)
+{
+    int j;
+    for (j = 0; o->specs[j].name; j++)
+        if (strcmp(o->specs[j].name, name) == 0) return j;
+    fprintf(stderr, "internal error: no option %s\n", name);
+    abort();
+}
+
+/* The last value given for an option, else its default (may be NULL). */
+static const char *opt_str(const opts *o, const char *name)
+{
+    int j = spec_index(o, name), i;
+    for (i = o->n_given - 1; i >= 0; i--)
+        if (o->given_spec[i] == j) return o->given_val[i];
+    return o->specs[j].def;
+}
+
+static int opt_flag(const opts *o, const char *name) { return opt_str(o, name) != NULL; }
+
+static long opt_int(const opts *o, const char *name, long lo, long hi)
+{
+    const char *s = opt_str(o, name);
+    char *end;
+    long v;
+    if (!s) die_usage(o->cmd, "option --%s is required", name);
+    v = strtol(s, &end, 10);
+    if (*s == 0 || *end != 0 || v < lo || v > hi)
+        die_usage(o->cmd, "--%s must be a whole number from %ld to %ld (got '%s')", name, lo, hi,
+                  s);
+    return v;
+}
+
+static const char *opt_required(const opts *o, const char *name)
+{
+    const char *s = opt_str(o, name);
+    if (!s) die_usage(o->cmd, "option --%s is required", name);
+    return s;
+}
+
+static int opt_preprocess(const opts *o)
+{
+    const char *s = opt_str(o, "preprocess");
+    if (strcmp(s, "clip") == 0) return PM_PREPROCESS_CLIP;
+    if (strcmp(s, "paper") == 0) return PM_PREPROCESS_PAPER;
+    die_usage(o->cmd, "--preprocess must be 'clip' or 'paper' (got '%s')", s);
+    return 0;
+}
+
+/* ------------------------------------------------------------------------------------------
+   Shared steps of the commands
+   ------------------------------------------------------------------------------------------ */
+
+static pm_model *load_model(const char *path)
+{
+    pm_model *m = pm_model_load(path);
+    if (!m) die("%s", pm_last_error());
+    return m;
+}
+
+/* Decode and preprocess image files into pixels [n, 3, S, S]. */
+static float *load_pixels(pm_model *m, int n, const char **paths, int mode)
+{
+    const pm_model_info *mi = pm_model_get_info(m);
+    size_t per = 3 * (size_t)mi->image_size * mi->image_size;
+    float *px = (float *)xmalloc(sizeof(float) * per * (size_t)(n > 0 ? n : 1));
+    int i;
+    if (!mi->has_vision) die("%s", "the model has no image tower");
+    for (i = 0; i < n; i++) {
+        int w, h;
+        uint8_t *rgb = pm_image_load(paths[i], &w, &h);
+        if (!rgb) die("%s", pm_last_error());
+        if (pm_preprocess(m, rgb, w, h, mode, px + (size_t)i * per))
+            die("%s: %s", paths[i], pm_last_error());
+        pm_image_free(rgb);
+    }
+    return px;
+}
+
+/* Tokenize n texts into ids [n, context_length]. */
+static int32_t *tokenize_all(pm_model *m, int n, const char **texts)
+{
+    const pm_model_info *mi = pm_model_get_info(m);
+    int32_t *ids = (int32_t *)xmalloc(sizeof(int32_t) * (size_t)mi->context_length * (n ? n : 1));
+    int i;
+    if (!mi->has_text) die("%s", "the model has no text tower");
+    for (i = 0; i < n; i++)
+        if (pm_tokenize(m, texts[i], ids + (size_t)i * mi->context_length) < 0)
+            die("cannot tokenize \"%s\": %s", texts[i], pm_last_error());
+    return ids;
+}
+
+/* Write x [rows, cols] as a float32 .npy file, atomically (temporary file, then rename). */
+static void write_npy(const char *path, int rows, int cols, const float *x)
+{
+    char tmp[4096], header[128];
+    unsigned char pre[10];
+    size_t hl, i;
+    FILE *f;
+    int ok;
+    if (strlen(path) + 8 >= sizeof(tmp)) die("output path too long");
+    snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+    snprintf(header, sizeof(header),
+             "{'descr': '<f4', 'fortran_order': False, 'shape': (%d, %d), }", rows, cols);
+    hl = strlen(header);
+    while ((10 + hl + 1) % 64) header[hl++] = ' ';
+    header[hl++] = '\n';
+    memcpy(pre, "\x93NUMPY\x01\x00", 8);
+    pre[8] = (unsigned char)(hl & 0xff), pre[9] = (unsigned char)(hl >> 8);
+    f = fopen(tmp, "wb");
+    if (!f) die("cannot create '%s'", tmp);
+    ok = fwrite(pre, 1, 10, f) == 10 && fwrite(header, 1, hl, f) == hl;
+    for (i = 0; ok && i < (size_t)rows * cols; i++) {
+        uint32_t u;
+        unsigned char b[4];
+        memcpy(&u, &x[i], 4);
+        b[0] = (unsigned char)u, b[1] = (unsigned char)(u >> 8);
+        b[2] = (unsigned char)(u >> 16), b[3] = (unsigned char)(u >> 24);
+        ok = fwrite(b, 1, 4, f) == 4;
+    }
+    if (fclose(f) != 0) ok = 0;
+    if (!ok || rename(tmp, path) != 0) {
+        remove(tmp);
+        die("cannot write '%s'", path);
+    }
+}
+
+/* ------------------------------------------------------------------------------------------
+   info
+   ------------------------------------------------------------------------------------------ */
+
+static const char *dtype_name(int d)
+{
+    return d == PM_DTYPE_F32 ? "f32" : d == PM_DTYPE_F16 ? "f16" : "bf16";
+}
+
+static int cmd_info(int argc, char **argv)
+{
+    static const opt_spec specs[] = {
+        {"json", NULL, NULL, "print one JSON object instead of text"},
+        {"tensors", NULL, NULL, "also list every tensor with its type and shape"},
+        {NULL, NULL, NULL, NULL}};
+    opts o;
+    pm_model *m;
+    const pm_model_info *mi;
+    int i, json;
+    parse_opts(&o, "info", "[options] MODEL",
+               "Print a model file's hyper-parameters (and tensors).", specs, argc, argv, 2);
+    if (o.n_pos != 1) die_usage("info", "give exactly one model file");
+    m = load_model(o.pos[0]);
+    mi = pm_model_get_info(m);
+    json = opt_flag(&o, "json");
+    if (json) {
+        printf("{\"file\": ");
+        json_string(stdout, o.pos[0]);
+        printf(", \"file_size\": %.0f, \"dtype\": \"%s\", \"act\": \"%s\", "
+               "\"embed_dim\": %d, \"logit_scale\": %.9g",
+               (double)mi->file_size, dtype_name(mi->dtype),
+               mi->act == PM_ACT_GELU ? "gelu" : "quick_gelu", mi->embed_dim, mi->logit_scale);
+        if (mi->has_vision)
+            printf(", \"vision\": {\"image_size\": %d, \"patch_size\": %d, \"width\": %d, "
+                   "\"layers\": %d, \"heads\": %d, \"mlp\": %d, \"mean\": [%.9g, %.9g, %.9g], "
+                   "\"std\": [%.9g, %.9g, %.9g]}",
+                   mi->image_size, mi->patch_size, mi->vision_width, mi->vision_layers,
+                   mi->vision_heads, mi->vision_mlp, mi->image_mean[0], mi->image_mean[1],
+                   mi->image_mean[2], mi->image_std[0], mi->image_std[1], mi->image_std[2]);
+        if (mi->has_text)
+            printf(", \"text\": {\"context_length\": %d, \"vocab_size\": %d, \"width\": %d, "
+                   "\"layers\": %d, \"heads\": %d, \"mlp\": %d, \"merges\": %d}",
+                   mi->context_length, mi->vocab_size, mi->text_width, mi->text_layers,
+                   mi->text_heads, mi->text_mlp, mi->n_merges);
+        printf(", \"n_tensors\": %d", mi->n_tensors);
+    } else {
+        printf("model        %s (%.1f MB, weights %s, %s)\n", o.pos[0], mi->file_size / 1e6,
+               dtype_name(mi->dtype), mi->act == PM_ACT_GELU ? "gelu" : "quick_gelu");
+        if (mi->has_vision)
+            printf("image tower  %dx%d input, patch %d, width %d, %d layers, %d heads, mlp %d\n"
+                   "             mean %.8g %.8g %.8g, std %.8g %.8g %.8g\n",
+                   mi->image_size, mi->image_size, mi->patch_size, mi->vision_width,
+                   mi->vision_layers, mi->vision_heads, mi->vision_mlp, mi->image_mean[0],
+                   mi->image_mean[1], mi->image_mean[2], mi->image_std[0], mi->image_std[1],
+                   mi->image_std[2]);
+        else
+            printf("image tower  none\n");
+        if (mi->has_text)
+            printf("text tower   context %d, vocab %d (%d merges), width %d, %d layers, "
+                   "%d heads, mlp %d\n",
+                   mi->context_length, mi->vocab_size, mi->n_merges, mi->text_width,
+                   mi->text_layers, mi->text_heads, mi->text_mlp);
+        else
+            printf("text tower   none\n");
+        printf("embedding    %d, logit scale exp(%.6g) = %.6g\n", mi->embed_dim, mi->logit_scale,
+               exp(mi->logit_scale));
+        printf("tensors      %d\n", mi->n_tensors);
+    }
+    if (opt_flag(&o, "tensors")) {
+        if (json) printf(", \"tensors\": [");
+        for (i = 0; i < mi->n_tensors; i++) {
+            const char *name;
+            int dt, nd, sh[4], d;
+            pm_model_tensor(m, i, &name, &dt, &nd, sh);
+            if (json) {
+                printf("%s{\"name\": \"%s\", \"dtype\": \"%s\", \"shape\": [", i ? ", " : "",
+                       name, dtype_name(dt));
+                for (d = 0; d < nd; d++) printf("%s%d", d ? ", " : "", sh[d]);
+                printf("]}");
+            } else {
+                printf("  %-52s %-4s [", name, dtype_name(dt));
+                for (d = 0; d < nd; d++) printf("%s%d", d ? ", " : "", sh[d]);
+                printf("]\n");
+            }
+        }
+        if (json) printf("]");
+    }
+    if (json) printf("}\n");
+    pm_model_free(m);
+    return 0;
+}
+
+/* ------------------------------------------------------------------------------------------
+   tokenize
+   ------------------------------------------------------------------------------------------ */
+
+static int cmd_tokenize(int argc, char **argv)
+{
+    static const opt_spec specs[] = {
+        {"model", "FILE", NULL, "model file (.pmc) whose tokenizer to use (required)"},
+        {"pad", NULL, NULL, "print the whole context row, zero padding included"},
+        {"json", NULL, NULL, "print one JSON object per text"},
+        {NULL, NULL, NULL, NULL}};
+    opts o;
+    pm_model *m;
+    int i, t;
+    parse_opts(&o, "tokenize", "--model FILE [options] TEXT...",
+               "Print the CLIP token ids of each TEXT (start and end tokens included).", specs,
+               argc, argv, 2);
+    if (o.n_pos == 0) die_usage("tokenize", "give at least one text");
+    m = load_model(opt_required(&o, "model"));
+    {
+        const pm_model_info *mi = pm_model_get_info(m);
+        int32_t *ids = tokenize_all(m, o.n_pos, o.pos);
+        for (i = 0; i < o.n_pos; i++) {
+            const int32_t *r = ids + (size_t)i * mi->context_length;
+            int n = mi->context_length;
+            if (!opt_flag(&o, "pad")) /* up to and including <|endoftext|> */
+                for (n = 1; n < mi->context_length && r[n - 1] != mi->eot_token;) n++;
+            if (opt_flag(&o, "json")) {
+                printf("{\"text\": ");
+                json_string(stdout, o.pos[i]);
+                printf(", \"ids\": [");
+                for (t = 0; t < n; t++) printf("%s%ld", t ? ", " : "", (long)r[t]);
+                printf("]}\n");
+            } else {
+                for (t = 0; t < n; t++) printf("%s%ld", t ? " " : "", (long)r[t]);
+                printf("\n");
+            }
+        }
+        free(ids);
+    }
+    pm_model_free(m);
+    return 0;
+}
+
+/* ------------------------------------------------------------------------------------------
+   embed
+   ------------------------------------------------------------------------------------------ */
+
+static int cmd_embed(int argc, char **argv)
+{
+    static const opt_spec specs[] = {
+        {"model", "FILE", NULL, "model file (.pmc) (required)"},
+        {"image", "PATH", NULL, "an image to embed (repeatable)"},
+        {"text", "STR", NULL, "a text to embed (repeatable)"},
+        {"out", "FILE.npy", NULL, "output: float32 [inputs, embed_dim], rows in the order given "
+                                  "(required)"},
+        {"normalize", NULL, NULL, "scale every row to unit length"},
+        {"preprocess", "clip|paper", "clip", "image preprocessing"},
+        {NULL, NULL, NULL, NULL}};
+    opts o;
+    pm_model *m;
+    const pm_model_info *mi;
+    const char **imgs, **txts;
+    int n_img = 0, n_txt = 0, i, ii = 0, it = 0, D, j_img, j_txt;
+    float *img_f = NULL, *txt_f = NULL, *out;
+    const char *out_path;
+    parse_opts(&o, "embed", "--model FILE (--image PATH | --text STR)... --out FILE.npy",
+               "Embed images and texts with the model's towers; write one row per input.",
+               specs, argc, argv, 2);
+    if (o.n_pos) die_usage("embed", "unexpected argument '%s'", o.pos[0]);
+    j_img = spec_index(&o, "image"), j_txt = spec_index(&o, "text");
+    imgs = (const char **)xmalloc(sizeof(char *) * (size_t)(o.n_given + 1));
+    txts = (const char **)xmalloc(sizeof(char *) * (size_t)(o.n_given + 1));
+    for (i = 0; i < o.n_given; i++) {
+        if (o.given_spec[i] == j_img) imgs[n_img++] = o.given_val[i];
+        if (o.given_spec[i] == j_txt) txts[n_txt++] = o.given_val[i];
+    }
+    if (n_img + n_txt == 0) die_usage("embed", "give at least one --image or --text");
+    out_path = opt_required(&o, "out");
+    m = load_model(opt_required(&o, "model"));
+    mi = pm_model_get_info(m);
+    D = mi->embed_dim;
+    if (n_img) {
+        float *px = load_pixels(m, n_img, imgs, opt_preprocess(&o));
+        img_f = (float *)xmalloc(sizeof(float) * (size_t)n_img * D);
+        if (pm_encode_images(m, n_img, px, img_f)) die("%s", pm_last_error());
+        free(px);
+    }
+    if (n_txt) {
+        int32_t *ids = tokenize_all(m, n_txt, txts);
+        txt_f = (float *)xmalloc(sizeof(float) * (size_t)n_txt * D);
+        if (pm_encode_texts(m, n_txt, ids, txt_f)) die("%s", pm_last_error());
+        free(ids);
+    }
+    out = (float *)xmalloc(sizeof(float) * (size_t)(n_img + n_txt) * D);
+    for (i = 0; i < o.n_given; i++) { /* rows in the order the inputs were given */
+        float *dst = out + (size_t)(ii + it) * D;
+        if (o.given_spec[i] == j_img) memcpy(dst, img_f + (size_t)ii++ * D, sizeof(float) * D);
+        if (o.given_spec[i] == j_txt) memcpy(dst, txt_f + (size_t)it++ * D, sizeof(float) * D);
+    }
+    if (opt_flag(&o, "normalize")) pm_normalize_rows(n_img + n_txt, D, out);
+    write_npy(out_path, n_img + n_txt, D, out);
+    fprintf(stderr, "wrote %s: %d x %d (%d images, %d texts)\n", out_path, n_img + n_txt, D,
+            n_img, n_txt);
+    free(out), free(img_f), free(txt_f), free(imgs), free(txts);
+    pm_model_free(m);
+    return 0;
+}
+
+/* ------------------------------------------------------------------------------------------
+   zeroshot
+   ------------------------------------------------------------------------------------------ */
+
+/* Split a comma-separated list (no empty items). Returns the count; items point into a copy. */
+static int split_list(const char *cmd, const char *s, char ***items)
+{
+    char *copy = (char *)xmalloc(strlen(s) + 1), *p, *q;
+    int n = 1, k = 0;
+    strcpy(copy, s);
+    for (p = copy; *p; p++) n += *p == ',';
+    *items = (char **)xmalloc(sizeof(char *) * (size_t)n);
+    for (p = copy;; p = q + 1) {
+        q = strchr(p, ',');
+        if (q) *q = 0;
+        while (*p == ' ') p++;
+        if (*p == 0) die_usage(cmd, "empty item in list '%s'", s);
+        (*items)[k++] = p;
+        if (!q) break;
+    }
+    return k;
+}
+
+/* template with every "{}" replaced by name. */
+static char *fill_template(const char *tmpl, const char *name)
+{
+    size_t n = strlen(tmpl) + 1, ln = strlen(name);
+    const char *p;
+    char *out, *o;
+    for (p = tmpl; (p = strstr(p, "{}")) != NULL; p += 2) n += ln;
+    out = o = (char *)xmalloc(n);
+    for (p = tmpl; *p;) {
+        if (p[0] == '{' && p[1] == '}') {
+            memcpy(o, name, ln), o += ln, p += 2;
+        } else {
+            *o++ = *p++;
+        }
+    }
+    *o = 0;
+    return out;
+}
+
+static int cmd_zeroshot(int argc, char **argv)
+{
+    static const opt_spec specs[] = {
+        {"model", "FILE", NULL, "model file (.pmc) (required)"},
+        {"classes", "A,B,C", NULL, "class names, comma-separated; '_' reads as a space (required)"},
+        {"template", "STR", "a photo of a {}.", "prompt; {} is replaced by the class name"},
+        {"top", "K", "5", "how many classes to print per image"},
+        {"preprocess", "clip|paper", "clip", "image preprocessing"},
+        {"json", NULL, NULL, "print one JSON object per image"},
+        {NULL, NULL, NULL, NULL}};
+    opts o;
+    pm_model *m;
+    const pm_model_info *mi;
+    char **classes;
+    const char **prompts;
+    int n_cls, i, j, k, top, D;
+    float *img_f, *txt_f, *probs, *px;
+    int32_t *ids;
+    parse_opts(&o, "zeroshot", "--model FILE --classes A,B,C [options] IMAGE...",
+               "Classify images among the given classes with CLIP's zero-shot prompts.", specs,
+               argc, argv, 2);
+    if (o.n_pos == 0) die_usage("zeroshot", "give at least one image");
+    n_cls = split_list("zeroshot", opt_required(&o, "classes"), &classes);
+    top = (int)opt_int(&o, "top", 1, 1000000);
+    if (top > n_cls) top = n_cls;
+    m = load_model(opt_required(&o, "model"));
+    mi = pm_model_get_info(m);
+    D = mi->embed_dim;
+    prompts = (const char **)xmalloc(sizeof(char *) * (size_t)n_cls);
+    for (j = 0; j < n_cls; j++) {
+        char *name = (char *)xmalloc(strlen(classes[j]) + 1), *p;
+        strcpy(name, classes[j]);
+        for (p = name; *p; p++) if (*p == '_') *p = ' ';
+        prompts[j] = fill_template(opt_str(&o, "template"), name);
+        free(name);
+    }
+    ids = tokenize_all(m, n_cls, prompts);
+    txt_f = (float *)xmalloc(sizeof(float) * (size_t)n_cls * D);
+    if (pm_encode_texts(m, n_cls, ids, txt_f)) die("%s", pm_last_error());
+    px = load_pixels(m, o.n_pos, o.pos, opt_preprocess(&o));
+    img_f = (float *)xmalloc(sizeof(float) * (size_t)o.n_pos * D);
+    if (pm_encode_images(m, o.n_pos, px, img_f)) die("%s", pm_last_error());
+    probs = (float *)xmalloc(sizeof(float) * (size_t)o.n_pos * n_cls);
+    if (pm_logits(m, o.n_pos, img_f, n_cls, txt_f, probs)) die("%s", pm_last_error());
+    pm_softmax_rows(o.n_pos, n_cls, probs);
+    for (i = 0; i < o.n_pos; i++) {
+        float *p = probs + (size_t)i * n_cls;
+        int *order = (int *)xmalloc(sizeof(int) * (size_t)n_cls);
+        for (j = 0; j < n_cls; j++) order[j] = j;
+        for (j = 0; j < top; j++) /* partial selection sort: top K, ties by class order */
+            for (k = j + 1; k < n_cls; k++)
+                if (p[order[k]] > p[order[j]]) {
+                    int t = order[j];
+                    order[j] = order[k], order[k] = t;
+                }
+        if (opt_flag(&o, "json")) {
+            printf("{\"image\": ");
+            json_string(stdout, o.pos[i]);
+            printf(", \"top\": [");
+            for (j = 0; j < top; j++) {
+                printf("%s{\"class\": ", j ? ", " : "");
+                json_string(stdout, classes[order[j]]);
+                printf(", \"prob\": %.7g}", p[order[j]]);
+            }
+            printf("]}\n");
+        } else {
+            printf("%s\n", o.pos[i]);
+            for (j = 0; j < top; j++) printf("  %8.5f  %s\n", p[order[j]], classes[order[j]]);
+        }
+        free(order);
+    }
+    for (j = 0; j < n_cls; j++) free((void *)prompts[j]);
+    free(prompts), free(classes[0]), free(classes), free(ids), free(txt_f), free(px), free(img_f);
+    free(probs);
+    pm_model_free(m);
+    return 0;
+}
+
+/* ------------------------------------------------------------------------------------------
+   main
+   ------------------------------------------------------------------------------------------ */
+
+typedef struct {
+    const char *name;
+    int (*run)(int argc, char **argv);
+    const char *summary;
+} command;
+
+static const command commands[] = {
+    {"info", cmd_info, "show a model file's hyper-parameters and tensors"},
+    {"tokenize", cmd_tokenize, "print the CLIP token ids of texts"},
+    {"embed", cmd_embed, "embed images and texts into a .npy file"},
+    {"zeroshot", cmd_zeroshot, "classify images among class names (zero-shot CLIP)"},
+    {NULL, NULL, NULL}};
+
+static void usage(FILE *f)
+{
+    int i;
+    fprintf(f, "promptmargin %s: CLIP and few-shot prompt tuning on the CPU\n\n"
+               "usage: promptmargin COMMAND [options] (COMMAND --help for its options)\n\n"
+               "commands:\n", PM_VERSION_STRING);
+    for (i = 0; commands[i].name; i++) fprintf(f, "  %-10s %s\n", commands[i].name,
+                                               commands[i].summary);
+    fprintf(f, "  %-10s %s\n", "help", "show this list");
+}
+
+#ifndef PROMPTMARGIN_CLI_NO_MAIN
+int main(int argc, char **argv)
+{
+    int i;
+    if (argc < 2 || strcmp(argv[1], "help") == 0 || strcmp(argv[1], "--help") == 0 ||
+        strcmp(argv[1], "-h") == 0) {
+        usage(argc < 2 ? stderr : stdout);
+        return argc < 2 ? 2 : 0;
+    }
+    if (strcmp(argv[1], "--version") == 0) {
+        printf("promptmargin %s\n", PM_VERSION_STRING);
+        return 0;
+    }
+    for (i = 0; commands[i].name; i++)
+        if (strcmp(argv[1], commands[i].name) == 0) return commands[i].run(argc, argv);
+    fprintf(stderr, "promptmargin: error: unknown command '%s'\n\n", argv[1]);
+    usage(stderr);
+    return 2;
+}
+#endif
