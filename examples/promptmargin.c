@@ -481,10 +481,11 @@ static int cmd_embed(int argc, char **argv)
    zeroshot
    ------------------------------------------------------------------------------------------ */
 
-/* Split a comma-separated list (no empty items). Returns the count; items point into a copy. */
-static int split_list(const char *cmd, const char *s, char ***items)
+/* Split a comma-separated list (no empty items). Returns the count; items point into *buf. */
+static int split_list(const char *cmd, const char *s, char ***items, char **buf)
 {
     char *copy = (char *)xmalloc(strlen(s) + 1), *p, *q;
+    *buf = copy;
     int n = 1, k = 0;
     strcpy(copy, s);
     for (p = copy; *p; p++) n += *p == ',';
@@ -497,6 +498,33 @@ static int split_list(const char *cmd, const char *s, char ***items)
         (*items)[k++] = p;
         if (!q) break;
     }
+    return k;
+}
+
+/* The non-empty lines of a text file (trailing CR and spaces dropped). Items point into *buf. */
+static int read_lines(const char *path, char ***items, char **buf_out)
+{
+    FILE *f = fopen(path, "rb");
+    char *buf, *p, *line;
+    long len;
+    int n = 0, k = 0;
+    if (!f) die("cannot open '%s'", path);
+    if (fseek(f, 0, SEEK_END) != 0 || (len = ftell(f)) < 0 || fseek(f, 0, SEEK_SET) != 0)
+        die("cannot read '%s'", path);
+    buf = (char *)xmalloc((size_t)len + 2);
+    if (fread(buf, 1, (size_t)len, f) != (size_t)len) die("cannot read '%s'", path);
+    fclose(f);
+    buf[len] = '\n', buf[len + 1] = 0;
+    for (p = buf; *p; p++) n += *p == '\n';
+    *items = (char **)xmalloc(sizeof(char *) * (size_t)(n + 1));
+    for (line = buf; (p = strchr(line, '\n')) != NULL; line = p + 1) {
+        char *end = p;
+        *p = 0;
+        while (end > line && (end[-1] == '\r' || end[-1] == ' ')) *--end = 0;
+        if (*line) (*items)[k++] = line;
+    }
+    if (k == 0) die("'%s' names no class", path);
+    *buf_out = buf;
     return k;
 }
 
@@ -523,7 +551,8 @@ static int cmd_zeroshot(int argc, char **argv)
 {
     static const opt_spec specs[] = {
         {"model", "FILE", NULL, "model file (.pmc) (required)"},
-        {"classes", "A,B,C", NULL, "class names, comma-separated; '_' reads as a space (required)"},
+        {"classes", "A,B,C", NULL, "class names, comma-separated; '_' reads as a space"},
+        {"classes-file", "FILE", NULL, "class names, one per line (instead of --classes)"},
         {"template", "STR", "a photo of a {}.", "prompt; {} is replaced by the class name"},
         {"top", "K", "5", "how many classes to print per image"},
         {"preprocess", "clip|paper", "clip", "image preprocessing"},
@@ -532,7 +561,7 @@ static int cmd_zeroshot(int argc, char **argv)
     opts o;
     pm_model *m;
     const pm_model_info *mi;
-    char **classes;
+    char **classes, *class_buf;
     const char **prompts;
     int n_cls, i, j, k, top, D;
     float *img_f, *txt_f, *probs, *px;
@@ -541,7 +570,11 @@ static int cmd_zeroshot(int argc, char **argv)
                "Classify images among the given classes with CLIP's zero-shot prompts.", specs,
                argc, argv, 2);
     if (o.n_pos == 0) die_usage("zeroshot", "give at least one image");
-    n_cls = split_list("zeroshot", opt_required(&o, "classes"), &classes);
+    if (!opt_str(&o, "classes") == !opt_str(&o, "classes-file"))
+        die_usage("zeroshot", "give the classes with either --classes or --classes-file");
+    n_cls = opt_str(&o, "classes")
+                ? split_list("zeroshot", opt_str(&o, "classes"), &classes, &class_buf)
+                : read_lines(opt_str(&o, "classes-file"), &classes, &class_buf);
     top = (int)opt_int(&o, "top", 1, 1000000);
     if (top > n_cls) top = n_cls;
     m = load_model(opt_required(&o, "model"));
@@ -591,7 +624,7 @@ static int cmd_zeroshot(int argc, char **argv)
         free(order);
     }
     for (j = 0; j < n_cls; j++) free((void *)prompts[j]);
-    free(prompts), free(classes[0]), free(classes), free(ids), free(txt_f), free(px), free(img_f);
+    free(prompts), free(class_buf), free(classes), free(ids), free(txt_f), free(px), free(img_f);
     free(probs);
     pm_model_free(m);
     return 0;
