@@ -10,7 +10,7 @@ SAN      = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-re
 
 FIXTURE_INPUTS = tests/fixtures/manifest.json tests/convert_fixtures.py tools/convert.py
 
-.PHONY: all test sanitize clean
+.PHONY: all test sanitize demo clean
 
 all: promptmargin
 
@@ -25,15 +25,31 @@ $(BUILD)/test_promptmargin: tests/test_promptmargin.c promptmargin.h
 	@mkdir -p $(BUILD)
 	$(CC) $(WARN) -Werror $(CFLAGS) $(EXTRA) tests/test_promptmargin.c -o $@ -lm
 
+$(BUILD)/hello: examples/hello.c promptmargin.h
+	@mkdir -p $(BUILD)
+	$(CC) $(WARN) -Werror $(CFLAGS) $(EXTRA) -I. examples/hello.c -o $@ -lm
+
 $(BUILD)/fixtures/models.txt: $(FIXTURE_INPUTS)
 	$(PYTHON) tests/convert_fixtures.py $(BUILD)/fixtures
 
-test: $(BUILD)/promptmargin $(BUILD)/test_promptmargin $(BUILD)/fixtures/models.txt
+test: $(BUILD)/promptmargin $(BUILD)/test_promptmargin $(BUILD)/hello $(BUILD)/fixtures/models.txt
 	$(BUILD)/test_promptmargin --fixtures $(BUILD)/fixtures --cli $(BUILD)/promptmargin
 
 # The same suite under AddressSanitizer and UndefinedBehaviorSanitizer.
 sanitize:
 	$(MAKE) test BUILD=build/san CFLAGS="-O1 -g" EXTRA="$(SAN)"
+
+# The whole path on a tiny random test model (no download needed): convert, inspect, tokenize,
+# classify. Its predictions mean nothing; real weights: see weights/README.md.
+DEMO_MODEL = $(BUILD)/demo/tiny.pmc
+demo: promptmargin
+	@mkdir -p $(BUILD)/demo
+	$(PYTHON) tools/convert.py tests/fixtures/tinyA/openai_jit.pt -o $(DEMO_MODEL) --quiet \
+	    --bpe tests/fixtures/tiny_bpe.txt --vision-heads 2 --text-heads 2
+	./promptmargin info $(DEMO_MODEL)
+	./promptmargin tokenize --model $(DEMO_MODEL) "a photo of a forest."
+	./promptmargin zeroshot --model $(DEMO_MODEL) --classes forest,river,sea_lake,annual_crop_land \
+	    --top 2 tests/fixtures/images/img0_gradient_50x40.ppm tests/fixtures/images/img4_gray_40x56.pgm
 
 clean:
 	rm -rf build promptmargin

@@ -41,12 +41,12 @@
        pm_model_free(m);
 
    CONTENTS (the implementation reads top to bottom in this order)
-       [1] utilities        errors, allocation, little-endian bytes, f16/bf16
+       [1] utilities        errors, allocation, little-endian bytes, f16/bf16, inflate/gunzip
        [2] gemm             the one matrix-product routine every layer uses
        [3] layers           layernorm, linear, activations, attention, transformer block
        [4] model file       the .pmc format, its validating loader
        [5] tokenizer        CLIP's byte-level BPE, with its Unicode tables
-       [6] images           decoders (PNM), PIL-exact resize, CLIP preprocessing
+       [6] images           decoders (PNG, BMP, PNM), PIL-exact resize, CLIP preprocessing
        [7] clip             image tower, text tower, logits
 
    LICENSE: MIT, see the end of the file.
@@ -122,9 +122,21 @@ PMDEF int pm_model_tensor(const pm_model *model, int i, const char **name, int *
    tokens, <|endoftext|>, zero padding; a text too long is cut and keeps <|endoftext|> last.
    Returns the position of <|endoftext|>, or -1 (no text tower, invalid input). */
 PMDEF int pm_tokenize(pm_model *model, const char *text, int32_t *ids);
-/* The BPE tokens of a text alone (no start/end tokens, no limit). Writes at most max_ids and
-   returns how many tokens the text has (may exceed max_ids), or -1. */
-PMDEF int pm_tokenize_raw(pm_model *model, const char *text, int32_t *ids, int max_ids);
+
+/* A tokenizer on its own, without a model: from CLIP's merge list file
+   (bpe_simple_vocab_16e6.txt.gz, gzipped or plain; its "#version" line is skipped), or from
+   a Hugging Face merges.txt. n_merges: how many merges to use; 0 takes CLIP's 48894 when the
+   file has that many, else every line. The vocabulary is 512 + n_merges + 2 ids. */
+typedef struct pm_tokenizer pm_tokenizer;
+#ifndef PM_NO_STDIO
+PMDEF pm_tokenizer *pm_tokenizer_load(const char *path, int n_merges);
+#endif
+PMDEF pm_tokenizer *pm_tokenizer_load_memory(const void *data, size_t size, int n_merges);
+PMDEF void pm_tokenizer_free(pm_tokenizer *tok);
+/* As pm_tokenize, into ids[context] (context >= 2). Returns the <|endoftext|> position. */
+PMDEF int pm_tokenizer_encode(pm_tokenizer *tok, const char *text, int32_t *ids, int context);
+/* The tokenizer of a model (owned by the model), or NULL when it has no text tower. */
+PMDEF pm_tokenizer *pm_model_tokenizer(pm_model *model);
 
 /* RGB8 image [h, w, 3] -> model input [3, S, S] (S = image_size), per `mode`. Returns 0/-1. */
 PMDEF int pm_preprocess(const pm_model *model, const uint8_t *rgb, int w, int h, int mode,
@@ -142,8 +154,8 @@ PMDEF void pm_normalize_rows(int n, int d, float *x);
 /* In-place softmax over each of the n rows of x [n, d]. */
 PMDEF void pm_softmax_rows(int n, int d, float *x);
 
-/* Decode an image (binary or ASCII PNM: P2, P3, P5, P6) to RGB8 [h, w, 3]. The buffer is
-   the library's: release it with pm_image_free. NULL on failure (pm_last_error). */
+/* Decode an image (PNG, BMP, PNM) to RGB8 [h, w, 3], as PIL's convert("RGB") would. The
+   buffer is the library's: release it with pm_image_free. NULL on failure (pm_last_error). */
 PMDEF uint8_t *pm_image_load_memory(const void *data, size_t size, int *w, int *h);
 #ifndef PM_NO_STDIO
 PMDEF uint8_t *pm_image_load(const char *path, int *w, int *h);
@@ -228,6 +240,13 @@ static uint64_t pm__rd64(const uint8_t *p)
     return (uint64_t)pm__rd32(p) | ((uint64_t)pm__rd32(p + 4) << 32);
 }
 
+static uint32_t pm__rd16(const uint8_t *p) { return (uint32_t)p[0] | ((uint32_t)p[1] << 8); }
+
+static uint32_t pm__rd32be(const uint8_t *p)
+{
+    return ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) | ((uint32_t)p[2] << 8) | p[3];
+}
+
 static float pm__rdf32(const uint8_t *p)
 {
     uint32_t u = pm__rd32(p);
@@ -289,6 +308,721 @@ static void pm__to_f32(const void *src, int dtype, size_t n, float *dst)
 }
 
 static int pm__mini(int a, int b) { return a < b ? a : b; }
+
+/* ---------------------------------------------------------------------------
+ * CRC-32 (IEEE 802.3, reflected polynomial 0xEDB88320) and Adler-32.
+ * The CRC tables are built on the caller's stack (4 x 256 entries, a few thousand
+ * operations), so there is no shared mutable state and no init race between threads.
+ * ------------------------------------------------------------------------ */
+
+#define PM__CRC_TABLE_SIZE (4 * 256)
+
+/* fills t[0..1023]: t[0..255] is the byte-wise table, t[k*256 + b] is the CRC of byte b
+   followed by k zero bytes (for processing 4 bytes per step) */
+static void pm__crc32_init(uint32_t *t)
+{
+    uint32_t i, k, c;
+    for (i = 0; i < 256; i++) {
+        c = i;
+        for (k = 0; k < 8; k++) c = (c & 1) ? (c >> 1) ^ 0xEDB88320u : c >> 1;
+        t[i] = c;
+    }
+    for (k = 1; k < 4; k++)
+        for (i = 0; i < 256; i++) t[k * 256 + i] = (t[(k - 1) * 256 + i] >> 8) ^
+                                                   t[t[(k - 1) * 256 + i] & 0xFF];
+}
+
+/* continues a CRC-32 with tables from pm__crc32_init: crc is the value returned for the
+   preceding bytes (0 to start) */
+static uint32_t pm__crc32_update(const uint32_t *t, uint32_t crc, const uint8_t *p, size_t n)
+{
+    crc = ~crc;
+    while (n >= 4) {
+        crc ^= (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) |
+               ((uint32_t)p[3] << 24);
+        crc = t[768 + (crc & 0xFF)] ^ t[512 + ((crc >> 8) & 0xFF)] ^
+              t[256 + ((crc >> 16) & 0xFF)] ^ t[crc >> 24];
+        p += 4;
+        n -= 4;
+    }
+    while (n--) crc = t[(crc ^ *p++) & 0xFF] ^ (crc >> 8);
+    return ~crc;
+}
+
+/* Adler-32 of n bytes (RFC 1950), starting from 1 */
+static uint32_t pm__adler32(const uint8_t *p, size_t n)
+{
+    uint32_t a = 1, b = 0;
+    while (n > 0) {
+        /* 5552 is the largest block for which b cannot overflow 32 bits before the modulo */
+        size_t blk = n < 5552 ? n : 5552, i;
+        for (i = 0; i < blk; i++) {
+            a += p[i];
+            b += a;
+        }
+        a %= 65521u;
+        b %= 65521u;
+        p += blk;
+        n -= blk;
+    }
+    return (b << 16) | a;
+}
+
+/* ---------------------------------------------------------------------------
+ * Inflate (RFC 1951).
+ *
+ * Huffman decoding is table driven: the low PM__ZFAST_BITS bits of the bit
+ * buffer index a table whose entry holds (code length << 9 | symbol); codes
+ * longer than that (rare) fall back to a canonical bit-by-bit decode.
+ * The whole output is kept in one growing buffer that doubles as the
+ * 32 KiB window, so back-references read straight from it.
+ * ------------------------------------------------------------------------ */
+
+#define PM__ZFAST_BITS 10
+#define PM__ZFAST_SIZE (1 << PM__ZFAST_BITS)
+
+typedef struct {
+    uint16_t fast[PM__ZFAST_SIZE]; /* (len << 9) | sym for codes <= PM__ZFAST_BITS, else 0 */
+    uint16_t count[16];            /* number of codes of each length 1..15 */
+    uint16_t sorted[288];          /* symbols in canonical code order (by length, then value) */
+} pm__zhuff;
+
+typedef struct {
+    const uint8_t *in;    /* compressed input */
+    size_t n, pos;        /* input size, next unread byte */
+    uint64_t bits;        /* bit buffer, LSB first; bits above nbits are 0 or future input */
+    unsigned nbits;       /* valid bits in the buffer */
+    uint8_t *out;         /* output (and window), PM_MALLOC'd, grows by doubling */
+    size_t out_len, out_cap;
+    size_t out_start;     /* back-references may not reach before this offset */
+    size_t max_out;       /* hard cap on out_len: exceeding it is an error */
+    pm__zhuff lit, dist;
+} pm__zstate;
+
+/* base lengths and extra bits for length symbols 257..285 (RFC 1951 3.2.5) */
+static const uint16_t pm__zlen_base[29] = {
+    3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 15, 17, 19, 23, 27, 31,
+    35, 43, 51, 59, 67, 83, 99, 115, 131, 163, 195, 227, 258};
+static const uint8_t pm__zlen_extra[29] = {
+    0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0};
+/* base distances and extra bits for distance symbols 0..29 */
+static const uint16_t pm__zdist_base[30] = {
+    1, 2, 3, 4, 5, 7, 9, 13, 17, 25, 33, 49, 65, 97, 129, 193, 257, 385, 513, 769,
+    1025, 1537, 2049, 3073, 4097, 6145, 8193, 12289, 16385, 24577};
+static const uint8_t pm__zdist_extra[30] = {
+    0, 0, 0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7, 8, 8,
+    9, 9, 10, 10, 11, 11, 12, 12, 13, 13};
+
+#define PM__ZKIND_CLEN 0  /* code-length code: must be complete */
+#define PM__ZKIND_LIT 1   /* lit/len or distance code: incomplete only as a single 1-bit code */
+#define PM__ZKIND_FIXED 2 /* the fixed codes: built from the RFC tables, no checks needed */
+
+/* builds a decoding table from n code lengths (each 0..15); returns 0, or -1 with the
+   error set for over-subscribed or (where not allowed) incomplete codes */
+static int pm__zhuff_build(pm__zhuff *h, const uint8_t *lens, int n, int kind)
+{
+    uint16_t offs[16], next[16];
+    int i, len, left, code, maxlen = 0, used = 0;
+
+    memset(h->count, 0, sizeof(h->count));
+    memset(h->fast, 0, sizeof(h->fast));
+    for (i = 0; i < n; i++) h->count[lens[i]]++;
+    h->count[0] = 0;
+    /* check the Kraft sum: left counts the unused codes at each length */
+    left = 1;
+    for (len = 1; len <= 15; len++) {
+        left <<= 1;
+        left -= h->count[len];
+        if (left < 0) return pm__errorf("inflate: over-subscribed Huffman code");
+        if (h->count[len]) maxlen = len;
+        used += h->count[len];
+    }
+    if (left > 0 && kind != PM__ZKIND_FIXED) {
+        /* an incomplete code is only legal when it has no codes at all (lit/dist: reported
+           later if a symbol is ever needed) or a single code of length 1 */
+        if (kind == PM__ZKIND_CLEN) return pm__errorf("inflate: incomplete code-length code");
+        if (used > 0 && maxlen != 1) return pm__errorf("inflate: incomplete Huffman code");
+    }
+    /* canonical order: offsets of each length in sorted[], first code of each length */
+    offs[1] = 0;
+    for (len = 1; len < 15; len++) offs[len + 1] = (uint16_t)(offs[len] + h->count[len]);
+    code = 0;
+    for (len = 1; len <= 15; len++) {
+        code = (code + h->count[len - 1]) << 1;
+        next[len] = (uint16_t)code;
+    }
+    /* note: count[0] is 0, so next[1] = 0 as the canonical scheme wants */
+    for (i = 0; i < n; i++) {
+        int l = lens[i], c, rev, k;
+        if (l == 0) continue;
+        h->sorted[offs[l]++] = (uint16_t)i;
+        c = next[l]++;
+        if (l > PM__ZFAST_BITS) continue;
+        /* deflate sends codes MSB first into an LSB-first stream: index by the reversed code */
+        rev = 0;
+        for (k = 0; k < l; k++) rev |= ((c >> k) & 1) << (l - 1 - k);
+        for (k = rev; k < PM__ZFAST_SIZE; k += 1 << l) h->fast[k] = (uint16_t)((l << 9) | i);
+    }
+    return 0;
+}
+
+/* slow path: decodes one symbol from the low bits of b (LSB first) one bit at a time using
+   the canonical code counts; stores its length in *len; returns the symbol or -1 if no code
+   of length <= 15 matches */
+static int pm__zhuff_slow(const pm__zhuff *h, uint64_t b, unsigned *len)
+{
+    int code = 0, first = 0, index = 0, l;
+    for (l = 1; l <= 15; l++) {
+        int cnt = h->count[l];
+        code |= (int)(b & 1);
+        b >>= 1;
+        if (code - first < cnt) {
+            *len = (unsigned)l;
+            return h->sorted[index + code - first];
+        }
+        index += cnt;
+        first = (first + cnt) << 1;
+        code <<= 1;
+    }
+    return -1;
+}
+
+/* Tops the bit buffer up to at least 57 bits, or with all remaining input near the end.
+   A macro over plain lvalues so the hot loop keeps its state in registers.
+   With 8 input bytes available it loads them at once and keeps as many whole bytes as fit;
+   the bits that land above the new nbits are the correct next input bits, so OR-ing them in
+   again on the next refill is harmless. */
+#define PM__ZREFILL(in, n, pos, bits, nbits)                                                  \
+    do {                                                                                      \
+        if ((nbits) <= 56) {                                                                  \
+            if ((n) - (pos) >= 8) {                                                           \
+                const uint8_t *pm__q = (in) + (pos);                                          \
+                uint64_t pm__v = (uint64_t)pm__q[0] | ((uint64_t)pm__q[1] << 8) |             \
+                                 ((uint64_t)pm__q[2] << 16) | ((uint64_t)pm__q[3] << 24) |    \
+                                 ((uint64_t)pm__q[4] << 32) | ((uint64_t)pm__q[5] << 40) |    \
+                                 ((uint64_t)pm__q[6] << 48) | ((uint64_t)pm__q[7] << 56);     \
+                (bits) |= pm__v << (nbits);                                                   \
+                (pos) += (63 - (nbits)) >> 3;                                                 \
+                (nbits) |= 56;                                                                \
+            } else {                                                                          \
+                while ((nbits) <= 56 && (pos) < (n)) {                                        \
+                    (bits) |= (uint64_t)(in)[(pos)++] << (nbits);                             \
+                    (nbits) += 8;                                                             \
+                }                                                                             \
+            }                                                                                 \
+        }                                                                                     \
+    } while (0)
+
+/* refills the bit buffer of z (see PM__ZREFILL) */
+static void pm__zrefill(pm__zstate *z)
+{
+    PM__ZREFILL(z->in, z->n, z->pos, z->bits, z->nbits);
+}
+
+/* reads k (0..32) bits into *v; returns 0, or -1 with the error set if the input ended */
+static int pm__zgetbits(pm__zstate *z, unsigned k, uint32_t *v)
+{
+    *v = 0;
+    pm__zrefill(z);
+    if (z->nbits < k) return pm__errorf("inflate: compressed data truncated");
+    *v = (uint32_t)(z->bits & ((((uint64_t)1) << k) - 1));
+    z->bits >>= k;
+    z->nbits -= k;
+    return 0;
+}
+
+/* decodes one symbol with table h (for the non-hot paths, i.e. the code-length code); returns
+   it, or -1 with the error set. Code-length codes are complete and at most 7 bits long, so the
+   fast table always hits; the slow fallback is kept so the function is correct for any code */
+static int pm__zdecode(pm__zstate *z, const pm__zhuff *h)
+{
+    unsigned len = 0;
+    int sym;
+    uint32_t e;
+    pm__zrefill(z);
+    e = h->fast[z->bits & (PM__ZFAST_SIZE - 1)];
+    if (e) {
+        len = e >> 9;
+        sym = (int)(e & 511);
+    } else {
+        sym = pm__zhuff_slow(h, z->bits, &len);
+        if (sym < 0) {
+            if (z->pos >= z->n && z->nbits < 15)
+                return pm__errorf("inflate: compressed data truncated");
+            return pm__errorf("inflate: invalid Huffman code");
+        }
+    }
+    if (len > z->nbits) return pm__errorf("inflate: compressed data truncated");
+    z->bits >>= len;
+    z->nbits -= len;
+    return sym;
+}
+
+/* makes room for `need` more output bytes (total capped at max_out); 0 or -1 with error */
+static int pm__zgrow(pm__zstate *z, size_t need)
+{
+    size_t cap, want;
+    uint8_t *p;
+    if (need > z->max_out - z->out_len)
+        return pm__errorf("inflate: output exceeds the limit of %lu bytes",
+                          (unsigned long)z->max_out);
+    want = z->out_len + need;
+    if (want <= z->out_cap) return 0;
+    cap = z->out_cap ? z->out_cap : 4096;
+    while (cap < want) cap = cap > ((size_t)-1) / 2 ? want : cap * 2;
+    if (cap > z->max_out) cap = z->max_out;
+    p = (uint8_t *)PM_REALLOC(z->out, cap);
+    if (!p) return pm__errorf("inflate: out of memory (%lu bytes)", (unsigned long)cap);
+    z->out = p;
+    z->out_cap = cap;
+    return 0;
+}
+
+/* decodes one stored block (after the 3 header bits); 0 or -1 with error */
+static int pm__zstored(pm__zstate *z)
+{
+    size_t len, nlen;
+    /* drop the partial byte, then give back the whole bytes still in the bit buffer */
+    z->bits >>= z->nbits & 7;
+    z->nbits -= z->nbits & 7;
+    z->pos -= z->nbits >> 3;
+    z->bits = 0;
+    z->nbits = 0;
+    if (z->n - z->pos < 4) return pm__errorf("inflate: stored block header truncated");
+    len = pm__rd16(z->in + z->pos);
+    nlen = pm__rd16(z->in + z->pos + 2);
+    z->pos += 4;
+    if (len != (~nlen & 0xFFFF)) return pm__errorf("inflate: stored block length mismatch");
+    if (z->n - z->pos < len) return pm__errorf("inflate: stored block truncated");
+    if (pm__zgrow(z, len) != 0) return -1;
+    if (len) memcpy(z->out + z->out_len, z->in + z->pos, len);
+    z->out_len += len;
+    z->pos += len;
+    return 0;
+}
+
+/* reads the code lengths of a dynamic block and builds z->lit and z->dist; 0 or -1 */
+static int pm__zdynamic_tables(pm__zstate *z)
+{
+    static const uint8_t order[19] = {16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2,
+                                      14, 1, 15};
+    uint8_t clen[19], lens[286 + 30];
+    pm__zhuff ch;
+    uint32_t hlit = 0, hdist = 0, hclen = 0, v = 0;
+    int i, n;
+
+    if (pm__zgetbits(z, 5, &hlit) || pm__zgetbits(z, 5, &hdist) || pm__zgetbits(z, 4, &hclen))
+        return -1;
+    hlit += 257;
+    hdist += 1;
+    hclen += 4;
+    if (hlit > 286 || hdist > 30) return pm__errorf("inflate: too many length or distance codes");
+    memset(clen, 0, sizeof(clen));
+    for (i = 0; i < (int)hclen; i++) {
+        if (pm__zgetbits(z, 3, &v)) return -1;
+        clen[order[i]] = (uint8_t)v;
+    }
+    if (pm__zhuff_build(&ch, clen, 19, PM__ZKIND_CLEN)) return -1;
+
+    n = (int)(hlit + hdist);
+    i = 0;
+    while (i < n) {
+        int sym = pm__zdecode(z, &ch), rep;
+        uint8_t val;
+        if (sym < 0) return -1;
+        if (sym < 16) {
+            lens[i++] = (uint8_t)sym;
+            continue;
+        }
+        if (sym == 16) {
+            if (i == 0) return pm__errorf("inflate: repeat code with no previous length");
+            val = lens[i - 1];
+            if (pm__zgetbits(z, 2, &v)) return -1;
+            rep = 3 + (int)v;
+        } else if (sym == 17) {
+            val = 0;
+            if (pm__zgetbits(z, 3, &v)) return -1;
+            rep = 3 + (int)v;
+        } else {
+            val = 0;
+            if (pm__zgetbits(z, 7, &v)) return -1;
+            rep = 11 + (int)v;
+        }
+        if (rep > n - i) return pm__errorf("inflate: code length repeat overflows");
+        while (rep--) lens[i++] = val;
+    }
+    if (lens[256] == 0) return pm__errorf("inflate: missing end-of-block code");
+    if (pm__zhuff_build(&z->lit, lens, (int)hlit, PM__ZKIND_LIT)) return -1;
+    if (pm__zhuff_build(&z->dist, lens + hlit, (int)hdist, PM__ZKIND_LIT)) return -1;
+    return 0;
+}
+
+/* decodes the symbols of one Huffman block with z->lit / z->dist until end-of-block.
+   This is the hot loop: state is kept in locals and written back on exit. 0 or -1 */
+static int pm__zhuffman_block(pm__zstate *z)
+{
+    const uint8_t *in = z->in;
+    size_t n = z->n, pos = z->pos;
+    uint64_t bits = z->bits;
+    unsigned nbits = z->nbits;
+    uint8_t *out = z->out;
+    size_t olen = z->out_len, ocap = z->out_cap;
+    const uint16_t *lfast = z->lit.fast, *dfast = z->dist.fast;
+    int rc = 0;
+
+    for (;;) {
+        unsigned len;
+        int sym;
+        uint32_t e;
+        size_t length, dist;
+
+        PM__ZREFILL(in, n, pos, bits, nbits); /* >= 57 bits: enough for a whole match */
+        e = lfast[bits & (PM__ZFAST_SIZE - 1)];
+        if (e) {
+            len = e >> 9;
+            sym = (int)(e & 511);
+        } else {
+            sym = pm__zhuff_slow(&z->lit, bits, &len);
+            if (sym < 0) {
+                rc = (pos >= n && nbits < 15) ? pm__errorf("inflate: compressed data truncated")
+                                              : pm__errorf("inflate: invalid literal/length code");
+                break;
+            }
+        }
+        if (len > nbits) {
+            rc = pm__errorf("inflate: compressed data truncated");
+            break;
+        }
+        bits >>= len;
+        nbits -= len;
+
+        if (sym < 256) { /* literal byte */
+            if (olen >= ocap) {
+                z->out_len = olen;
+                if (pm__zgrow(z, 1)) {
+                    rc = -1;
+                    break;
+                }
+                out = z->out;
+                ocap = z->out_cap;
+            }
+            out[olen++] = (uint8_t)sym;
+            continue;
+        }
+        if (sym == 256) break; /* end of block */
+
+        /* length/distance pair */
+        sym -= 257;
+        if (sym >= 29) {
+            rc = pm__errorf("inflate: invalid length symbol %d", sym + 257);
+            break;
+        }
+        len = pm__zlen_extra[sym];
+        if (len > nbits) {
+            rc = pm__errorf("inflate: compressed data truncated");
+            break;
+        }
+        length = pm__zlen_base[sym] + (size_t)(bits & ((1u << len) - 1));
+        bits >>= len;
+        nbits -= len;
+
+        e = dfast[bits & (PM__ZFAST_SIZE - 1)];
+        if (e) {
+            len = e >> 9;
+            sym = (int)(e & 511);
+        } else {
+            sym = pm__zhuff_slow(&z->dist, bits, &len);
+            if (sym < 0) {
+                rc = (pos >= n && nbits < 15) ? pm__errorf("inflate: compressed data truncated")
+                                              : pm__errorf("inflate: invalid distance code");
+                break;
+            }
+        }
+        if (sym >= 30) {
+            rc = pm__errorf("inflate: invalid distance symbol %d", sym);
+            break;
+        }
+        if (len > nbits) {
+            rc = pm__errorf("inflate: compressed data truncated");
+            break;
+        }
+        bits >>= len;
+        nbits -= len;
+        len = pm__zdist_extra[sym];
+        if (len > nbits) {
+            rc = pm__errorf("inflate: compressed data truncated");
+            break;
+        }
+        dist = pm__zdist_base[sym] + (size_t)(bits & ((1u << len) - 1));
+        bits >>= len;
+        nbits -= len;
+
+        if (dist > olen - z->out_start) {
+            rc = pm__errorf("inflate: distance %lu reaches before the start of the output",
+                            (unsigned long)dist);
+            break;
+        }
+        if (length > ocap - olen) {
+            z->out_len = olen;
+            if (pm__zgrow(z, length)) {
+                rc = -1;
+                break;
+            }
+            out = z->out;
+            ocap = z->out_cap;
+        }
+        {
+            uint8_t *d = out + olen;
+            const uint8_t *s = d - dist;
+            olen += length;
+            if (dist >= length) {
+                memcpy(d, s, length);
+            } else if (dist == 1) {
+                memset(d, *s, length); /* run of one byte */
+            } else {
+                while (length--) *d++ = *s++; /* overlapping copy repeats the pattern */
+            }
+        }
+    }
+    z->pos = pos;
+    z->bits = bits;
+    z->nbits = nbits;
+    z->out_len = olen;
+    return rc;
+}
+
+/* decodes one complete deflate stream starting at z->pos, appending to z->out.
+   On success z->pos is the first byte after the stream (the final partial byte is skipped).
+   Returns 0 or -1 with the error set (z->out stays owned by the caller either way). */
+static int pm__zinflate(pm__zstate *z)
+{
+    uint32_t final = 0, type = 0;
+    z->bits = 0;
+    z->nbits = 0;
+    do {
+        if (pm__zgetbits(z, 1, &final) || pm__zgetbits(z, 2, &type)) return -1;
+        if (type == 0) {
+            if (pm__zstored(z)) return -1;
+        } else if (type == 1) {
+            uint8_t lens[288];
+            int i;
+            for (i = 0; i < 144; i++) lens[i] = 8;
+            for (; i < 256; i++) lens[i] = 9;
+            for (; i < 280; i++) lens[i] = 7;
+            for (; i < 288; i++) lens[i] = 8;
+            pm__zhuff_build(&z->lit, lens, 288, PM__ZKIND_FIXED);
+            for (i = 0; i < 32; i++) lens[i] = 5;
+            pm__zhuff_build(&z->dist, lens, 32, PM__ZKIND_FIXED);
+            if (pm__zhuffman_block(z)) return -1;
+        } else if (type == 2) {
+            if (pm__zdynamic_tables(z) || pm__zhuffman_block(z)) return -1;
+        } else {
+            return pm__errorf("inflate: invalid block type 3");
+        }
+    } while (!final);
+    /* give back whole unread bytes still in the bit buffer */
+    z->pos -= z->nbits >> 3;
+    z->bits = 0;
+    z->nbits = 0;
+    return 0;
+}
+
+/* sets up a decoder state over in[0..n) with an output cap */
+static void pm__zstate_init(pm__zstate *z, const uint8_t *in, size_t n, size_t max_out)
+{
+    z->in = in;
+    z->n = n;
+    z->pos = 0;
+    z->bits = 0;
+    z->nbits = 0;
+    z->out = NULL;
+    z->out_len = 0;
+    z->out_cap = 0;
+    z->out_start = 0;
+    z->max_out = max_out;
+}
+
+/* hands z->out to the caller as exactly out_len bytes (never NULL, even when empty) */
+static int pm__zfinish(pm__zstate *z, uint8_t **out, size_t *out_len)
+{
+    if (!z->out) {
+        z->out = (uint8_t *)PM_MALLOC(1);
+        if (!z->out) return pm__errorf("inflate: out of memory");
+    }
+    *out = z->out;
+    *out_len = z->out_len;
+    return 0;
+}
+
+/* Inflates one raw deflate stream (RFC 1951) from in[0..n).
+   *out receives a PM_MALLOC'd buffer of *out_len bytes (caller frees); *in_used, if not NULL,
+   the number of input bytes the stream occupied. Output beyond max_out bytes is an error.
+   Returns 0, or -1 with the error set and *out = NULL. */
+static int pm__inflate_raw(const uint8_t *in, size_t n, size_t *in_used, uint8_t **out,
+                           size_t *out_len, size_t max_out)
+{
+    pm__zstate *z = (pm__zstate *)PM_MALLOC(sizeof(pm__zstate));
+    int rc;
+    *out = NULL;
+    *out_len = 0;
+    if (!z) return pm__errorf("inflate: out of memory");
+    pm__zstate_init(z, in, n, max_out);
+    rc = pm__zinflate(z);
+    if (rc == 0) rc = pm__zfinish(z, out, out_len);
+    if (rc == 0 && in_used) *in_used = z->pos;
+    if (rc != 0) PM_FREE(z->out);
+    PM_FREE(z);
+    return rc;
+}
+
+/* Decodes a zlib stream (RFC 1950): 2-byte header (method 8, window <= 32K, no preset
+   dictionary), deflate data, big-endian Adler-32 of the output, and nothing after it.
+   Output as for pm__inflate_raw. Returns 0 or -1 with the error set. */
+static int pm__zlib_decode(const uint8_t *in, size_t n, uint8_t **out, size_t *out_len,
+                           size_t max_out)
+{
+    size_t used = 0;
+    *out = NULL;
+    *out_len = 0;
+    if (n < 2) return pm__errorf("zlib: stream truncated");
+    if ((in[0] & 15) != 8 || (in[0] >> 4) > 7)
+        return pm__errorf("zlib: unsupported compression method or window size");
+    if ((((uint32_t)in[0] << 8) | in[1]) % 31 != 0) return pm__errorf("zlib: bad header check");
+    if (in[1] & 0x20) return pm__errorf("zlib: preset dictionaries are not supported");
+    if (pm__inflate_raw(in + 2, n - 2, &used, out, out_len, max_out)) return -1;
+    used += 2;
+    if (n - used < 4) {
+        PM_FREE(*out);
+        *out = NULL;
+        return pm__errorf("zlib: Adler-32 checksum truncated");
+    }
+    if (pm__rd32be(in + used) != pm__adler32(*out, *out_len)) {
+        PM_FREE(*out);
+        *out = NULL;
+        return pm__errorf("zlib: Adler-32 checksum mismatch");
+    }
+    if (n - used != 4) {
+        PM_FREE(*out);
+        *out = NULL;
+        return pm__errorf("zlib: trailing data after the stream");
+    }
+    return 0;
+}
+
+/* Decodes gzip data (RFC 1952): one or more members, concatenated output. Header flags
+   FTEXT/FHCRC/FEXTRA/FNAME/FCOMMENT are handled (FHCRC verified); each member's CRC-32 and
+   ISIZE are checked. Anything after the last member is an error.
+   Output as for pm__inflate_raw. Returns 0 or -1 with the error set. */
+static int pm__gunzip(const uint8_t *in, size_t n, uint8_t **out, size_t *out_len,
+                      size_t max_out)
+{
+    uint32_t crct[PM__CRC_TABLE_SIZE];
+    pm__zstate *z;
+    size_t p = 0;
+    int rc = 0;
+
+    *out = NULL;
+    *out_len = 0;
+    pm__crc32_init(crct);
+    if (n < 2 || in[0] != 0x1F || in[1] != 0x8B) return pm__errorf("gzip: not a gzip stream");
+    z = (pm__zstate *)PM_MALLOC(sizeof(pm__zstate));
+    if (!z) return pm__errorf("gzip: out of memory");
+    pm__zstate_init(z, in, n, max_out);
+
+    while (rc == 0 && p < n) {
+        size_t hstart = p, mstart;
+        uint32_t flg;
+        if (n - p < 10) {
+            rc = pm__errorf("gzip: header truncated");
+            break;
+        }
+        if (in[p] != 0x1F || in[p + 1] != 0x8B) {
+            rc = pm__errorf("gzip: trailing garbage after member");
+            break;
+        }
+        if (in[p + 2] != 8) {
+            rc = pm__errorf("gzip: unsupported compression method %d", in[p + 2]);
+            break;
+        }
+        flg = in[p + 3];
+        if (flg & 0xE0) {
+            rc = pm__errorf("gzip: reserved header flags set");
+            break;
+        }
+        p += 10; /* ID1 ID2 CM FLG MTIME(4) XFL OS */
+        if (flg & 4) { /* FEXTRA: 2-byte length + data */
+            size_t xlen;
+            if (n - p < 2) {
+                rc = pm__errorf("gzip: header truncated");
+                break;
+            }
+            xlen = pm__rd16(in + p);
+            p += 2;
+            if (n - p < xlen) {
+                rc = pm__errorf("gzip: header truncated");
+                break;
+            }
+            p += xlen;
+        }
+        if (flg & 8) { /* FNAME: zero-terminated */
+            while (p < n && in[p]) p++;
+            if (p >= n) {
+                rc = pm__errorf("gzip: header truncated");
+                break;
+            }
+            p++;
+        }
+        if (flg & 16) { /* FCOMMENT: zero-terminated */
+            while (p < n && in[p]) p++;
+            if (p >= n) {
+                rc = pm__errorf("gzip: header truncated");
+                break;
+            }
+            p++;
+        }
+        if (flg & 2) { /* FHCRC: low 16 bits of the CRC-32 of the header so far */
+            if (n - p < 2) {
+                rc = pm__errorf("gzip: header truncated");
+                break;
+            }
+            if ((pm__crc32_update(crct, 0, in + hstart, p - hstart) & 0xFFFF) !=
+                pm__rd16(in + p)) {
+                rc = pm__errorf("gzip: header CRC mismatch");
+                break;
+            }
+            p += 2;
+        }
+        /* inflate the member; back-references may not reach into earlier members */
+        mstart = z->out_len;
+        z->out_start = mstart;
+        z->pos = p;
+        if (pm__zinflate(z)) {
+            rc = -1;
+            break;
+        }
+        p = z->pos;
+        if (n - p < 8) {
+            rc = pm__errorf("gzip: member trailer truncated");
+            break;
+        }
+        /* (z->out is still NULL when nothing has been output yet) */
+        if (pm__rd32(in + p) !=
+            (z->out_len > mstart
+                 ? pm__crc32_update(crct, 0, z->out + mstart, z->out_len - mstart) : 0u)) {
+            rc = pm__errorf("gzip: CRC-32 mismatch");
+            break;
+        }
+        if (pm__rd32(in + p + 4) != (uint32_t)((z->out_len - mstart) & 0xFFFFFFFFu)) {
+            rc = pm__errorf("gzip: ISIZE mismatch");
+            break;
+        }
+        p += 8;
+    }
+    if (rc == 0) rc = pm__zfinish(z, out, out_len);
+    if (rc != 0) PM_FREE(z->out);
+    PM_FREE(z);
+    return rc;
+}
 
 /* ============================================================================================
    [2] GEMM
@@ -594,6 +1328,10 @@ static void pm__block_forward(const pm__block *w, int B, int T, int C, int H, in
 
 typedef struct pm__tokenizer pm__tokenizer;
 static void pm__tokenizer_free(pm__tokenizer *t);
+/* The public tokenizer wraps the private one (section [5]). */
+struct pm_tokenizer {
+    pm__tokenizer *t;
+};
 static pm__tokenizer *pm__tokenizer_create(const char *merges, size_t len, int n_merges);
 
 /* One directory entry kept for inspection (pm_model_tensor). */
@@ -607,7 +1345,7 @@ struct pm_model {
     uint8_t *file;     /* the whole file, owned; tensors point into it */
     float *converted;  /* float copies of the small tensors of an f16/bf16 file */
     pm__named *dir;    /* [n_tensors] */
-    pm__tokenizer *tok;
+    pm_tokenizer tok; /* tok.t is NULL without a text tower */
     /* image tower */
     pm__tensor v_conv1, v_class, v_pos, v_ln_pre_w, v_ln_pre_b, v_ln_post_w, v_ln_post_b, v_proj;
     pm__block *v_blocks;
@@ -919,8 +1657,8 @@ static pm_model *pm__model_from_buffer(uint8_t *file, size_t size)
             pm__errorf("model file merge list lies outside the file");
             goto fail;
         }
-        m->tok = pm__tokenizer_create((const char *)file + off, (size_t)len, m->info.n_merges);
-        if (!m->tok) {
+        m->tok.t = pm__tokenizer_create((const char *)file + off, (size_t)len, m->info.n_merges);
+        if (!m->tok.t) {
             char why[400];
             memcpy(why, pm__error_buf, sizeof(why));
             why[sizeof(why) - 1] = 0;
@@ -988,7 +1726,7 @@ PMDEF pm_model *pm_model_load(const char *path)
 PMDEF void pm_model_free(pm_model *m)
 {
     if (!m) return;
-    if (m->tok) pm__tokenizer_free(m->tok);
+    if (m->tok.t) pm__tokenizer_free(m->tok.t);
     PM_FREE(m->v_blocks);
     PM_FREE(m->t_blocks);
     PM_FREE(m->dir);
@@ -1013,22 +1751,3068 @@ PMDEF int pm_model_tensor(const pm_model *m, int i, const char **name, int *dtyp
 /* ============================================================================================
    [5] TOKENIZER
    ============================================================================================ */
-/*@@TOKENIZER@@*/
-struct pm__tokenizer { int n_merges; };
+/* ==========================================================================
+   CLIP tokenizer: byte-level BPE with OpenAI CLIP's text normalisation
+   ==========================================================================
+
+   Reproduces clip/simple_tokenizer.py (OpenAI CLIP), with ftfy.fix_text
+   replaced by NFC, exactly like the reference tools/clip_tokenizer.py.
+   Every stage works on an array of codepoints:
+
+     1. UTF-8 -> codepoints.  Ill-formed input is decoded like Python's
+        bytes.decode("utf-8", "replace"): each maximal ill-formed subpart
+        (a bad lead byte, or a lead byte plus the continuation bytes that
+        were still valid) becomes one U+FFFD.
+     2. NFC (unicodedata.normalize("NFC")): full canonical decomposition,
+        canonical reordering, canonical composition, Hangul included.
+        This is where CLIP calls ftfy.fix_text, which is not reproduced:
+        no mojibake repair, quote uncurling, ligature / full-width folding
+        or control-character removal.  Texts that ftfy leaves unchanged
+        (ordinary clean text) tokenize exactly as in CLIP.
+     3. Python html.unescape, applied twice: &#N; &#xN; (with the
+        Windows-1252 / invalid codepoint rules) and the HTML5 named
+        references, including the legacy ones valid without ';' and the
+        longest-prefix rule ("&notit;" -> U+00AC "it;").
+     4. str.strip(), runs of regex \s -> one space, str.strip().
+     5. str.lower(): full lower-casing (U+0130 -> "i\u0307") and Python's
+        final-sigma rule for U+03A3.
+     6. Split with CLIP's pattern (regex module, IGNORECASE):
+          <|startoftext|> | <|endoftext|> | 's 't 're 've 'm 'll 'd |
+          letter+ | one number char | (not space/letter/number)+
+     7. Each piece: UTF-8 bytes -> GPT-2 byte symbols, "</w>" appended to
+        the last one, then BPE: merge the adjacent pair of lowest rank,
+        all its non-overlapping occurrences left to right, until no
+        adjacent pair is a merge.  A heap keeps this O(n log n) per piece.
+
+   Character classes follow the `regex` module (which may carry a newer
+   Unicode version than unicodedata); lower-casing, isspace and NFC follow
+   the Python interpreter.  The tables are generated by
+   tools/gen_unicode_tables.py, which records the versions used.
+
+   Thread safety: a pm__tokenizer is read-only after creation; encode calls
+   allocate their own scratch memory.
+*/
+
+
+/* one row of the named-entity table (see pm__html_ents) */
+typedef struct {
+    uint16_t name;      /* name: pm__html_names[name >> 12] + (name & 0xfff) */
+    uint8_t second;     /* 0, or 1 + index into pm__html_second */
+    uint8_t legacy;     /* 1: also recognised without the trailing ';' */
+    uint32_t cp;        /* first (usually only) codepoint of the value */
+} pm__html_entity;
+
+/* BEGIN GENERATED: tools/gen_unicode_tables.py */
+/* Python 3.11.2, unicodedata 14.0.0, regex 2.5.123.  Do not edit by hand. */
+/* 4388 codepoints are letters/numbers for regex but unassigned for unicodedata
+   (regex carries a newer Unicode); the split classes follow regex. */
+
+/* character properties: (start << 8 | flags), see PM__UP_* */
+static const uint32_t pm__uprop[2182] = {
+    0x3u, 0x90cu, 0xe03u, 0x1c0bu, 0x200cu, 0x2103u, 0x2713u, 0x2803u, 0x2e13u, 0x2f03u, 0x3002u,
+    0x3a13u, 0x3b03u, 0x4121u, 0x5b03u, 0x5e13u, 0x5f03u, 0x6013u, 0x6121u, 0x7b03u, 0x850cu,
+    0x8603u, 0xa00cu, 0xa103u, 0xa813u, 0xa903u, 0xaa21u, 0xab03u, 0xad13u, 0xae03u, 0xaf13u,
+    0xb003u, 0xb202u, 0xb413u, 0xb521u, 0xb603u, 0xb713u, 0xb902u, 0xba21u, 0xbb03u, 0xbc02u,
+    0xbf03u, 0xc021u, 0xd703u, 0xd821u, 0xf703u, 0xf821u, 0x1bb01u, 0x1bc21u, 0x1c001u, 0x1c421u,
+    0x29401u, 0x29521u, 0x2b011u, 0x2c213u, 0x2c611u, 0x2d213u, 0x2e011u, 0x2e513u, 0x2ec11u,
+    0x2ed13u, 0x2ee11u, 0x2ef13u, 0x34510u, 0x34613u, 0x37021u, 0x37411u, 0x37513u, 0x37621u,
+    0x37803u, 0x37a11u, 0x37b21u, 0x37e03u, 0x37f21u, 0x38003u, 0x38413u, 0x38621u, 0x38713u,
+    0x38821u, 0x38b03u, 0x38c21u, 0x38d03u, 0x38e21u, 0x3a203u, 0x3a321u, 0x3f603u, 0x3f721u,
+    0x48203u, 0x48313u, 0x48a21u, 0x53003u, 0x53121u, 0x55703u, 0x55911u, 0x55a03u, 0x55f13u,
+    0x56021u, 0x58903u, 0x59113u, 0x5be03u, 0x5bf13u, 0x5c003u, 0x5c113u, 0x5c303u, 0x5c413u,
+    0x5c603u, 0x5c713u, 0x5c803u, 0x5d001u, 0x5eb03u, 0x5ef01u, 0x5f303u, 0x5f413u, 0x5f503u,
+    0x60013u, 0x60603u, 0x61013u, 0x61b03u, 0x61c13u, 0x61d03u, 0x62001u, 0x64011u, 0x64101u,
+    0x64b13u, 0x66002u, 0x66a03u, 0x66e01u, 0x67013u, 0x67101u, 0x6d403u, 0x6d501u, 0x6d613u,
+    0x6de03u, 0x6df13u, 0x6e511u, 0x6e713u, 0x6e903u, 0x6ea13u, 0x6ee01u, 0x6f002u, 0x6fa01u,
+    0x6fd03u, 0x6ff01u, 0x70003u, 0x70f13u, 0x71001u, 0x71113u, 0x71201u, 0x73013u, 0x74b03u,
+    0x74d01u, 0x7a613u, 0x7b101u, 0x7b203u, 0x7c002u, 0x7ca01u, 0x7eb13u, 0x7f411u, 0x7f603u,
+    0x7fa11u, 0x7fb03u, 0x7fd13u, 0x7fe03u, 0x80001u, 0x81613u, 0x81a11u, 0x81b13u, 0x82411u,
+    0x82513u, 0x82811u, 0x82913u, 0x82e03u, 0x84001u, 0x85913u, 0x85c03u, 0x86001u, 0x86b03u,
+    0x87001u, 0x88813u, 0x88901u, 0x88f03u, 0x89013u, 0x89203u, 0x89813u, 0x8a001u, 0x8c911u,
+    0x8ca13u, 0x90303u, 0x90401u, 0x93a13u, 0x93b03u, 0x93c13u, 0x93d01u, 0x93e03u, 0x94113u,
+    0x94903u, 0x94d13u, 0x94e03u, 0x95001u, 0x95113u, 0x95801u, 0x96213u, 0x96403u, 0x96602u,
+    0x97003u, 0x97111u, 0x97201u, 0x98113u, 0x98203u, 0x98501u, 0x98d03u, 0x98f01u, 0x99103u,
+    0x99301u, 0x9a903u, 0x9aa01u, 0x9b103u, 0x9b201u, 0x9b303u, 0x9b601u, 0x9ba03u, 0x9bc13u,
+    0x9bd01u, 0x9be03u, 0x9c113u, 0x9c503u, 0x9cd13u, 0x9ce01u, 0x9cf03u, 0x9dc01u, 0x9de03u,
+    0x9df01u, 0x9e213u, 0x9e403u, 0x9e602u, 0x9f001u, 0x9f203u, 0x9f402u, 0x9fa03u, 0x9fc01u,
+    0x9fd03u, 0x9fe13u, 0x9ff03u, 0xa0113u, 0xa0303u, 0xa0501u, 0xa0b03u, 0xa0f01u, 0xa1103u,
+    0xa1301u, 0xa2903u, 0xa2a01u, 0xa3103u, 0xa3201u, 0xa3403u, 0xa3501u, 0xa3703u, 0xa3801u,
+    0xa3a03u, 0xa3c13u, 0xa3d03u, 0xa4113u, 0xa4303u, 0xa4713u, 0xa4903u, 0xa4b13u, 0xa4e03u,
+    0xa5113u, 0xa5203u, 0xa5901u, 0xa5d03u, 0xa5e01u, 0xa5f03u, 0xa6602u, 0xa7013u, 0xa7201u,
+    0xa7513u, 0xa7603u, 0xa8113u, 0xa8303u, 0xa8501u, 0xa8e03u, 0xa8f01u, 0xa9203u, 0xa9301u,
+    0xaa903u, 0xaaa01u, 0xab103u, 0xab201u, 0xab403u, 0xab501u, 0xaba03u, 0xabc13u, 0xabd01u,
+    0xabe03u, 0xac113u, 0xac603u, 0xac713u, 0xac903u, 0xacd13u, 0xace03u, 0xad001u, 0xad103u,
+    0xae001u, 0xae213u, 0xae403u, 0xae602u, 0xaf003u, 0xaf901u, 0xafa13u, 0xb0003u, 0xb0113u,
+    0xb0203u, 0xb0501u, 0xb0d03u, 0xb0f01u, 0xb1103u, 0xb1301u, 0xb2903u, 0xb2a01u, 0xb3103u,
+    0xb3201u, 0xb3403u, 0xb3501u, 0xb3a03u, 0xb3c13u, 0xb3d01u, 0xb3e03u, 0xb3f13u, 0xb4003u,
+    0xb4113u, 0xb4503u, 0xb4d13u, 0xb4e03u, 0xb5513u, 0xb5703u, 0xb5c01u, 0xb5e03u, 0xb5f01u,
+    0xb6213u, 0xb6403u, 0xb6602u, 0xb7003u, 0xb7101u, 0xb7202u, 0xb7803u, 0xb8213u, 0xb8301u,
+    0xb8403u, 0xb8501u, 0xb8b03u, 0xb8e01u, 0xb9103u, 0xb9201u, 0xb9603u, 0xb9901u, 0xb9b03u,
+    0xb9c01u, 0xb9d03u, 0xb9e01u, 0xba003u, 0xba301u, 0xba503u, 0xba801u, 0xbab03u, 0xbae01u,
+    0xbba03u, 0xbc013u, 0xbc103u, 0xbcd13u, 0xbce03u, 0xbd001u, 0xbd103u, 0xbe602u, 0xbf303u,
+    0xc0013u, 0xc0103u, 0xc0413u, 0xc0501u, 0xc0d03u, 0xc0e01u, 0xc1103u, 0xc1201u, 0xc2903u,
+    0xc2a01u, 0xc3a03u, 0xc3c13u, 0xc3d01u, 0xc3e13u, 0xc4103u, 0xc4613u, 0xc4903u, 0xc4a13u,
+    0xc4e03u, 0xc5513u, 0xc5703u, 0xc5801u, 0xc5b03u, 0xc5d01u, 0xc5e03u, 0xc6001u, 0xc6213u,
+    0xc6403u, 0xc6602u, 0xc7003u, 0xc7802u, 0xc7f03u, 0xc8001u, 0xc8113u, 0xc8203u, 0xc8501u,
+    0xc8d03u, 0xc8e01u, 0xc9103u, 0xc9201u, 0xca903u, 0xcaa01u, 0xcb403u, 0xcb501u, 0xcba03u,
+    0xcbc13u, 0xcbd01u, 0xcbe03u, 0xcbf13u, 0xcc003u, 0xcc613u, 0xcc703u, 0xccc13u, 0xcce03u,
+    0xcdd01u, 0xcdf03u, 0xce001u, 0xce213u, 0xce403u, 0xce602u, 0xcf003u, 0xcf101u, 0xcf303u,
+    0xd0013u, 0xd0203u, 0xd0401u, 0xd0d03u, 0xd0e01u, 0xd1103u, 0xd1201u, 0xd3b13u, 0xd3d01u,
+    0xd3e03u, 0xd4113u, 0xd4503u, 0xd4d13u, 0xd4e01u, 0xd4f03u, 0xd5401u, 0xd5703u, 0xd5802u,
+    0xd5f01u, 0xd6213u, 0xd6403u, 0xd6602u, 0xd7903u, 0xd7a01u, 0xd8003u, 0xd8113u, 0xd8203u,
+    0xd8501u, 0xd9703u, 0xd9a01u, 0xdb203u, 0xdb301u, 0xdbc03u, 0xdbd01u, 0xdbe03u, 0xdc001u,
+    0xdc703u, 0xdca13u, 0xdcb03u, 0xdd213u, 0xdd503u, 0xdd613u, 0xdd703u, 0xde602u, 0xdf003u,
+    0xe0101u, 0xe3113u, 0xe3201u, 0xe3413u, 0xe3b03u, 0xe4001u, 0xe4611u, 0xe4713u, 0xe4f03u,
+    0xe5002u, 0xe5a03u, 0xe8101u, 0xe8303u, 0xe8401u, 0xe8503u, 0xe8601u, 0xe8b03u, 0xe8c01u,
+    0xea403u, 0xea501u, 0xea603u, 0xea701u, 0xeb113u, 0xeb201u, 0xeb413u, 0xebd01u, 0xebe03u,
+    0xec001u, 0xec503u, 0xec611u, 0xec703u, 0xec813u, 0xece03u, 0xed002u, 0xeda03u, 0xedc01u,
+    0xee003u, 0xf0001u, 0xf0103u, 0xf1813u, 0xf1a03u, 0xf2002u, 0xf3403u, 0xf3513u, 0xf3603u,
+    0xf3713u, 0xf3803u, 0xf3913u, 0xf3a03u, 0xf4001u, 0xf4803u, 0xf4901u, 0xf6d03u, 0xf7113u,
+    0xf7f03u, 0xf8013u, 0xf8503u, 0xf8613u, 0xf8801u, 0xf8d13u, 0xf9803u, 0xf9913u, 0xfbd03u,
+    0xfc613u, 0xfc703u, 0x100001u, 0x102b03u, 0x102d13u, 0x103103u, 0x103213u, 0x103803u,
+    0x103913u, 0x103b03u, 0x103d13u, 0x103f01u, 0x104002u, 0x104a03u, 0x105001u, 0x105603u,
+    0x105813u, 0x105a01u, 0x105e13u, 0x106101u, 0x106203u, 0x106501u, 0x106703u, 0x106e01u,
+    0x107113u, 0x107501u, 0x108213u, 0x108303u, 0x108513u, 0x108703u, 0x108d13u, 0x108e01u,
+    0x108f03u, 0x109002u, 0x109a03u, 0x109d13u, 0x109e03u, 0x10a021u, 0x10c603u, 0x10c721u,
+    0x10c803u, 0x10cd21u, 0x10ce03u, 0x10d021u, 0x10fb03u, 0x10fc11u, 0x10fd21u, 0x110001u,
+    0x124903u, 0x124a01u, 0x124e03u, 0x125001u, 0x125703u, 0x125801u, 0x125903u, 0x125a01u,
+    0x125e03u, 0x126001u, 0x128903u, 0x128a01u, 0x128e03u, 0x129001u, 0x12b103u, 0x12b201u,
+    0x12b603u, 0x12b801u, 0x12bf03u, 0x12c001u, 0x12c103u, 0x12c201u, 0x12c603u, 0x12c801u,
+    0x12d703u, 0x12d801u, 0x131103u, 0x131201u, 0x131603u, 0x131801u, 0x135b03u, 0x135d13u,
+    0x136003u, 0x136902u, 0x137d03u, 0x138001u, 0x139003u, 0x13a021u, 0x13f603u, 0x13f821u,
+    0x13fe03u, 0x140101u, 0x166d03u, 0x166f01u, 0x16800cu, 0x168101u, 0x169b03u, 0x16a001u,
+    0x16eb03u, 0x16ee02u, 0x16f101u, 0x16f903u, 0x170001u, 0x171213u, 0x171503u, 0x171f01u,
+    0x173213u, 0x173403u, 0x174001u, 0x175213u, 0x175403u, 0x176001u, 0x176d03u, 0x176e01u,
+    0x177103u, 0x177213u, 0x177403u, 0x178001u, 0x17b413u, 0x17b603u, 0x17b713u, 0x17be03u,
+    0x17c613u, 0x17c703u, 0x17c913u, 0x17d403u, 0x17d711u, 0x17d803u, 0x17dc01u, 0x17dd13u,
+    0x17de03u, 0x17e002u, 0x17ea03u, 0x17f002u, 0x17fa03u, 0x180b13u, 0x181002u, 0x181a03u,
+    0x182001u, 0x184311u, 0x184401u, 0x187903u, 0x188001u, 0x188513u, 0x188701u, 0x18a913u,
+    0x18aa01u, 0x18ab03u, 0x18b001u, 0x18f603u, 0x190001u, 0x191f03u, 0x192013u, 0x192303u,
+    0x192713u, 0x192903u, 0x193213u, 0x193303u, 0x193913u, 0x193c03u, 0x194602u, 0x195001u,
+    0x196e03u, 0x197001u, 0x197503u, 0x198001u, 0x19ac03u, 0x19b001u, 0x19ca03u, 0x19d002u,
+    0x19db03u, 0x1a0001u, 0x1a1713u, 0x1a1903u, 0x1a1b13u, 0x1a1c03u, 0x1a2001u, 0x1a5503u,
+    0x1a5613u, 0x1a5703u, 0x1a5813u, 0x1a5f03u, 0x1a6013u, 0x1a6103u, 0x1a6213u, 0x1a6303u,
+    0x1a6513u, 0x1a6d03u, 0x1a7313u, 0x1a7d03u, 0x1a7f13u, 0x1a8002u, 0x1a8a03u, 0x1a9002u,
+    0x1a9a03u, 0x1aa711u, 0x1aa803u, 0x1ab013u, 0x1acf03u, 0x1b0013u, 0x1b0403u, 0x1b0501u,
+    0x1b3413u, 0x1b3503u, 0x1b3613u, 0x1b3b03u, 0x1b3c13u, 0x1b3d03u, 0x1b4213u, 0x1b4303u,
+    0x1b4501u, 0x1b4d03u, 0x1b5002u, 0x1b5a03u, 0x1b6b13u, 0x1b7403u, 0x1b8013u, 0x1b8203u,
+    0x1b8301u, 0x1ba103u, 0x1ba213u, 0x1ba603u, 0x1ba813u, 0x1baa03u, 0x1bab13u, 0x1bae01u,
+    0x1bb002u, 0x1bba01u, 0x1be613u, 0x1be703u, 0x1be813u, 0x1bea03u, 0x1bed13u, 0x1bee03u,
+    0x1bef13u, 0x1bf203u, 0x1c0001u, 0x1c2403u, 0x1c2c13u, 0x1c3403u, 0x1c3613u, 0x1c3803u,
+    0x1c4002u, 0x1c4a03u, 0x1c4d01u, 0x1c5002u, 0x1c5a01u, 0x1c7811u, 0x1c7e03u, 0x1c8021u,
+    0x1c8903u, 0x1c9021u, 0x1cbb03u, 0x1cbd21u, 0x1cc003u, 0x1cd013u, 0x1cd303u, 0x1cd413u,
+    0x1ce103u, 0x1ce213u, 0x1ce901u, 0x1ced13u, 0x1cee01u, 0x1cf413u, 0x1cf501u, 0x1cf703u,
+    0x1cf813u, 0x1cfa01u, 0x1cfb03u, 0x1d0021u, 0x1d2c11u, 0x1d6b21u, 0x1d7811u, 0x1d7921u,
+    0x1d9b11u, 0x1dc013u, 0x1e0021u, 0x1f1603u, 0x1f1821u, 0x1f1e03u, 0x1f2021u, 0x1f4603u,
+    0x1f4821u, 0x1f4e03u, 0x1f5021u, 0x1f5803u, 0x1f5921u, 0x1f5a03u, 0x1f5b21u, 0x1f5c03u,
+    0x1f5d21u, 0x1f5e03u, 0x1f5f21u, 0x1f7e03u, 0x1f8021u, 0x1fb503u, 0x1fb621u, 0x1fbd13u,
+    0x1fbe21u, 0x1fbf13u, 0x1fc221u, 0x1fc503u, 0x1fc621u, 0x1fcd13u, 0x1fd021u, 0x1fd403u,
+    0x1fd621u, 0x1fdc03u, 0x1fdd13u, 0x1fe021u, 0x1fed13u, 0x1ff003u, 0x1ff221u, 0x1ff503u,
+    0x1ff621u, 0x1ffd13u, 0x1fff03u, 0x20000cu, 0x200b13u, 0x201003u, 0x201813u, 0x201a03u,
+    0x202413u, 0x202503u, 0x202713u, 0x20280cu, 0x202a13u, 0x202f0cu, 0x203003u, 0x205f0cu,
+    0x206013u, 0x206503u, 0x206613u, 0x207002u, 0x207111u, 0x207203u, 0x207402u, 0x207a03u,
+    0x207f11u, 0x208002u, 0x208a03u, 0x209011u, 0x209d03u, 0x20d013u, 0x20f103u, 0x210221u,
+    0x210303u, 0x210721u, 0x210803u, 0x210a21u, 0x211403u, 0x211521u, 0x211603u, 0x211921u,
+    0x211e03u, 0x212421u, 0x212503u, 0x212621u, 0x212703u, 0x212821u, 0x212903u, 0x212a21u,
+    0x212e03u, 0x212f21u, 0x213501u, 0x213921u, 0x213a03u, 0x213c21u, 0x214003u, 0x214521u,
+    0x214a03u, 0x214e21u, 0x214f03u, 0x215002u, 0x216022u, 0x218002u, 0x218321u, 0x218502u,
+    0x218a03u, 0x246002u, 0x249c03u, 0x24b623u, 0x24ea02u, 0x250003u, 0x277602u, 0x279403u,
+    0x2c0021u, 0x2c7c11u, 0x2c7e21u, 0x2ce503u, 0x2ceb21u, 0x2cef13u, 0x2cf221u, 0x2cf403u,
+    0x2cfd02u, 0x2cfe03u, 0x2d0021u, 0x2d2603u, 0x2d2721u, 0x2d2803u, 0x2d2d21u, 0x2d2e03u,
+    0x2d3001u, 0x2d6803u, 0x2d6f11u, 0x2d7003u, 0x2d7f13u, 0x2d8001u, 0x2d9703u, 0x2da001u,
+    0x2da703u, 0x2da801u, 0x2daf03u, 0x2db001u, 0x2db703u, 0x2db801u, 0x2dbf03u, 0x2dc001u,
+    0x2dc703u, 0x2dc801u, 0x2dcf03u, 0x2dd001u, 0x2dd703u, 0x2dd801u, 0x2ddf03u, 0x2de013u,
+    0x2e0003u, 0x2e2f11u, 0x2e3003u, 0x30000cu, 0x300103u, 0x300511u, 0x300601u, 0x300702u,
+    0x300803u, 0x302102u, 0x302a13u, 0x302e03u, 0x303111u, 0x303603u, 0x303802u, 0x303b11u,
+    0x303c01u, 0x303d03u, 0x304101u, 0x309703u, 0x309913u, 0x309d11u, 0x309f01u, 0x30a003u,
+    0x30a101u, 0x30fb03u, 0x30fc11u, 0x30ff01u, 0x310003u, 0x310501u, 0x313003u, 0x313101u,
+    0x318f03u, 0x319202u, 0x319603u, 0x31a001u, 0x31c003u, 0x31f001u, 0x320003u, 0x322002u,
+    0x322a03u, 0x324802u, 0x325003u, 0x325102u, 0x326003u, 0x328002u, 0x328a03u, 0x32b102u,
+    0x32c003u, 0x340001u, 0x4dc003u, 0x4e0001u, 0xa01511u, 0xa01601u, 0xa48d03u, 0xa4d001u,
+    0xa4f811u, 0xa4fe03u, 0xa50001u, 0xa60c11u, 0xa60d03u, 0xa61001u, 0xa62002u, 0xa62a01u,
+    0xa62c03u, 0xa64021u, 0xa66e01u, 0xa66f13u, 0xa67303u, 0xa67413u, 0xa67e03u, 0xa67f11u,
+    0xa68021u, 0xa69c11u, 0xa69e13u, 0xa6a001u, 0xa6e602u, 0xa6f013u, 0xa6f203u, 0xa70013u,
+    0xa71711u, 0xa72013u, 0xa72221u, 0xa77011u, 0xa77121u, 0xa78811u, 0xa78913u, 0xa78b21u,
+    0xa78f01u, 0xa79021u, 0xa7cb03u, 0xa7d021u, 0xa7d203u, 0xa7d321u, 0xa7d403u, 0xa7d521u,
+    0xa7da03u, 0xa7f211u, 0xa7f521u, 0xa7f701u, 0xa7f811u, 0xa7fa21u, 0xa7fb01u, 0xa80213u,
+    0xa80301u, 0xa80613u, 0xa80701u, 0xa80b13u, 0xa80c01u, 0xa82303u, 0xa82513u, 0xa82703u,
+    0xa82c13u, 0xa82d03u, 0xa83002u, 0xa83603u, 0xa84001u, 0xa87403u, 0xa88201u, 0xa8b403u,
+    0xa8c413u, 0xa8c603u, 0xa8d002u, 0xa8da03u, 0xa8e013u, 0xa8f201u, 0xa8f803u, 0xa8fb01u,
+    0xa8fc03u, 0xa8fd01u, 0xa8ff13u, 0xa90002u, 0xa90a01u, 0xa92613u, 0xa92e03u, 0xa93001u,
+    0xa94713u, 0xa95203u, 0xa96001u, 0xa97d03u, 0xa98013u, 0xa98303u, 0xa98401u, 0xa9b313u,
+    0xa9b403u, 0xa9b613u, 0xa9ba03u, 0xa9bc13u, 0xa9be03u, 0xa9cf11u, 0xa9d002u, 0xa9da03u,
+    0xa9e001u, 0xa9e513u, 0xa9e611u, 0xa9e701u, 0xa9f002u, 0xa9fa01u, 0xa9ff03u, 0xaa0001u,
+    0xaa2913u, 0xaa2f03u, 0xaa3113u, 0xaa3303u, 0xaa3513u, 0xaa3703u, 0xaa4001u, 0xaa4313u,
+    0xaa4401u, 0xaa4c13u, 0xaa4d03u, 0xaa5002u, 0xaa5a03u, 0xaa6001u, 0xaa7011u, 0xaa7101u,
+    0xaa7703u, 0xaa7a01u, 0xaa7b03u, 0xaa7c13u, 0xaa7d03u, 0xaa7e01u, 0xaab013u, 0xaab101u,
+    0xaab213u, 0xaab501u, 0xaab713u, 0xaab901u, 0xaabe13u, 0xaac001u, 0xaac113u, 0xaac201u,
+    0xaac303u, 0xaadb01u, 0xaadd11u, 0xaade03u, 0xaae001u, 0xaaeb03u, 0xaaec13u, 0xaaee03u,
+    0xaaf201u, 0xaaf311u, 0xaaf503u, 0xaaf613u, 0xaaf703u, 0xab0101u, 0xab0703u, 0xab0901u,
+    0xab0f03u, 0xab1101u, 0xab1703u, 0xab2001u, 0xab2703u, 0xab2801u, 0xab2f03u, 0xab3021u,
+    0xab5b13u, 0xab5c11u, 0xab6021u, 0xab6911u, 0xab6a13u, 0xab6c03u, 0xab7021u, 0xabc001u,
+    0xabe303u, 0xabe513u, 0xabe603u, 0xabe813u, 0xabe903u, 0xabed13u, 0xabee03u, 0xabf002u,
+    0xabfa03u, 0xac0001u, 0xd7a403u, 0xd7b001u, 0xd7c703u, 0xd7cb01u, 0xd7fc03u, 0xf90001u,
+    0xfa6e03u, 0xfa7001u, 0xfada03u, 0xfb0021u, 0xfb0703u, 0xfb1321u, 0xfb1803u, 0xfb1d01u,
+    0xfb1e13u, 0xfb1f01u, 0xfb2903u, 0xfb2a01u, 0xfb3703u, 0xfb3801u, 0xfb3d03u, 0xfb3e01u,
+    0xfb3f03u, 0xfb4001u, 0xfb4203u, 0xfb4301u, 0xfb4503u, 0xfb4601u, 0xfbb213u, 0xfbc303u,
+    0xfbd301u, 0xfd3e03u, 0xfd5001u, 0xfd9003u, 0xfd9201u, 0xfdc803u, 0xfdf001u, 0xfdfc03u,
+    0xfe0013u, 0xfe1003u, 0xfe1313u, 0xfe1403u, 0xfe2013u, 0xfe3003u, 0xfe5213u, 0xfe5303u,
+    0xfe5513u, 0xfe5603u, 0xfe7001u, 0xfe7503u, 0xfe7601u, 0xfefd03u, 0xfeff13u, 0xff0003u,
+    0xff0713u, 0xff0803u, 0xff0e13u, 0xff0f03u, 0xff1002u, 0xff1a13u, 0xff1b03u, 0xff2121u,
+    0xff3b03u, 0xff3e13u, 0xff3f03u, 0xff4013u, 0xff4121u, 0xff5b03u, 0xff6601u, 0xff7011u,
+    0xff7101u, 0xff9e11u, 0xffa001u, 0xffbf03u, 0xffc201u, 0xffc803u, 0xffca01u, 0xffd003u,
+    0xffd201u, 0xffd803u, 0xffda01u, 0xffdd03u, 0xffe313u, 0xffe403u, 0xfff913u, 0xfffc03u,
+    0x1000001u, 0x1000c03u, 0x1000d01u, 0x1002703u, 0x1002801u, 0x1003b03u, 0x1003c01u,
+    0x1003e03u, 0x1003f01u, 0x1004e03u, 0x1005001u, 0x1005e03u, 0x1008001u, 0x100fb03u,
+    0x1010702u, 0x1013403u, 0x1014002u, 0x1017903u, 0x1018a02u, 0x1018c03u, 0x101fd13u,
+    0x101fe03u, 0x1028001u, 0x1029d03u, 0x102a001u, 0x102d103u, 0x102e013u, 0x102e102u,
+    0x102fc03u, 0x1030001u, 0x1032002u, 0x1032403u, 0x1032d01u, 0x1034102u, 0x1034201u,
+    0x1034a02u, 0x1034b03u, 0x1035001u, 0x1037613u, 0x1037b03u, 0x1038001u, 0x1039e03u,
+    0x103a001u, 0x103c403u, 0x103c801u, 0x103d003u, 0x103d102u, 0x103d603u, 0x1040021u,
+    0x1045001u, 0x1049e03u, 0x104a002u, 0x104aa03u, 0x104b021u, 0x104d403u, 0x104d821u,
+    0x104fc03u, 0x1050001u, 0x1052803u, 0x1053001u, 0x1056403u, 0x1057021u, 0x1057b03u,
+    0x1057c21u, 0x1058b03u, 0x1058c21u, 0x1059303u, 0x1059421u, 0x1059603u, 0x1059721u,
+    0x105a203u, 0x105a321u, 0x105b203u, 0x105b321u, 0x105ba03u, 0x105bb21u, 0x105bd03u,
+    0x1060001u, 0x1073703u, 0x1074001u, 0x1075603u, 0x1076001u, 0x1076803u, 0x1078011u,
+    0x1078603u, 0x1078711u, 0x107b103u, 0x107b211u, 0x107bb03u, 0x1080001u, 0x1080603u,
+    0x1080801u, 0x1080903u, 0x1080a01u, 0x1083603u, 0x1083701u, 0x1083903u, 0x1083c01u,
+    0x1083d03u, 0x1083f01u, 0x1085603u, 0x1085802u, 0x1086001u, 0x1087703u, 0x1087902u,
+    0x1088001u, 0x1089f03u, 0x108a702u, 0x108b003u, 0x108e001u, 0x108f303u, 0x108f401u,
+    0x108f603u, 0x108fb02u, 0x1090001u, 0x1091602u, 0x1091c03u, 0x1092001u, 0x1093a03u,
+    0x1098001u, 0x109b803u, 0x109bc02u, 0x109be01u, 0x109c002u, 0x109d003u, 0x109d202u,
+    0x10a0001u, 0x10a0113u, 0x10a0403u, 0x10a0513u, 0x10a0703u, 0x10a0c13u, 0x10a1001u,
+    0x10a1403u, 0x10a1501u, 0x10a1803u, 0x10a1901u, 0x10a3603u, 0x10a3813u, 0x10a3b03u,
+    0x10a3f13u, 0x10a4002u, 0x10a4903u, 0x10a6001u, 0x10a7d02u, 0x10a7f03u, 0x10a8001u,
+    0x10a9d02u, 0x10aa003u, 0x10ac001u, 0x10ac803u, 0x10ac901u, 0x10ae513u, 0x10ae703u,
+    0x10aeb02u, 0x10af003u, 0x10b0001u, 0x10b3603u, 0x10b4001u, 0x10b5603u, 0x10b5802u,
+    0x10b6001u, 0x10b7303u, 0x10b7802u, 0x10b8001u, 0x10b9203u, 0x10ba902u, 0x10bb003u,
+    0x10c0001u, 0x10c4903u, 0x10c8021u, 0x10cb303u, 0x10cc021u, 0x10cf303u, 0x10cfa02u,
+    0x10d0001u, 0x10d2413u, 0x10d2803u, 0x10d3002u, 0x10d3a03u, 0x10e6002u, 0x10e7f03u,
+    0x10e8001u, 0x10eaa03u, 0x10eab13u, 0x10ead03u, 0x10eb001u, 0x10eb203u, 0x10f0001u,
+    0x10f1d02u, 0x10f2701u, 0x10f2803u, 0x10f3001u, 0x10f4613u, 0x10f5102u, 0x10f5503u,
+    0x10f7001u, 0x10f8213u, 0x10f8603u, 0x10fb001u, 0x10fc502u, 0x10fcc03u, 0x10fe001u,
+    0x10ff703u, 0x1100113u, 0x1100203u, 0x1100301u, 0x1103813u, 0x1104703u, 0x1105202u,
+    0x1107013u, 0x1107101u, 0x1107313u, 0x1107501u, 0x1107603u, 0x1107f13u, 0x1108203u,
+    0x1108301u, 0x110b003u, 0x110b313u, 0x110b703u, 0x110b913u, 0x110bb03u, 0x110bd13u,
+    0x110be03u, 0x110c213u, 0x110c303u, 0x110cd13u, 0x110ce03u, 0x110d001u, 0x110e903u,
+    0x110f002u, 0x110fa03u, 0x1110013u, 0x1110301u, 0x1112713u, 0x1112c03u, 0x1112d13u,
+    0x1113503u, 0x1113602u, 0x1114003u, 0x1114401u, 0x1114503u, 0x1114701u, 0x1114803u,
+    0x1115001u, 0x1117313u, 0x1117403u, 0x1117601u, 0x1117703u, 0x1118013u, 0x1118203u,
+    0x1118301u, 0x111b303u, 0x111b613u, 0x111bf03u, 0x111c101u, 0x111c503u, 0x111c913u,
+    0x111cd03u, 0x111cf13u, 0x111d002u, 0x111da01u, 0x111db03u, 0x111dc01u, 0x111dd03u,
+    0x111e102u, 0x111f503u, 0x1120001u, 0x1121203u, 0x1121301u, 0x1122c03u, 0x1122f13u,
+    0x1123203u, 0x1123413u, 0x1123503u, 0x1123613u, 0x1123803u, 0x1123e13u, 0x1123f01u,
+    0x1124103u, 0x1128001u, 0x1128703u, 0x1128801u, 0x1128903u, 0x1128a01u, 0x1128e03u,
+    0x1128f01u, 0x1129e03u, 0x1129f01u, 0x112a903u, 0x112b001u, 0x112df13u, 0x112e003u,
+    0x112e313u, 0x112eb03u, 0x112f002u, 0x112fa03u, 0x1130013u, 0x1130203u, 0x1130501u,
+    0x1130d03u, 0x1130f01u, 0x1131103u, 0x1131301u, 0x1132903u, 0x1132a01u, 0x1133103u,
+    0x1133201u, 0x1133403u, 0x1133501u, 0x1133a03u, 0x1133b13u, 0x1133d01u, 0x1133e03u,
+    0x1134013u, 0x1134103u, 0x1135001u, 0x1135103u, 0x1135d01u, 0x1136203u, 0x1136613u,
+    0x1136d03u, 0x1137013u, 0x1137503u, 0x1140001u, 0x1143503u, 0x1143813u, 0x1144003u,
+    0x1144213u, 0x1144503u, 0x1144613u, 0x1144701u, 0x1144b03u, 0x1145002u, 0x1145a03u,
+    0x1145e13u, 0x1145f01u, 0x1146203u, 0x1148001u, 0x114b003u, 0x114b313u, 0x114b903u,
+    0x114ba13u, 0x114bb03u, 0x114bf13u, 0x114c103u, 0x114c213u, 0x114c401u, 0x114c603u,
+    0x114c701u, 0x114c803u, 0x114d002u, 0x114da03u, 0x1158001u, 0x115af03u, 0x115b213u,
+    0x115b603u, 0x115bc13u, 0x115be03u, 0x115bf13u, 0x115c103u, 0x115d801u, 0x115dc13u,
+    0x115de03u, 0x1160001u, 0x1163003u, 0x1163313u, 0x1163b03u, 0x1163d13u, 0x1163e03u,
+    0x1163f13u, 0x1164103u, 0x1164401u, 0x1164503u, 0x1165002u, 0x1165a03u, 0x1168001u,
+    0x116ab13u, 0x116ac03u, 0x116ad13u, 0x116ae03u, 0x116b013u, 0x116b603u, 0x116b713u,
+    0x116b801u, 0x116b903u, 0x116c002u, 0x116ca03u, 0x1170001u, 0x1171b03u, 0x1171d13u,
+    0x1172003u, 0x1172213u, 0x1172603u, 0x1172713u, 0x1172c03u, 0x1173002u, 0x1173c03u,
+    0x1174001u, 0x1174703u, 0x1180001u, 0x1182c03u, 0x1182f13u, 0x1183803u, 0x1183913u,
+    0x1183b03u, 0x118a021u, 0x118e002u, 0x118f303u, 0x118ff01u, 0x1190703u, 0x1190901u,
+    0x1190a03u, 0x1190c01u, 0x1191403u, 0x1191501u, 0x1191703u, 0x1191801u, 0x1193003u,
+    0x1193b13u, 0x1193d03u, 0x1193e13u, 0x1193f01u, 0x1194003u, 0x1194101u, 0x1194203u,
+    0x1194313u, 0x1194403u, 0x1195002u, 0x1195a03u, 0x119a001u, 0x119a803u, 0x119aa01u,
+    0x119d103u, 0x119d413u, 0x119d803u, 0x119da13u, 0x119dc03u, 0x119e013u, 0x119e101u,
+    0x119e203u, 0x119e301u, 0x119e403u, 0x11a0001u, 0x11a0113u, 0x11a0b01u, 0x11a3313u,
+    0x11a3903u, 0x11a3a01u, 0x11a3b13u, 0x11a3f03u, 0x11a4713u, 0x11a4803u, 0x11a5001u,
+    0x11a5113u, 0x11a5703u, 0x11a5913u, 0x11a5c01u, 0x11a8a13u, 0x11a9703u, 0x11a9813u,
+    0x11a9a03u, 0x11a9d01u, 0x11a9e03u, 0x11ab001u, 0x11af903u, 0x11c0001u, 0x11c0903u,
+    0x11c0a01u, 0x11c2f03u, 0x11c3013u, 0x11c3703u, 0x11c3813u, 0x11c3e03u, 0x11c3f13u,
+    0x11c4001u, 0x11c4103u, 0x11c5002u, 0x11c6d03u, 0x11c7201u, 0x11c9003u, 0x11c9213u,
+    0x11ca803u, 0x11caa13u, 0x11cb103u, 0x11cb213u, 0x11cb403u, 0x11cb513u, 0x11cb703u,
+    0x11d0001u, 0x11d0703u, 0x11d0801u, 0x11d0a03u, 0x11d0b01u, 0x11d3113u, 0x11d3703u,
+    0x11d3a13u, 0x11d3b03u, 0x11d3c13u, 0x11d3e03u, 0x11d3f13u, 0x11d4601u, 0x11d4713u,
+    0x11d4803u, 0x11d5002u, 0x11d5a03u, 0x11d6001u, 0x11d6603u, 0x11d6701u, 0x11d6903u,
+    0x11d6a01u, 0x11d8a03u, 0x11d9013u, 0x11d9203u, 0x11d9513u, 0x11d9603u, 0x11d9713u,
+    0x11d9801u, 0x11d9903u, 0x11da002u, 0x11daa03u, 0x11ee001u, 0x11ef313u, 0x11ef503u,
+    0x11f0201u, 0x11f0303u, 0x11f0401u, 0x11f1103u, 0x11f1201u, 0x11f3403u, 0x11f5002u,
+    0x11f5a03u, 0x11fb001u, 0x11fb103u, 0x11fc002u, 0x11fd503u, 0x1200001u, 0x1239a03u,
+    0x1240002u, 0x1246f03u, 0x1248001u, 0x1254403u, 0x12f9001u, 0x12ff103u, 0x1300001u,
+    0x1343013u, 0x1343903u, 0x1344101u, 0x1344703u, 0x1440001u, 0x1464703u, 0x1680001u,
+    0x16a3903u, 0x16a4001u, 0x16a5f03u, 0x16a6002u, 0x16a6a03u, 0x16a7001u, 0x16abf03u,
+    0x16ac002u, 0x16aca03u, 0x16ad001u, 0x16aee03u, 0x16af013u, 0x16af503u, 0x16b0001u,
+    0x16b3013u, 0x16b3703u, 0x16b4011u, 0x16b4403u, 0x16b5002u, 0x16b5a03u, 0x16b5b02u,
+    0x16b6203u, 0x16b6301u, 0x16b7803u, 0x16b7d01u, 0x16b9003u, 0x16e4021u, 0x16e8002u,
+    0x16e9703u, 0x16f0001u, 0x16f4b03u, 0x16f4f13u, 0x16f5001u, 0x16f5103u, 0x16f8f13u,
+    0x16f9311u, 0x16fa003u, 0x16fe011u, 0x16fe203u, 0x16fe311u, 0x16fe413u, 0x16fe503u,
+    0x1700001u, 0x187f803u, 0x1880001u, 0x18cd603u, 0x18d0001u, 0x18d0903u, 0x1aff011u,
+    0x1aff403u, 0x1aff511u, 0x1affc03u, 0x1affd11u, 0x1afff03u, 0x1b00001u, 0x1b12303u,
+    0x1b13201u, 0x1b13303u, 0x1b15001u, 0x1b15303u, 0x1b15501u, 0x1b15603u, 0x1b16401u,
+    0x1b16803u, 0x1b17001u, 0x1b2fc03u, 0x1bc0001u, 0x1bc6b03u, 0x1bc7001u, 0x1bc7d03u,
+    0x1bc8001u, 0x1bc8903u, 0x1bc9001u, 0x1bc9a03u, 0x1bc9d13u, 0x1bc9f03u, 0x1bca013u,
+    0x1bca403u, 0x1cf0013u, 0x1cf2e03u, 0x1cf3013u, 0x1cf4703u, 0x1d16713u, 0x1d16a03u,
+    0x1d17313u, 0x1d18303u, 0x1d18513u, 0x1d18c03u, 0x1d1aa13u, 0x1d1ae03u, 0x1d24213u,
+    0x1d24503u, 0x1d2c002u, 0x1d2d403u, 0x1d2e002u, 0x1d2f403u, 0x1d36002u, 0x1d37903u,
+    0x1d40021u, 0x1d45503u, 0x1d45621u, 0x1d49d03u, 0x1d49e21u, 0x1d4a003u, 0x1d4a221u,
+    0x1d4a303u, 0x1d4a521u, 0x1d4a703u, 0x1d4a921u, 0x1d4ad03u, 0x1d4ae21u, 0x1d4ba03u,
+    0x1d4bb21u, 0x1d4bc03u, 0x1d4bd21u, 0x1d4c403u, 0x1d4c521u, 0x1d50603u, 0x1d50721u,
+    0x1d50b03u, 0x1d50d21u, 0x1d51503u, 0x1d51621u, 0x1d51d03u, 0x1d51e21u, 0x1d53a03u,
+    0x1d53b21u, 0x1d53f03u, 0x1d54021u, 0x1d54503u, 0x1d54621u, 0x1d54703u, 0x1d54a21u,
+    0x1d55103u, 0x1d55221u, 0x1d6a603u, 0x1d6a821u, 0x1d6c103u, 0x1d6c221u, 0x1d6db03u,
+    0x1d6dc21u, 0x1d6fb03u, 0x1d6fc21u, 0x1d71503u, 0x1d71621u, 0x1d73503u, 0x1d73621u,
+    0x1d74f03u, 0x1d75021u, 0x1d76f03u, 0x1d77021u, 0x1d78903u, 0x1d78a21u, 0x1d7a903u,
+    0x1d7aa21u, 0x1d7c303u, 0x1d7c421u, 0x1d7cc03u, 0x1d7ce02u, 0x1d80003u, 0x1da0013u,
+    0x1da3703u, 0x1da3b13u, 0x1da6d03u, 0x1da7513u, 0x1da7603u, 0x1da8413u, 0x1da8503u,
+    0x1da9b13u, 0x1daa003u, 0x1daa113u, 0x1dab003u, 0x1df0021u, 0x1df0a01u, 0x1df0b21u,
+    0x1df1f03u, 0x1df2501u, 0x1df2b03u, 0x1e00013u, 0x1e00703u, 0x1e00813u, 0x1e01903u,
+    0x1e01b13u, 0x1e02203u, 0x1e02313u, 0x1e02503u, 0x1e02613u, 0x1e02b03u, 0x1e03001u,
+    0x1e06e03u, 0x1e10001u, 0x1e12d03u, 0x1e13013u, 0x1e13711u, 0x1e13e03u, 0x1e14002u,
+    0x1e14a03u, 0x1e14e01u, 0x1e14f03u, 0x1e29001u, 0x1e2ae13u, 0x1e2af03u, 0x1e2c001u,
+    0x1e2ec13u, 0x1e2f002u, 0x1e2fa03u, 0x1e4d001u, 0x1e4ec03u, 0x1e4f002u, 0x1e4fa03u,
+    0x1e7e001u, 0x1e7e703u, 0x1e7e801u, 0x1e7ec03u, 0x1e7ed01u, 0x1e7ef03u, 0x1e7f001u,
+    0x1e7ff03u, 0x1e80001u, 0x1e8c503u, 0x1e8c702u, 0x1e8d013u, 0x1e8d703u, 0x1e90021u,
+    0x1e94413u, 0x1e94b11u, 0x1e94c03u, 0x1e95002u, 0x1e95a03u, 0x1ec7102u, 0x1ecac03u,
+    0x1ecad02u, 0x1ecb003u, 0x1ecb102u, 0x1ecb503u, 0x1ed0102u, 0x1ed2e03u, 0x1ed2f02u,
+    0x1ed3e03u, 0x1ee0001u, 0x1ee0403u, 0x1ee0501u, 0x1ee2003u, 0x1ee2101u, 0x1ee2303u,
+    0x1ee2401u, 0x1ee2503u, 0x1ee2701u, 0x1ee2803u, 0x1ee2901u, 0x1ee3303u, 0x1ee3401u,
+    0x1ee3803u, 0x1ee3901u, 0x1ee3a03u, 0x1ee3b01u, 0x1ee3c03u, 0x1ee4201u, 0x1ee4303u,
+    0x1ee4701u, 0x1ee4803u, 0x1ee4901u, 0x1ee4a03u, 0x1ee4b01u, 0x1ee4c03u, 0x1ee4d01u,
+    0x1ee5003u, 0x1ee5101u, 0x1ee5303u, 0x1ee5401u, 0x1ee5503u, 0x1ee5701u, 0x1ee5803u,
+    0x1ee5901u, 0x1ee5a03u, 0x1ee5b01u, 0x1ee5c03u, 0x1ee5d01u, 0x1ee5e03u, 0x1ee5f01u,
+    0x1ee6003u, 0x1ee6101u, 0x1ee6303u, 0x1ee6401u, 0x1ee6503u, 0x1ee6701u, 0x1ee6b03u,
+    0x1ee6c01u, 0x1ee7303u, 0x1ee7401u, 0x1ee7803u, 0x1ee7901u, 0x1ee7d03u, 0x1ee7e01u,
+    0x1ee7f03u, 0x1ee8001u, 0x1ee8a03u, 0x1ee8b01u, 0x1ee9c03u, 0x1eea101u, 0x1eea403u,
+    0x1eea501u, 0x1eeaa03u, 0x1eeab01u, 0x1eebc03u, 0x1f10002u, 0x1f10d03u, 0x1f13023u,
+    0x1f14a03u, 0x1f15023u, 0x1f16a03u, 0x1f17023u, 0x1f18a03u, 0x1f3fb13u, 0x1f40003u,
+    0x1fbf002u, 0x1fbfa03u, 0x2000001u, 0x2a6e003u, 0x2a70001u, 0x2b73a03u, 0x2b74001u,
+    0x2b81e03u, 0x2b82001u, 0x2cea203u, 0x2ceb001u, 0x2ebe103u, 0x2f80001u, 0x2fa1e03u,
+    0x3000001u, 0x3134b03u, 0x3135001u, 0x323b003u, 0xe000113u, 0xe000203u, 0xe002013u,
+    0xe008003u, 0xe010013u, 0xe01f003u,
+};
+
+/* the same flags for ASCII, one byte per codepoint (fast path) */
+static const unsigned char pm__uprop_ascii[128] = {
+    3, 3, 3, 3, 3, 3, 3, 3, 3, 12, 12, 12, 12, 12, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 11,
+    11, 11, 11, 12, 3, 3, 3, 3, 3, 3, 19, 3, 3, 3, 3, 3, 3, 19, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+    19, 3, 3, 3, 3, 3, 3, 33, 33, 33, 33, 33, 33, 33, 33, 33, 33, 33, 33, 33, 33, 33, 33, 33, 33,
+    33, 33, 33, 33, 33, 33, 33, 33, 3, 3, 3, 19, 3, 19, 33, 33, 33, 33, 33, 33, 33, 33, 33, 33,
+    33, 33, 33, 33, 33, 33, 33, 33, 33, 33, 33, 33, 33, 33, 33, 33, 3, 3, 3, 3, 3,
+};
+
+/* lower-case runs {first, last, step, delta} (U+0130 is handled in code) */
+static const int32_t pm__lower[181][4] = {
+    {0x41, 0x5a, 1, 32}, {0xc0, 0xd6, 1, 32}, {0xd8, 0xde, 1, 32}, {0x100, 0x12e, 2, 1},
+    {0x132, 0x136, 2, 1}, {0x139, 0x147, 2, 1}, {0x14a, 0x176, 2, 1}, {0x178, 0x178, 1, -121},
+    {0x179, 0x17d, 2, 1}, {0x181, 0x181, 1, 210}, {0x182, 0x184, 2, 1}, {0x186, 0x186, 1, 206},
+    {0x187, 0x187, 1, 1}, {0x189, 0x18a, 1, 205}, {0x18b, 0x18b, 1, 1}, {0x18e, 0x18e, 1, 79},
+    {0x18f, 0x18f, 1, 202}, {0x190, 0x190, 1, 203}, {0x191, 0x191, 1, 1}, {0x193, 0x193, 1, 205},
+    {0x194, 0x194, 1, 207}, {0x196, 0x196, 1, 211}, {0x197, 0x197, 1, 209}, {0x198, 0x198, 1, 1},
+    {0x19c, 0x19c, 1, 211}, {0x19d, 0x19d, 1, 213}, {0x19f, 0x19f, 1, 214}, {0x1a0, 0x1a4, 2, 1},
+    {0x1a6, 0x1a6, 1, 218}, {0x1a7, 0x1a7, 1, 1}, {0x1a9, 0x1a9, 1, 218}, {0x1ac, 0x1ac, 1, 1},
+    {0x1ae, 0x1ae, 1, 218}, {0x1af, 0x1af, 1, 1}, {0x1b1, 0x1b2, 1, 217}, {0x1b3, 0x1b5, 2, 1},
+    {0x1b7, 0x1b7, 1, 219}, {0x1b8, 0x1b8, 1, 1}, {0x1bc, 0x1bc, 1, 1}, {0x1c4, 0x1c4, 1, 2},
+    {0x1c5, 0x1c5, 1, 1}, {0x1c7, 0x1c7, 1, 2}, {0x1c8, 0x1c8, 1, 1}, {0x1ca, 0x1ca, 1, 2},
+    {0x1cb, 0x1db, 2, 1}, {0x1de, 0x1ee, 2, 1}, {0x1f1, 0x1f1, 1, 2}, {0x1f2, 0x1f4, 2, 1},
+    {0x1f6, 0x1f6, 1, -97}, {0x1f7, 0x1f7, 1, -56}, {0x1f8, 0x21e, 2, 1}, {0x220, 0x220, 1, -130},
+    {0x222, 0x232, 2, 1}, {0x23a, 0x23a, 1, 10795}, {0x23b, 0x23b, 1, 1}, {0x23d, 0x23d, 1, -163},
+    {0x23e, 0x23e, 1, 10792}, {0x241, 0x241, 1, 1}, {0x243, 0x243, 1, -195},
+    {0x244, 0x244, 1, 69}, {0x245, 0x245, 1, 71}, {0x246, 0x24e, 2, 1}, {0x370, 0x372, 2, 1},
+    {0x376, 0x376, 1, 1}, {0x37f, 0x37f, 1, 116}, {0x386, 0x386, 1, 38}, {0x388, 0x38a, 1, 37},
+    {0x38c, 0x38c, 1, 64}, {0x38e, 0x38f, 1, 63}, {0x391, 0x3a1, 1, 32}, {0x3a3, 0x3ab, 1, 32},
+    {0x3cf, 0x3cf, 1, 8}, {0x3d8, 0x3ee, 2, 1}, {0x3f4, 0x3f4, 1, -60}, {0x3f7, 0x3f7, 1, 1},
+    {0x3f9, 0x3f9, 1, -7}, {0x3fa, 0x3fa, 1, 1}, {0x3fd, 0x3ff, 1, -130}, {0x400, 0x40f, 1, 80},
+    {0x410, 0x42f, 1, 32}, {0x460, 0x480, 2, 1}, {0x48a, 0x4be, 2, 1}, {0x4c0, 0x4c0, 1, 15},
+    {0x4c1, 0x4cd, 2, 1}, {0x4d0, 0x52e, 2, 1}, {0x531, 0x556, 1, 48}, {0x10a0, 0x10c5, 1, 7264},
+    {0x10c7, 0x10c7, 1, 7264}, {0x10cd, 0x10cd, 1, 7264}, {0x13a0, 0x13ef, 1, 38864},
+    {0x13f0, 0x13f5, 1, 8}, {0x1c90, 0x1cba, 1, -3008}, {0x1cbd, 0x1cbf, 1, -3008},
+    {0x1e00, 0x1e94, 2, 1}, {0x1e9e, 0x1e9e, 1, -7615}, {0x1ea0, 0x1efe, 2, 1},
+    {0x1f08, 0x1f0f, 1, -8}, {0x1f18, 0x1f1d, 1, -8}, {0x1f28, 0x1f2f, 1, -8},
+    {0x1f38, 0x1f3f, 1, -8}, {0x1f48, 0x1f4d, 1, -8}, {0x1f59, 0x1f5f, 2, -8},
+    {0x1f68, 0x1f6f, 1, -8}, {0x1f88, 0x1f8f, 1, -8}, {0x1f98, 0x1f9f, 1, -8},
+    {0x1fa8, 0x1faf, 1, -8}, {0x1fb8, 0x1fb9, 1, -8}, {0x1fba, 0x1fbb, 1, -74},
+    {0x1fbc, 0x1fbc, 1, -9}, {0x1fc8, 0x1fcb, 1, -86}, {0x1fcc, 0x1fcc, 1, -9},
+    {0x1fd8, 0x1fd9, 1, -8}, {0x1fda, 0x1fdb, 1, -100}, {0x1fe8, 0x1fe9, 1, -8},
+    {0x1fea, 0x1feb, 1, -112}, {0x1fec, 0x1fec, 1, -7}, {0x1ff8, 0x1ff9, 1, -128},
+    {0x1ffa, 0x1ffb, 1, -126}, {0x1ffc, 0x1ffc, 1, -9}, {0x2126, 0x2126, 1, -7517},
+    {0x212a, 0x212a, 1, -8383}, {0x212b, 0x212b, 1, -8262}, {0x2132, 0x2132, 1, 28},
+    {0x2160, 0x216f, 1, 16}, {0x2183, 0x2183, 1, 1}, {0x24b6, 0x24cf, 1, 26},
+    {0x2c00, 0x2c2f, 1, 48}, {0x2c60, 0x2c60, 1, 1}, {0x2c62, 0x2c62, 1, -10743},
+    {0x2c63, 0x2c63, 1, -3814}, {0x2c64, 0x2c64, 1, -10727}, {0x2c67, 0x2c6b, 2, 1},
+    {0x2c6d, 0x2c6d, 1, -10780}, {0x2c6e, 0x2c6e, 1, -10749}, {0x2c6f, 0x2c6f, 1, -10783},
+    {0x2c70, 0x2c70, 1, -10782}, {0x2c72, 0x2c72, 1, 1}, {0x2c75, 0x2c75, 1, 1},
+    {0x2c7e, 0x2c7f, 1, -10815}, {0x2c80, 0x2ce2, 2, 1}, {0x2ceb, 0x2ced, 2, 1},
+    {0x2cf2, 0x2cf2, 1, 1}, {0xa640, 0xa66c, 2, 1}, {0xa680, 0xa69a, 2, 1},
+    {0xa722, 0xa72e, 2, 1}, {0xa732, 0xa76e, 2, 1}, {0xa779, 0xa77b, 2, 1},
+    {0xa77d, 0xa77d, 1, -35332}, {0xa77e, 0xa786, 2, 1}, {0xa78b, 0xa78b, 1, 1},
+    {0xa78d, 0xa78d, 1, -42280}, {0xa790, 0xa792, 2, 1}, {0xa796, 0xa7a8, 2, 1},
+    {0xa7aa, 0xa7aa, 1, -42308}, {0xa7ab, 0xa7ab, 1, -42319}, {0xa7ac, 0xa7ac, 1, -42315},
+    {0xa7ad, 0xa7ad, 1, -42305}, {0xa7ae, 0xa7ae, 1, -42308}, {0xa7b0, 0xa7b0, 1, -42258},
+    {0xa7b1, 0xa7b1, 1, -42282}, {0xa7b2, 0xa7b2, 1, -42261}, {0xa7b3, 0xa7b3, 1, 928},
+    {0xa7b4, 0xa7c2, 2, 1}, {0xa7c4, 0xa7c4, 1, -48}, {0xa7c5, 0xa7c5, 1, -42307},
+    {0xa7c6, 0xa7c6, 1, -35384}, {0xa7c7, 0xa7c9, 2, 1}, {0xa7d0, 0xa7d0, 1, 1},
+    {0xa7d6, 0xa7d8, 2, 1}, {0xa7f5, 0xa7f5, 1, 1}, {0xff21, 0xff3a, 1, 32},
+    {0x10400, 0x10427, 1, 40}, {0x104b0, 0x104d3, 1, 40}, {0x10570, 0x1057a, 1, 39},
+    {0x1057c, 0x1058a, 1, 39}, {0x1058c, 0x10592, 1, 39}, {0x10594, 0x10595, 1, 39},
+    {0x10c80, 0x10cb2, 1, 64}, {0x118a0, 0x118bf, 1, 32}, {0x16e40, 0x16e5f, 1, 32},
+    {0x1e900, 0x1e921, 1, 34},
+};
+
+/* canonical combining class ranges: (start << 8 | ccc) */
+static const uint32_t pm__ccc[571] = {
+    0x0u, 0x300e6u, 0x315e8u, 0x316dcu, 0x31ae8u, 0x31bd8u, 0x31cdcu, 0x321cau, 0x323dcu,
+    0x327cau, 0x329dcu, 0x33401u, 0x339dcu, 0x33de6u, 0x345f0u, 0x346e6u, 0x347dcu, 0x34ae6u,
+    0x34ddcu, 0x34f00u, 0x350e6u, 0x353dcu, 0x357e6u, 0x358e8u, 0x359dcu, 0x35be6u, 0x35ce9u,
+    0x35deau, 0x35fe9u, 0x360eau, 0x362e9u, 0x363e6u, 0x37000u, 0x483e6u, 0x48800u, 0x591dcu,
+    0x592e6u, 0x596dcu, 0x597e6u, 0x59adeu, 0x59bdcu, 0x59ce6u, 0x5a2dcu, 0x5a8e6u, 0x5aadcu,
+    0x5abe6u, 0x5addeu, 0x5aee4u, 0x5afe6u, 0x5b00au, 0x5b10bu, 0x5b20cu, 0x5b30du, 0x5b40eu,
+    0x5b50fu, 0x5b610u, 0x5b711u, 0x5b812u, 0x5b913u, 0x5bb14u, 0x5bc15u, 0x5bd16u, 0x5be00u,
+    0x5bf17u, 0x5c000u, 0x5c118u, 0x5c219u, 0x5c300u, 0x5c4e6u, 0x5c5dcu, 0x5c600u, 0x5c712u,
+    0x5c800u, 0x610e6u, 0x6181eu, 0x6191fu, 0x61a20u, 0x61b00u, 0x64b1bu, 0x64c1cu, 0x64d1du,
+    0x64e1eu, 0x64f1fu, 0x65020u, 0x65121u, 0x65222u, 0x653e6u, 0x655dcu, 0x657e6u, 0x65cdcu,
+    0x65de6u, 0x65fdcu, 0x66000u, 0x67023u, 0x67100u, 0x6d6e6u, 0x6dd00u, 0x6dfe6u, 0x6e3dcu,
+    0x6e4e6u, 0x6e500u, 0x6e7e6u, 0x6e900u, 0x6eadcu, 0x6ebe6u, 0x6eddcu, 0x6ee00u, 0x71124u,
+    0x71200u, 0x730e6u, 0x731dcu, 0x732e6u, 0x734dcu, 0x735e6u, 0x737dcu, 0x73ae6u, 0x73bdcu,
+    0x73de6u, 0x73edcu, 0x73fe6u, 0x742dcu, 0x743e6u, 0x744dcu, 0x745e6u, 0x746dcu, 0x747e6u,
+    0x748dcu, 0x749e6u, 0x74b00u, 0x7ebe6u, 0x7f2dcu, 0x7f3e6u, 0x7f400u, 0x7fddcu, 0x7fe00u,
+    0x816e6u, 0x81a00u, 0x81be6u, 0x82400u, 0x825e6u, 0x82800u, 0x829e6u, 0x82e00u, 0x859dcu,
+    0x85c00u, 0x898e6u, 0x899dcu, 0x89ce6u, 0x8a000u, 0x8cae6u, 0x8cfdcu, 0x8d4e6u, 0x8e200u,
+    0x8e3dcu, 0x8e4e6u, 0x8e6dcu, 0x8e7e6u, 0x8e9dcu, 0x8eae6u, 0x8eddcu, 0x8f01bu, 0x8f11cu,
+    0x8f21du, 0x8f3e6u, 0x8f6dcu, 0x8f7e6u, 0x8f9dcu, 0x8fbe6u, 0x90000u, 0x93c07u, 0x93d00u,
+    0x94d09u, 0x94e00u, 0x951e6u, 0x952dcu, 0x953e6u, 0x95500u, 0x9bc07u, 0x9bd00u, 0x9cd09u,
+    0x9ce00u, 0x9fee6u, 0x9ff00u, 0xa3c07u, 0xa3d00u, 0xa4d09u, 0xa4e00u, 0xabc07u, 0xabd00u,
+    0xacd09u, 0xace00u, 0xb3c07u, 0xb3d00u, 0xb4d09u, 0xb4e00u, 0xbcd09u, 0xbce00u, 0xc3c07u,
+    0xc3d00u, 0xc4d09u, 0xc4e00u, 0xc5554u, 0xc565bu, 0xc5700u, 0xcbc07u, 0xcbd00u, 0xccd09u,
+    0xcce00u, 0xd3b09u, 0xd3d00u, 0xd4d09u, 0xd4e00u, 0xdca09u, 0xdcb00u, 0xe3867u, 0xe3a09u,
+    0xe3b00u, 0xe486bu, 0xe4c00u, 0xeb876u, 0xeba09u, 0xebb00u, 0xec87au, 0xecc00u, 0xf18dcu,
+    0xf1a00u, 0xf35dcu, 0xf3600u, 0xf37dcu, 0xf3800u, 0xf39d8u, 0xf3a00u, 0xf7181u, 0xf7282u,
+    0xf7300u, 0xf7484u, 0xf7500u, 0xf7a82u, 0xf7e00u, 0xf8082u, 0xf8100u, 0xf82e6u, 0xf8409u,
+    0xf8500u, 0xf86e6u, 0xf8800u, 0xfc6dcu, 0xfc700u, 0x103707u, 0x103800u, 0x103909u, 0x103b00u,
+    0x108ddcu, 0x108e00u, 0x135de6u, 0x136000u, 0x171409u, 0x171600u, 0x173409u, 0x173500u,
+    0x17d209u, 0x17d300u, 0x17dde6u, 0x17de00u, 0x18a9e4u, 0x18aa00u, 0x1939deu, 0x193ae6u,
+    0x193bdcu, 0x193c00u, 0x1a17e6u, 0x1a18dcu, 0x1a1900u, 0x1a6009u, 0x1a6100u, 0x1a75e6u,
+    0x1a7d00u, 0x1a7fdcu, 0x1a8000u, 0x1ab0e6u, 0x1ab5dcu, 0x1abbe6u, 0x1abddcu, 0x1abe00u,
+    0x1abfdcu, 0x1ac1e6u, 0x1ac3dcu, 0x1ac5e6u, 0x1acadcu, 0x1acbe6u, 0x1acf00u, 0x1b3407u,
+    0x1b3500u, 0x1b4409u, 0x1b4500u, 0x1b6be6u, 0x1b6cdcu, 0x1b6de6u, 0x1b7400u, 0x1baa09u,
+    0x1bac00u, 0x1be607u, 0x1be700u, 0x1bf209u, 0x1bf400u, 0x1c3707u, 0x1c3800u, 0x1cd0e6u,
+    0x1cd300u, 0x1cd401u, 0x1cd5dcu, 0x1cdae6u, 0x1cdcdcu, 0x1ce0e6u, 0x1ce100u, 0x1ce201u,
+    0x1ce900u, 0x1ceddcu, 0x1cee00u, 0x1cf4e6u, 0x1cf500u, 0x1cf8e6u, 0x1cfa00u, 0x1dc0e6u,
+    0x1dc2dcu, 0x1dc3e6u, 0x1dcadcu, 0x1dcbe6u, 0x1dcdeau, 0x1dced6u, 0x1dcfdcu, 0x1dd0cau,
+    0x1dd1e6u, 0x1df6e8u, 0x1df7e4u, 0x1df9dcu, 0x1dfadau, 0x1dfbe6u, 0x1dfce9u, 0x1dfddcu,
+    0x1dfee6u, 0x1dffdcu, 0x1e0000u, 0x20d0e6u, 0x20d201u, 0x20d4e6u, 0x20d801u, 0x20dbe6u,
+    0x20dd00u, 0x20e1e6u, 0x20e200u, 0x20e501u, 0x20e7e6u, 0x20e8dcu, 0x20e9e6u, 0x20ea01u,
+    0x20ecdcu, 0x20f0e6u, 0x20f100u, 0x2cefe6u, 0x2cf200u, 0x2d7f09u, 0x2d8000u, 0x2de0e6u,
+    0x2e0000u, 0x302adau, 0x302be4u, 0x302ce8u, 0x302ddeu, 0x302ee0u, 0x303000u, 0x309908u,
+    0x309b00u, 0xa66fe6u, 0xa67000u, 0xa674e6u, 0xa67e00u, 0xa69ee6u, 0xa6a000u, 0xa6f0e6u,
+    0xa6f200u, 0xa80609u, 0xa80700u, 0xa82c09u, 0xa82d00u, 0xa8c409u, 0xa8c500u, 0xa8e0e6u,
+    0xa8f200u, 0xa92bdcu, 0xa92e00u, 0xa95309u, 0xa95400u, 0xa9b307u, 0xa9b400u, 0xa9c009u,
+    0xa9c100u, 0xaab0e6u, 0xaab100u, 0xaab2e6u, 0xaab4dcu, 0xaab500u, 0xaab7e6u, 0xaab900u,
+    0xaabee6u, 0xaac000u, 0xaac1e6u, 0xaac200u, 0xaaf609u, 0xaaf700u, 0xabed09u, 0xabee00u,
+    0xfb1e1au, 0xfb1f00u, 0xfe20e6u, 0xfe27dcu, 0xfe2ee6u, 0xfe3000u, 0x101fddcu, 0x101fe00u,
+    0x102e0dcu, 0x102e100u, 0x10376e6u, 0x1037b00u, 0x10a0ddcu, 0x10a0e00u, 0x10a0fe6u,
+    0x10a1000u, 0x10a38e6u, 0x10a3901u, 0x10a3adcu, 0x10a3b00u, 0x10a3f09u, 0x10a4000u,
+    0x10ae5e6u, 0x10ae6dcu, 0x10ae700u, 0x10d24e6u, 0x10d2800u, 0x10eabe6u, 0x10ead00u,
+    0x10f46dcu, 0x10f48e6u, 0x10f4bdcu, 0x10f4ce6u, 0x10f4ddcu, 0x10f5100u, 0x10f82e6u,
+    0x10f83dcu, 0x10f84e6u, 0x10f85dcu, 0x10f8600u, 0x1104609u, 0x1104700u, 0x1107009u,
+    0x1107100u, 0x1107f09u, 0x1108000u, 0x110b909u, 0x110ba07u, 0x110bb00u, 0x11100e6u,
+    0x1110300u, 0x1113309u, 0x1113500u, 0x1117307u, 0x1117400u, 0x111c009u, 0x111c100u,
+    0x111ca07u, 0x111cb00u, 0x1123509u, 0x1123607u, 0x1123700u, 0x112e907u, 0x112ea09u,
+    0x112eb00u, 0x1133b07u, 0x1133d00u, 0x1134d09u, 0x1134e00u, 0x11366e6u, 0x1136d00u,
+    0x11370e6u, 0x1137500u, 0x1144209u, 0x1144300u, 0x1144607u, 0x1144700u, 0x1145ee6u,
+    0x1145f00u, 0x114c209u, 0x114c307u, 0x114c400u, 0x115bf09u, 0x115c007u, 0x115c100u,
+    0x1163f09u, 0x1164000u, 0x116b609u, 0x116b707u, 0x116b800u, 0x1172b09u, 0x1172c00u,
+    0x1183909u, 0x1183a07u, 0x1183b00u, 0x1193d09u, 0x1193f00u, 0x1194307u, 0x1194400u,
+    0x119e009u, 0x119e100u, 0x11a3409u, 0x11a3500u, 0x11a4709u, 0x11a4800u, 0x11a9909u,
+    0x11a9a00u, 0x11c3f09u, 0x11c4000u, 0x11d4207u, 0x11d4300u, 0x11d4409u, 0x11d4600u,
+    0x11d9709u, 0x11d9800u, 0x16af001u, 0x16af500u, 0x16b30e6u, 0x16b3700u, 0x16ff006u,
+    0x16ff200u, 0x1bc9e01u, 0x1bc9f00u, 0x1d165d8u, 0x1d16701u, 0x1d16a00u, 0x1d16de2u,
+    0x1d16ed8u, 0x1d17300u, 0x1d17bdcu, 0x1d18300u, 0x1d185e6u, 0x1d18adcu, 0x1d18c00u,
+    0x1d1aae6u, 0x1d1ae00u, 0x1d242e6u, 0x1d24500u, 0x1e000e6u, 0x1e00700u, 0x1e008e6u,
+    0x1e01900u, 0x1e01be6u, 0x1e02200u, 0x1e023e6u, 0x1e02500u, 0x1e026e6u, 0x1e02b00u,
+    0x1e130e6u, 0x1e13700u, 0x1e2aee6u, 0x1e2af00u, 0x1e2ece6u, 0x1e2f000u, 0x1e8d0dcu,
+    0x1e8d700u, 0x1e944e6u, 0x1e94a07u, 0x1e94b00u,
+};
+
+/* canonical decompositions, one level: {cp | second << 21 | composable << 31, first};
+   second: 0 for a singleton, else 1 + index into pm__nfd_second */
+static const uint32_t pm__nfd[2061][2] = {
+    {0x802000c0u, 0x41}, {0x804000c1u, 0x41}, {0x806000c2u, 0x41}, {0x808000c3u, 0x41},
+    {0x810000c4u, 0x41}, {0x814000c5u, 0x41}, {0x82c000c7u, 0x43}, {0x802000c8u, 0x45},
+    {0x804000c9u, 0x45}, {0x806000cau, 0x45}, {0x810000cbu, 0x45}, {0x802000ccu, 0x49},
+    {0x804000cdu, 0x49}, {0x806000ceu, 0x49}, {0x810000cfu, 0x49}, {0x808000d1u, 0x4e},
+    {0x802000d2u, 0x4f}, {0x804000d3u, 0x4f}, {0x806000d4u, 0x4f}, {0x808000d5u, 0x4f},
+    {0x810000d6u, 0x4f}, {0x802000d9u, 0x55}, {0x804000dau, 0x55}, {0x806000dbu, 0x55},
+    {0x810000dcu, 0x55}, {0x804000ddu, 0x59}, {0x802000e0u, 0x61}, {0x804000e1u, 0x61},
+    {0x806000e2u, 0x61}, {0x808000e3u, 0x61}, {0x810000e4u, 0x61}, {0x814000e5u, 0x61},
+    {0x82c000e7u, 0x63}, {0x802000e8u, 0x65}, {0x804000e9u, 0x65}, {0x806000eau, 0x65},
+    {0x810000ebu, 0x65}, {0x802000ecu, 0x69}, {0x804000edu, 0x69}, {0x806000eeu, 0x69},
+    {0x810000efu, 0x69}, {0x808000f1u, 0x6e}, {0x802000f2u, 0x6f}, {0x804000f3u, 0x6f},
+    {0x806000f4u, 0x6f}, {0x808000f5u, 0x6f}, {0x810000f6u, 0x6f}, {0x802000f9u, 0x75},
+    {0x804000fau, 0x75}, {0x806000fbu, 0x75}, {0x810000fcu, 0x75}, {0x804000fdu, 0x79},
+    {0x810000ffu, 0x79}, {0x80a00100u, 0x41}, {0x80a00101u, 0x61}, {0x80c00102u, 0x41},
+    {0x80c00103u, 0x61}, {0x82e00104u, 0x41}, {0x82e00105u, 0x61}, {0x80400106u, 0x43},
+    {0x80400107u, 0x63}, {0x80600108u, 0x43}, {0x80600109u, 0x63}, {0x80e0010au, 0x43},
+    {0x80e0010bu, 0x63}, {0x8180010cu, 0x43}, {0x8180010du, 0x63}, {0x8180010eu, 0x44},
+    {0x8180010fu, 0x64}, {0x80a00112u, 0x45}, {0x80a00113u, 0x65}, {0x80c00114u, 0x45},
+    {0x80c00115u, 0x65}, {0x80e00116u, 0x45}, {0x80e00117u, 0x65}, {0x82e00118u, 0x45},
+    {0x82e00119u, 0x65}, {0x8180011au, 0x45}, {0x8180011bu, 0x65}, {0x8060011cu, 0x47},
+    {0x8060011du, 0x67}, {0x80c0011eu, 0x47}, {0x80c0011fu, 0x67}, {0x80e00120u, 0x47},
+    {0x80e00121u, 0x67}, {0x82c00122u, 0x47}, {0x82c00123u, 0x67}, {0x80600124u, 0x48},
+    {0x80600125u, 0x68}, {0x80800128u, 0x49}, {0x80800129u, 0x69}, {0x80a0012au, 0x49},
+    {0x80a0012bu, 0x69}, {0x80c0012cu, 0x49}, {0x80c0012du, 0x69}, {0x82e0012eu, 0x49},
+    {0x82e0012fu, 0x69}, {0x80e00130u, 0x49}, {0x80600134u, 0x4a}, {0x80600135u, 0x6a},
+    {0x82c00136u, 0x4b}, {0x82c00137u, 0x6b}, {0x80400139u, 0x4c}, {0x8040013au, 0x6c},
+    {0x82c0013bu, 0x4c}, {0x82c0013cu, 0x6c}, {0x8180013du, 0x4c}, {0x8180013eu, 0x6c},
+    {0x80400143u, 0x4e}, {0x80400144u, 0x6e}, {0x82c00145u, 0x4e}, {0x82c00146u, 0x6e},
+    {0x81800147u, 0x4e}, {0x81800148u, 0x6e}, {0x80a0014cu, 0x4f}, {0x80a0014du, 0x6f},
+    {0x80c0014eu, 0x4f}, {0x80c0014fu, 0x6f}, {0x81600150u, 0x4f}, {0x81600151u, 0x6f},
+    {0x80400154u, 0x52}, {0x80400155u, 0x72}, {0x82c00156u, 0x52}, {0x82c00157u, 0x72},
+    {0x81800158u, 0x52}, {0x81800159u, 0x72}, {0x8040015au, 0x53}, {0x8040015bu, 0x73},
+    {0x8060015cu, 0x53}, {0x8060015du, 0x73}, {0x82c0015eu, 0x53}, {0x82c0015fu, 0x73},
+    {0x81800160u, 0x53}, {0x81800161u, 0x73}, {0x82c00162u, 0x54}, {0x82c00163u, 0x74},
+    {0x81800164u, 0x54}, {0x81800165u, 0x74}, {0x80800168u, 0x55}, {0x80800169u, 0x75},
+    {0x80a0016au, 0x55}, {0x80a0016bu, 0x75}, {0x80c0016cu, 0x55}, {0x80c0016du, 0x75},
+    {0x8140016eu, 0x55}, {0x8140016fu, 0x75}, {0x81600170u, 0x55}, {0x81600171u, 0x75},
+    {0x82e00172u, 0x55}, {0x82e00173u, 0x75}, {0x80600174u, 0x57}, {0x80600175u, 0x77},
+    {0x80600176u, 0x59}, {0x80600177u, 0x79}, {0x81000178u, 0x59}, {0x80400179u, 0x5a},
+    {0x8040017au, 0x7a}, {0x80e0017bu, 0x5a}, {0x80e0017cu, 0x7a}, {0x8180017du, 0x5a},
+    {0x8180017eu, 0x7a}, {0x822001a0u, 0x4f}, {0x822001a1u, 0x6f}, {0x822001afu, 0x55},
+    {0x822001b0u, 0x75}, {0x818001cdu, 0x41}, {0x818001ceu, 0x61}, {0x818001cfu, 0x49},
+    {0x818001d0u, 0x69}, {0x818001d1u, 0x4f}, {0x818001d2u, 0x6f}, {0x818001d3u, 0x55},
+    {0x818001d4u, 0x75}, {0x80a001d5u, 0xdc}, {0x80a001d6u, 0xfc}, {0x804001d7u, 0xdc},
+    {0x804001d8u, 0xfc}, {0x818001d9u, 0xdc}, {0x818001dau, 0xfc}, {0x802001dbu, 0xdc},
+    {0x802001dcu, 0xfc}, {0x80a001deu, 0xc4}, {0x80a001dfu, 0xe4}, {0x80a001e0u, 0x226},
+    {0x80a001e1u, 0x227}, {0x80a001e2u, 0xc6}, {0x80a001e3u, 0xe6}, {0x818001e6u, 0x47},
+    {0x818001e7u, 0x67}, {0x818001e8u, 0x4b}, {0x818001e9u, 0x6b}, {0x82e001eau, 0x4f},
+    {0x82e001ebu, 0x6f}, {0x80a001ecu, 0x1ea}, {0x80a001edu, 0x1eb}, {0x818001eeu, 0x1b7},
+    {0x818001efu, 0x292}, {0x818001f0u, 0x6a}, {0x804001f4u, 0x47}, {0x804001f5u, 0x67},
+    {0x802001f8u, 0x4e}, {0x802001f9u, 0x6e}, {0x804001fau, 0xc5}, {0x804001fbu, 0xe5},
+    {0x804001fcu, 0xc6}, {0x804001fdu, 0xe6}, {0x804001feu, 0xd8}, {0x804001ffu, 0xf8},
+    {0x81a00200u, 0x41}, {0x81a00201u, 0x61}, {0x81c00202u, 0x41}, {0x81c00203u, 0x61},
+    {0x81a00204u, 0x45}, {0x81a00205u, 0x65}, {0x81c00206u, 0x45}, {0x81c00207u, 0x65},
+    {0x81a00208u, 0x49}, {0x81a00209u, 0x69}, {0x81c0020au, 0x49}, {0x81c0020bu, 0x69},
+    {0x81a0020cu, 0x4f}, {0x81a0020du, 0x6f}, {0x81c0020eu, 0x4f}, {0x81c0020fu, 0x6f},
+    {0x81a00210u, 0x52}, {0x81a00211u, 0x72}, {0x81c00212u, 0x52}, {0x81c00213u, 0x72},
+    {0x81a00214u, 0x55}, {0x81a00215u, 0x75}, {0x81c00216u, 0x55}, {0x81c00217u, 0x75},
+    {0x82a00218u, 0x53}, {0x82a00219u, 0x73}, {0x82a0021au, 0x54}, {0x82a0021bu, 0x74},
+    {0x8180021eu, 0x48}, {0x8180021fu, 0x68}, {0x80e00226u, 0x41}, {0x80e00227u, 0x61},
+    {0x82c00228u, 0x45}, {0x82c00229u, 0x65}, {0x80a0022au, 0xd6}, {0x80a0022bu, 0xf6},
+    {0x80a0022cu, 0xd5}, {0x80a0022du, 0xf5}, {0x80e0022eu, 0x4f}, {0x80e0022fu, 0x6f},
+    {0x80a00230u, 0x22e}, {0x80a00231u, 0x22f}, {0x80a00232u, 0x59}, {0x80a00233u, 0x79},
+    {0x340u, 0x300}, {0x341u, 0x301}, {0x343u, 0x313}, {0x400344u, 0x308}, {0x374u, 0x2b9},
+    {0x37eu, 0x3b}, {0x80400385u, 0xa8}, {0x80400386u, 0x391}, {0x387u, 0xb7},
+    {0x80400388u, 0x395}, {0x80400389u, 0x397}, {0x8040038au, 0x399}, {0x8040038cu, 0x39f},
+    {0x8040038eu, 0x3a5}, {0x8040038fu, 0x3a9}, {0x80400390u, 0x3ca}, {0x810003aau, 0x399},
+    {0x810003abu, 0x3a5}, {0x804003acu, 0x3b1}, {0x804003adu, 0x3b5}, {0x804003aeu, 0x3b7},
+    {0x804003afu, 0x3b9}, {0x804003b0u, 0x3cb}, {0x810003cau, 0x3b9}, {0x810003cbu, 0x3c5},
+    {0x804003ccu, 0x3bf}, {0x804003cdu, 0x3c5}, {0x804003ceu, 0x3c9}, {0x804003d3u, 0x3d2},
+    {0x810003d4u, 0x3d2}, {0x80200400u, 0x415}, {0x81000401u, 0x415}, {0x80400403u, 0x413},
+    {0x81000407u, 0x406}, {0x8040040cu, 0x41a}, {0x8020040du, 0x418}, {0x80c0040eu, 0x423},
+    {0x80c00419u, 0x418}, {0x80c00439u, 0x438}, {0x80200450u, 0x435}, {0x81000451u, 0x435},
+    {0x80400453u, 0x433}, {0x81000457u, 0x456}, {0x8040045cu, 0x43a}, {0x8020045du, 0x438},
+    {0x80c0045eu, 0x443}, {0x81a00476u, 0x474}, {0x81a00477u, 0x475}, {0x80c004c1u, 0x416},
+    {0x80c004c2u, 0x436}, {0x80c004d0u, 0x410}, {0x80c004d1u, 0x430}, {0x810004d2u, 0x410},
+    {0x810004d3u, 0x430}, {0x80c004d6u, 0x415}, {0x80c004d7u, 0x435}, {0x810004dau, 0x4d8},
+    {0x810004dbu, 0x4d9}, {0x810004dcu, 0x416}, {0x810004ddu, 0x436}, {0x810004deu, 0x417},
+    {0x810004dfu, 0x437}, {0x80a004e2u, 0x418}, {0x80a004e3u, 0x438}, {0x810004e4u, 0x418},
+    {0x810004e5u, 0x438}, {0x810004e6u, 0x41e}, {0x810004e7u, 0x43e}, {0x810004eau, 0x4e8},
+    {0x810004ebu, 0x4e9}, {0x810004ecu, 0x42d}, {0x810004edu, 0x44d}, {0x80a004eeu, 0x423},
+    {0x80a004efu, 0x443}, {0x810004f0u, 0x423}, {0x810004f1u, 0x443}, {0x816004f2u, 0x423},
+    {0x816004f3u, 0x443}, {0x810004f4u, 0x427}, {0x810004f5u, 0x447}, {0x810004f8u, 0x42b},
+    {0x810004f9u, 0x44b}, {0x84e00622u, 0x627}, {0x85000623u, 0x627}, {0x85000624u, 0x648},
+    {0x85200625u, 0x627}, {0x85000626u, 0x64a}, {0x850006c0u, 0x6d5}, {0x850006c2u, 0x6c1},
+    {0x850006d3u, 0x6d2}, {0x85400929u, 0x928}, {0x85400931u, 0x930}, {0x85400934u, 0x933},
+    {0x5400958u, 0x915}, {0x5400959u, 0x916}, {0x540095au, 0x917}, {0x540095bu, 0x91c},
+    {0x540095cu, 0x921}, {0x540095du, 0x922}, {0x540095eu, 0x92b}, {0x540095fu, 0x92f},
+    {0x858009cbu, 0x9c7}, {0x85a009ccu, 0x9c7}, {0x56009dcu, 0x9a1}, {0x56009ddu, 0x9a2},
+    {0x56009dfu, 0x9af}, {0x5c00a33u, 0xa32}, {0x5c00a36u, 0xa38}, {0x5c00a59u, 0xa16},
+    {0x5c00a5au, 0xa17}, {0x5c00a5bu, 0xa1c}, {0x5c00a5eu, 0xa2b}, {0x86200b48u, 0xb47},
+    {0x86000b4bu, 0xb47}, {0x86400b4cu, 0xb47}, {0x5e00b5cu, 0xb21}, {0x5e00b5du, 0xb22},
+    {0x86800b94u, 0xb92}, {0x86600bcau, 0xbc6}, {0x86600bcbu, 0xbc7}, {0x86800bccu, 0xbc6},
+    {0x86a00c48u, 0xc46}, {0x86e00cc0u, 0xcbf}, {0x86e00cc7u, 0xcc6}, {0x87000cc8u, 0xcc6},
+    {0x86c00ccau, 0xcc6}, {0x86e00ccbu, 0xcca}, {0x87200d4au, 0xd46}, {0x87200d4bu, 0xd47},
+    {0x87400d4cu, 0xd46}, {0x87600ddau, 0xdd9}, {0x87800ddcu, 0xdd9}, {0x87600dddu, 0xddc},
+    {0x87a00ddeu, 0xdd9}, {0x8400f43u, 0xf42}, {0x8400f4du, 0xf4c}, {0x8400f52u, 0xf51},
+    {0x8400f57u, 0xf56}, {0x8400f5cu, 0xf5b}, {0x8200f69u, 0xf40}, {0x7c00f73u, 0xf71},
+    {0x7e00f75u, 0xf71}, {0x8000f76u, 0xfb2}, {0x8000f78u, 0xfb3}, {0x8000f81u, 0xf71},
+    {0x8400f93u, 0xf92}, {0x8400f9du, 0xf9c}, {0x8400fa2u, 0xfa1}, {0x8400fa7u, 0xfa6},
+    {0x8400facu, 0xfab}, {0x8200fb9u, 0xf90}, {0x88601026u, 0x1025}, {0x88801b06u, 0x1b05},
+    {0x88801b08u, 0x1b07}, {0x88801b0au, 0x1b09}, {0x88801b0cu, 0x1b0b}, {0x88801b0eu, 0x1b0d},
+    {0x88801b12u, 0x1b11}, {0x88801b3bu, 0x1b3a}, {0x88801b3du, 0x1b3c}, {0x88801b40u, 0x1b3e},
+    {0x88801b41u, 0x1b3f}, {0x88801b43u, 0x1b42}, {0x82801e00u, 0x41}, {0x82801e01u, 0x61},
+    {0x80e01e02u, 0x42}, {0x80e01e03u, 0x62}, {0x82401e04u, 0x42}, {0x82401e05u, 0x62},
+    {0x83601e06u, 0x42}, {0x83601e07u, 0x62}, {0x80401e08u, 0xc7}, {0x80401e09u, 0xe7},
+    {0x80e01e0au, 0x44}, {0x80e01e0bu, 0x64}, {0x82401e0cu, 0x44}, {0x82401e0du, 0x64},
+    {0x83601e0eu, 0x44}, {0x83601e0fu, 0x64}, {0x82c01e10u, 0x44}, {0x82c01e11u, 0x64},
+    {0x83001e12u, 0x44}, {0x83001e13u, 0x64}, {0x80201e14u, 0x112}, {0x80201e15u, 0x113},
+    {0x80401e16u, 0x112}, {0x80401e17u, 0x113}, {0x83001e18u, 0x45}, {0x83001e19u, 0x65},
+    {0x83401e1au, 0x45}, {0x83401e1bu, 0x65}, {0x80c01e1cu, 0x228}, {0x80c01e1du, 0x229},
+    {0x80e01e1eu, 0x46}, {0x80e01e1fu, 0x66}, {0x80a01e20u, 0x47}, {0x80a01e21u, 0x67},
+    {0x80e01e22u, 0x48}, {0x80e01e23u, 0x68}, {0x82401e24u, 0x48}, {0x82401e25u, 0x68},
+    {0x81001e26u, 0x48}, {0x81001e27u, 0x68}, {0x82c01e28u, 0x48}, {0x82c01e29u, 0x68},
+    {0x83201e2au, 0x48}, {0x83201e2bu, 0x68}, {0x83401e2cu, 0x49}, {0x83401e2du, 0x69},
+    {0x80401e2eu, 0xcf}, {0x80401e2fu, 0xef}, {0x80401e30u, 0x4b}, {0x80401e31u, 0x6b},
+    {0x82401e32u, 0x4b}, {0x82401e33u, 0x6b}, {0x83601e34u, 0x4b}, {0x83601e35u, 0x6b},
+    {0x82401e36u, 0x4c}, {0x82401e37u, 0x6c}, {0x80a01e38u, 0x1e36}, {0x80a01e39u, 0x1e37},
+    {0x83601e3au, 0x4c}, {0x83601e3bu, 0x6c}, {0x83001e3cu, 0x4c}, {0x83001e3du, 0x6c},
+    {0x80401e3eu, 0x4d}, {0x80401e3fu, 0x6d}, {0x80e01e40u, 0x4d}, {0x80e01e41u, 0x6d},
+    {0x82401e42u, 0x4d}, {0x82401e43u, 0x6d}, {0x80e01e44u, 0x4e}, {0x80e01e45u, 0x6e},
+    {0x82401e46u, 0x4e}, {0x82401e47u, 0x6e}, {0x83601e48u, 0x4e}, {0x83601e49u, 0x6e},
+    {0x83001e4au, 0x4e}, {0x83001e4bu, 0x6e}, {0x80401e4cu, 0xd5}, {0x80401e4du, 0xf5},
+    {0x81001e4eu, 0xd5}, {0x81001e4fu, 0xf5}, {0x80201e50u, 0x14c}, {0x80201e51u, 0x14d},
+    {0x80401e52u, 0x14c}, {0x80401e53u, 0x14d}, {0x80401e54u, 0x50}, {0x80401e55u, 0x70},
+    {0x80e01e56u, 0x50}, {0x80e01e57u, 0x70}, {0x80e01e58u, 0x52}, {0x80e01e59u, 0x72},
+    {0x82401e5au, 0x52}, {0x82401e5bu, 0x72}, {0x80a01e5cu, 0x1e5a}, {0x80a01e5du, 0x1e5b},
+    {0x83601e5eu, 0x52}, {0x83601e5fu, 0x72}, {0x80e01e60u, 0x53}, {0x80e01e61u, 0x73},
+    {0x82401e62u, 0x53}, {0x82401e63u, 0x73}, {0x80e01e64u, 0x15a}, {0x80e01e65u, 0x15b},
+    {0x80e01e66u, 0x160}, {0x80e01e67u, 0x161}, {0x80e01e68u, 0x1e62}, {0x80e01e69u, 0x1e63},
+    {0x80e01e6au, 0x54}, {0x80e01e6bu, 0x74}, {0x82401e6cu, 0x54}, {0x82401e6du, 0x74},
+    {0x83601e6eu, 0x54}, {0x83601e6fu, 0x74}, {0x83001e70u, 0x54}, {0x83001e71u, 0x74},
+    {0x82601e72u, 0x55}, {0x82601e73u, 0x75}, {0x83401e74u, 0x55}, {0x83401e75u, 0x75},
+    {0x83001e76u, 0x55}, {0x83001e77u, 0x75}, {0x80401e78u, 0x168}, {0x80401e79u, 0x169},
+    {0x81001e7au, 0x16a}, {0x81001e7bu, 0x16b}, {0x80801e7cu, 0x56}, {0x80801e7du, 0x76},
+    {0x82401e7eu, 0x56}, {0x82401e7fu, 0x76}, {0x80201e80u, 0x57}, {0x80201e81u, 0x77},
+    {0x80401e82u, 0x57}, {0x80401e83u, 0x77}, {0x81001e84u, 0x57}, {0x81001e85u, 0x77},
+    {0x80e01e86u, 0x57}, {0x80e01e87u, 0x77}, {0x82401e88u, 0x57}, {0x82401e89u, 0x77},
+    {0x80e01e8au, 0x58}, {0x80e01e8bu, 0x78}, {0x81001e8cu, 0x58}, {0x81001e8du, 0x78},
+    {0x80e01e8eu, 0x59}, {0x80e01e8fu, 0x79}, {0x80601e90u, 0x5a}, {0x80601e91u, 0x7a},
+    {0x82401e92u, 0x5a}, {0x82401e93u, 0x7a}, {0x83601e94u, 0x5a}, {0x83601e95u, 0x7a},
+    {0x83601e96u, 0x68}, {0x81001e97u, 0x74}, {0x81401e98u, 0x77}, {0x81401e99u, 0x79},
+    {0x80e01e9bu, 0x17f}, {0x82401ea0u, 0x41}, {0x82401ea1u, 0x61}, {0x81201ea2u, 0x41},
+    {0x81201ea3u, 0x61}, {0x80401ea4u, 0xc2}, {0x80401ea5u, 0xe2}, {0x80201ea6u, 0xc2},
+    {0x80201ea7u, 0xe2}, {0x81201ea8u, 0xc2}, {0x81201ea9u, 0xe2}, {0x80801eaau, 0xc2},
+    {0x80801eabu, 0xe2}, {0x80601eacu, 0x1ea0}, {0x80601eadu, 0x1ea1}, {0x80401eaeu, 0x102},
+    {0x80401eafu, 0x103}, {0x80201eb0u, 0x102}, {0x80201eb1u, 0x103}, {0x81201eb2u, 0x102},
+    {0x81201eb3u, 0x103}, {0x80801eb4u, 0x102}, {0x80801eb5u, 0x103}, {0x80c01eb6u, 0x1ea0},
+    {0x80c01eb7u, 0x1ea1}, {0x82401eb8u, 0x45}, {0x82401eb9u, 0x65}, {0x81201ebau, 0x45},
+    {0x81201ebbu, 0x65}, {0x80801ebcu, 0x45}, {0x80801ebdu, 0x65}, {0x80401ebeu, 0xca},
+    {0x80401ebfu, 0xea}, {0x80201ec0u, 0xca}, {0x80201ec1u, 0xea}, {0x81201ec2u, 0xca},
+    {0x81201ec3u, 0xea}, {0x80801ec4u, 0xca}, {0x80801ec5u, 0xea}, {0x80601ec6u, 0x1eb8},
+    {0x80601ec7u, 0x1eb9}, {0x81201ec8u, 0x49}, {0x81201ec9u, 0x69}, {0x82401ecau, 0x49},
+    {0x82401ecbu, 0x69}, {0x82401eccu, 0x4f}, {0x82401ecdu, 0x6f}, {0x81201eceu, 0x4f},
+    {0x81201ecfu, 0x6f}, {0x80401ed0u, 0xd4}, {0x80401ed1u, 0xf4}, {0x80201ed2u, 0xd4},
+    {0x80201ed3u, 0xf4}, {0x81201ed4u, 0xd4}, {0x81201ed5u, 0xf4}, {0x80801ed6u, 0xd4},
+    {0x80801ed7u, 0xf4}, {0x80601ed8u, 0x1ecc}, {0x80601ed9u, 0x1ecd}, {0x80401edau, 0x1a0},
+    {0x80401edbu, 0x1a1}, {0x80201edcu, 0x1a0}, {0x80201eddu, 0x1a1}, {0x81201edeu, 0x1a0},
+    {0x81201edfu, 0x1a1}, {0x80801ee0u, 0x1a0}, {0x80801ee1u, 0x1a1}, {0x82401ee2u, 0x1a0},
+    {0x82401ee3u, 0x1a1}, {0x82401ee4u, 0x55}, {0x82401ee5u, 0x75}, {0x81201ee6u, 0x55},
+    {0x81201ee7u, 0x75}, {0x80401ee8u, 0x1af}, {0x80401ee9u, 0x1b0}, {0x80201eeau, 0x1af},
+    {0x80201eebu, 0x1b0}, {0x81201eecu, 0x1af}, {0x81201eedu, 0x1b0}, {0x80801eeeu, 0x1af},
+    {0x80801eefu, 0x1b0}, {0x82401ef0u, 0x1af}, {0x82401ef1u, 0x1b0}, {0x80201ef2u, 0x59},
+    {0x80201ef3u, 0x79}, {0x82401ef4u, 0x59}, {0x82401ef5u, 0x79}, {0x81201ef6u, 0x59},
+    {0x81201ef7u, 0x79}, {0x80801ef8u, 0x59}, {0x80801ef9u, 0x79}, {0x81e01f00u, 0x3b1},
+    {0x82001f01u, 0x3b1}, {0x80201f02u, 0x1f00}, {0x80201f03u, 0x1f01}, {0x80401f04u, 0x1f00},
+    {0x80401f05u, 0x1f01}, {0x83a01f06u, 0x1f00}, {0x83a01f07u, 0x1f01}, {0x81e01f08u, 0x391},
+    {0x82001f09u, 0x391}, {0x80201f0au, 0x1f08}, {0x80201f0bu, 0x1f09}, {0x80401f0cu, 0x1f08},
+    {0x80401f0du, 0x1f09}, {0x83a01f0eu, 0x1f08}, {0x83a01f0fu, 0x1f09}, {0x81e01f10u, 0x3b5},
+    {0x82001f11u, 0x3b5}, {0x80201f12u, 0x1f10}, {0x80201f13u, 0x1f11}, {0x80401f14u, 0x1f10},
+    {0x80401f15u, 0x1f11}, {0x81e01f18u, 0x395}, {0x82001f19u, 0x395}, {0x80201f1au, 0x1f18},
+    {0x80201f1bu, 0x1f19}, {0x80401f1cu, 0x1f18}, {0x80401f1du, 0x1f19}, {0x81e01f20u, 0x3b7},
+    {0x82001f21u, 0x3b7}, {0x80201f22u, 0x1f20}, {0x80201f23u, 0x1f21}, {0x80401f24u, 0x1f20},
+    {0x80401f25u, 0x1f21}, {0x83a01f26u, 0x1f20}, {0x83a01f27u, 0x1f21}, {0x81e01f28u, 0x397},
+    {0x82001f29u, 0x397}, {0x80201f2au, 0x1f28}, {0x80201f2bu, 0x1f29}, {0x80401f2cu, 0x1f28},
+    {0x80401f2du, 0x1f29}, {0x83a01f2eu, 0x1f28}, {0x83a01f2fu, 0x1f29}, {0x81e01f30u, 0x3b9},
+    {0x82001f31u, 0x3b9}, {0x80201f32u, 0x1f30}, {0x80201f33u, 0x1f31}, {0x80401f34u, 0x1f30},
+    {0x80401f35u, 0x1f31}, {0x83a01f36u, 0x1f30}, {0x83a01f37u, 0x1f31}, {0x81e01f38u, 0x399},
+    {0x82001f39u, 0x399}, {0x80201f3au, 0x1f38}, {0x80201f3bu, 0x1f39}, {0x80401f3cu, 0x1f38},
+    {0x80401f3du, 0x1f39}, {0x83a01f3eu, 0x1f38}, {0x83a01f3fu, 0x1f39}, {0x81e01f40u, 0x3bf},
+    {0x82001f41u, 0x3bf}, {0x80201f42u, 0x1f40}, {0x80201f43u, 0x1f41}, {0x80401f44u, 0x1f40},
+    {0x80401f45u, 0x1f41}, {0x81e01f48u, 0x39f}, {0x82001f49u, 0x39f}, {0x80201f4au, 0x1f48},
+    {0x80201f4bu, 0x1f49}, {0x80401f4cu, 0x1f48}, {0x80401f4du, 0x1f49}, {0x81e01f50u, 0x3c5},
+    {0x82001f51u, 0x3c5}, {0x80201f52u, 0x1f50}, {0x80201f53u, 0x1f51}, {0x80401f54u, 0x1f50},
+    {0x80401f55u, 0x1f51}, {0x83a01f56u, 0x1f50}, {0x83a01f57u, 0x1f51}, {0x82001f59u, 0x3a5},
+    {0x80201f5bu, 0x1f59}, {0x80401f5du, 0x1f59}, {0x83a01f5fu, 0x1f59}, {0x81e01f60u, 0x3c9},
+    {0x82001f61u, 0x3c9}, {0x80201f62u, 0x1f60}, {0x80201f63u, 0x1f61}, {0x80401f64u, 0x1f60},
+    {0x80401f65u, 0x1f61}, {0x83a01f66u, 0x1f60}, {0x83a01f67u, 0x1f61}, {0x81e01f68u, 0x3a9},
+    {0x82001f69u, 0x3a9}, {0x80201f6au, 0x1f68}, {0x80201f6bu, 0x1f69}, {0x80401f6cu, 0x1f68},
+    {0x80401f6du, 0x1f69}, {0x83a01f6eu, 0x1f68}, {0x83a01f6fu, 0x1f69}, {0x80201f70u, 0x3b1},
+    {0x1f71u, 0x3ac}, {0x80201f72u, 0x3b5}, {0x1f73u, 0x3ad}, {0x80201f74u, 0x3b7},
+    {0x1f75u, 0x3ae}, {0x80201f76u, 0x3b9}, {0x1f77u, 0x3af}, {0x80201f78u, 0x3bf},
+    {0x1f79u, 0x3cc}, {0x80201f7au, 0x3c5}, {0x1f7bu, 0x3cd}, {0x80201f7cu, 0x3c9},
+    {0x1f7du, 0x3ce}, {0x83c01f80u, 0x1f00}, {0x83c01f81u, 0x1f01}, {0x83c01f82u, 0x1f02},
+    {0x83c01f83u, 0x1f03}, {0x83c01f84u, 0x1f04}, {0x83c01f85u, 0x1f05}, {0x83c01f86u, 0x1f06},
+    {0x83c01f87u, 0x1f07}, {0x83c01f88u, 0x1f08}, {0x83c01f89u, 0x1f09}, {0x83c01f8au, 0x1f0a},
+    {0x83c01f8bu, 0x1f0b}, {0x83c01f8cu, 0x1f0c}, {0x83c01f8du, 0x1f0d}, {0x83c01f8eu, 0x1f0e},
+    {0x83c01f8fu, 0x1f0f}, {0x83c01f90u, 0x1f20}, {0x83c01f91u, 0x1f21}, {0x83c01f92u, 0x1f22},
+    {0x83c01f93u, 0x1f23}, {0x83c01f94u, 0x1f24}, {0x83c01f95u, 0x1f25}, {0x83c01f96u, 0x1f26},
+    {0x83c01f97u, 0x1f27}, {0x83c01f98u, 0x1f28}, {0x83c01f99u, 0x1f29}, {0x83c01f9au, 0x1f2a},
+    {0x83c01f9bu, 0x1f2b}, {0x83c01f9cu, 0x1f2c}, {0x83c01f9du, 0x1f2d}, {0x83c01f9eu, 0x1f2e},
+    {0x83c01f9fu, 0x1f2f}, {0x83c01fa0u, 0x1f60}, {0x83c01fa1u, 0x1f61}, {0x83c01fa2u, 0x1f62},
+    {0x83c01fa3u, 0x1f63}, {0x83c01fa4u, 0x1f64}, {0x83c01fa5u, 0x1f65}, {0x83c01fa6u, 0x1f66},
+    {0x83c01fa7u, 0x1f67}, {0x83c01fa8u, 0x1f68}, {0x83c01fa9u, 0x1f69}, {0x83c01faau, 0x1f6a},
+    {0x83c01fabu, 0x1f6b}, {0x83c01facu, 0x1f6c}, {0x83c01fadu, 0x1f6d}, {0x83c01faeu, 0x1f6e},
+    {0x83c01fafu, 0x1f6f}, {0x80c01fb0u, 0x3b1}, {0x80a01fb1u, 0x3b1}, {0x83c01fb2u, 0x1f70},
+    {0x83c01fb3u, 0x3b1}, {0x83c01fb4u, 0x3ac}, {0x83a01fb6u, 0x3b1}, {0x83c01fb7u, 0x1fb6},
+    {0x80c01fb8u, 0x391}, {0x80a01fb9u, 0x391}, {0x80201fbau, 0x391}, {0x1fbbu, 0x386},
+    {0x83c01fbcu, 0x391}, {0x1fbeu, 0x3b9}, {0x83a01fc1u, 0xa8}, {0x83c01fc2u, 0x1f74},
+    {0x83c01fc3u, 0x3b7}, {0x83c01fc4u, 0x3ae}, {0x83a01fc6u, 0x3b7}, {0x83c01fc7u, 0x1fc6},
+    {0x80201fc8u, 0x395}, {0x1fc9u, 0x388}, {0x80201fcau, 0x397}, {0x1fcbu, 0x389},
+    {0x83c01fccu, 0x397}, {0x80201fcdu, 0x1fbf}, {0x80401fceu, 0x1fbf}, {0x83a01fcfu, 0x1fbf},
+    {0x80c01fd0u, 0x3b9}, {0x80a01fd1u, 0x3b9}, {0x80201fd2u, 0x3ca}, {0x1fd3u, 0x390},
+    {0x83a01fd6u, 0x3b9}, {0x83a01fd7u, 0x3ca}, {0x80c01fd8u, 0x399}, {0x80a01fd9u, 0x399},
+    {0x80201fdau, 0x399}, {0x1fdbu, 0x38a}, {0x80201fddu, 0x1ffe}, {0x80401fdeu, 0x1ffe},
+    {0x83a01fdfu, 0x1ffe}, {0x80c01fe0u, 0x3c5}, {0x80a01fe1u, 0x3c5}, {0x80201fe2u, 0x3cb},
+    {0x1fe3u, 0x3b0}, {0x81e01fe4u, 0x3c1}, {0x82001fe5u, 0x3c1}, {0x83a01fe6u, 0x3c5},
+    {0x83a01fe7u, 0x3cb}, {0x80c01fe8u, 0x3a5}, {0x80a01fe9u, 0x3a5}, {0x80201feau, 0x3a5},
+    {0x1febu, 0x38e}, {0x82001fecu, 0x3a1}, {0x80201fedu, 0xa8}, {0x1feeu, 0x385},
+    {0x1fefu, 0x60}, {0x83c01ff2u, 0x1f7c}, {0x83c01ff3u, 0x3c9}, {0x83c01ff4u, 0x3ce},
+    {0x83a01ff6u, 0x3c9}, {0x83c01ff7u, 0x1ff6}, {0x80201ff8u, 0x39f}, {0x1ff9u, 0x38c},
+    {0x80201ffau, 0x3a9}, {0x1ffbu, 0x38f}, {0x83c01ffcu, 0x3a9}, {0x1ffdu, 0xb4},
+    {0x2000u, 0x2002}, {0x2001u, 0x2003}, {0x2126u, 0x3a9}, {0x212au, 0x4b}, {0x212bu, 0xc5},
+    {0x8380219au, 0x2190}, {0x8380219bu, 0x2192}, {0x838021aeu, 0x2194}, {0x838021cdu, 0x21d0},
+    {0x838021ceu, 0x21d4}, {0x838021cfu, 0x21d2}, {0x83802204u, 0x2203}, {0x83802209u, 0x2208},
+    {0x8380220cu, 0x220b}, {0x83802224u, 0x2223}, {0x83802226u, 0x2225}, {0x83802241u, 0x223c},
+    {0x83802244u, 0x2243}, {0x83802247u, 0x2245}, {0x83802249u, 0x2248}, {0x83802260u, 0x3d},
+    {0x83802262u, 0x2261}, {0x8380226du, 0x224d}, {0x8380226eu, 0x3c}, {0x8380226fu, 0x3e},
+    {0x83802270u, 0x2264}, {0x83802271u, 0x2265}, {0x83802274u, 0x2272}, {0x83802275u, 0x2273},
+    {0x83802278u, 0x2276}, {0x83802279u, 0x2277}, {0x83802280u, 0x227a}, {0x83802281u, 0x227b},
+    {0x83802284u, 0x2282}, {0x83802285u, 0x2283}, {0x83802288u, 0x2286}, {0x83802289u, 0x2287},
+    {0x838022acu, 0x22a2}, {0x838022adu, 0x22a8}, {0x838022aeu, 0x22a9}, {0x838022afu, 0x22ab},
+    {0x838022e0u, 0x227c}, {0x838022e1u, 0x227d}, {0x838022e2u, 0x2291}, {0x838022e3u, 0x2292},
+    {0x838022eau, 0x22b2}, {0x838022ebu, 0x22b3}, {0x838022ecu, 0x22b4}, {0x838022edu, 0x22b5},
+    {0x2329u, 0x3008}, {0x232au, 0x3009}, {0x3802adcu, 0x2add}, {0x88a0304cu, 0x304b},
+    {0x88a0304eu, 0x304d}, {0x88a03050u, 0x304f}, {0x88a03052u, 0x3051}, {0x88a03054u, 0x3053},
+    {0x88a03056u, 0x3055}, {0x88a03058u, 0x3057}, {0x88a0305au, 0x3059}, {0x88a0305cu, 0x305b},
+    {0x88a0305eu, 0x305d}, {0x88a03060u, 0x305f}, {0x88a03062u, 0x3061}, {0x88a03065u, 0x3064},
+    {0x88a03067u, 0x3066}, {0x88a03069u, 0x3068}, {0x88a03070u, 0x306f}, {0x88c03071u, 0x306f},
+    {0x88a03073u, 0x3072}, {0x88c03074u, 0x3072}, {0x88a03076u, 0x3075}, {0x88c03077u, 0x3075},
+    {0x88a03079u, 0x3078}, {0x88c0307au, 0x3078}, {0x88a0307cu, 0x307b}, {0x88c0307du, 0x307b},
+    {0x88a03094u, 0x3046}, {0x88a0309eu, 0x309d}, {0x88a030acu, 0x30ab}, {0x88a030aeu, 0x30ad},
+    {0x88a030b0u, 0x30af}, {0x88a030b2u, 0x30b1}, {0x88a030b4u, 0x30b3}, {0x88a030b6u, 0x30b5},
+    {0x88a030b8u, 0x30b7}, {0x88a030bau, 0x30b9}, {0x88a030bcu, 0x30bb}, {0x88a030beu, 0x30bd},
+    {0x88a030c0u, 0x30bf}, {0x88a030c2u, 0x30c1}, {0x88a030c5u, 0x30c4}, {0x88a030c7u, 0x30c6},
+    {0x88a030c9u, 0x30c8}, {0x88a030d0u, 0x30cf}, {0x88c030d1u, 0x30cf}, {0x88a030d3u, 0x30d2},
+    {0x88c030d4u, 0x30d2}, {0x88a030d6u, 0x30d5}, {0x88c030d7u, 0x30d5}, {0x88a030d9u, 0x30d8},
+    {0x88c030dau, 0x30d8}, {0x88a030dcu, 0x30db}, {0x88c030ddu, 0x30db}, {0x88a030f4u, 0x30a6},
+    {0x88a030f7u, 0x30ef}, {0x88a030f8u, 0x30f0}, {0x88a030f9u, 0x30f1}, {0x88a030fau, 0x30f2},
+    {0x88a030feu, 0x30fd}, {0xf900u, 0x8c48}, {0xf901u, 0x66f4}, {0xf902u, 0x8eca},
+    {0xf903u, 0x8cc8}, {0xf904u, 0x6ed1}, {0xf905u, 0x4e32}, {0xf906u, 0x53e5}, {0xf907u, 0x9f9c},
+    {0xf908u, 0x9f9c}, {0xf909u, 0x5951}, {0xf90au, 0x91d1}, {0xf90bu, 0x5587}, {0xf90cu, 0x5948},
+    {0xf90du, 0x61f6}, {0xf90eu, 0x7669}, {0xf90fu, 0x7f85}, {0xf910u, 0x863f}, {0xf911u, 0x87ba},
+    {0xf912u, 0x88f8}, {0xf913u, 0x908f}, {0xf914u, 0x6a02}, {0xf915u, 0x6d1b}, {0xf916u, 0x70d9},
+    {0xf917u, 0x73de}, {0xf918u, 0x843d}, {0xf919u, 0x916a}, {0xf91au, 0x99f1}, {0xf91bu, 0x4e82},
+    {0xf91cu, 0x5375}, {0xf91du, 0x6b04}, {0xf91eu, 0x721b}, {0xf91fu, 0x862d}, {0xf920u, 0x9e1e},
+    {0xf921u, 0x5d50}, {0xf922u, 0x6feb}, {0xf923u, 0x85cd}, {0xf924u, 0x8964}, {0xf925u, 0x62c9},
+    {0xf926u, 0x81d8}, {0xf927u, 0x881f}, {0xf928u, 0x5eca}, {0xf929u, 0x6717}, {0xf92au, 0x6d6a},
+    {0xf92bu, 0x72fc}, {0xf92cu, 0x90ce}, {0xf92du, 0x4f86}, {0xf92eu, 0x51b7}, {0xf92fu, 0x52de},
+    {0xf930u, 0x64c4}, {0xf931u, 0x6ad3}, {0xf932u, 0x7210}, {0xf933u, 0x76e7}, {0xf934u, 0x8001},
+    {0xf935u, 0x8606}, {0xf936u, 0x865c}, {0xf937u, 0x8def}, {0xf938u, 0x9732}, {0xf939u, 0x9b6f},
+    {0xf93au, 0x9dfa}, {0xf93bu, 0x788c}, {0xf93cu, 0x797f}, {0xf93du, 0x7da0}, {0xf93eu, 0x83c9},
+    {0xf93fu, 0x9304}, {0xf940u, 0x9e7f}, {0xf941u, 0x8ad6}, {0xf942u, 0x58df}, {0xf943u, 0x5f04},
+    {0xf944u, 0x7c60}, {0xf945u, 0x807e}, {0xf946u, 0x7262}, {0xf947u, 0x78ca}, {0xf948u, 0x8cc2},
+    {0xf949u, 0x96f7}, {0xf94au, 0x58d8}, {0xf94bu, 0x5c62}, {0xf94cu, 0x6a13}, {0xf94du, 0x6dda},
+    {0xf94eu, 0x6f0f}, {0xf94fu, 0x7d2f}, {0xf950u, 0x7e37}, {0xf951u, 0x964b}, {0xf952u, 0x52d2},
+    {0xf953u, 0x808b}, {0xf954u, 0x51dc}, {0xf955u, 0x51cc}, {0xf956u, 0x7a1c}, {0xf957u, 0x7dbe},
+    {0xf958u, 0x83f1}, {0xf959u, 0x9675}, {0xf95au, 0x8b80}, {0xf95bu, 0x62cf}, {0xf95cu, 0x6a02},
+    {0xf95du, 0x8afe}, {0xf95eu, 0x4e39}, {0xf95fu, 0x5be7}, {0xf960u, 0x6012}, {0xf961u, 0x7387},
+    {0xf962u, 0x7570}, {0xf963u, 0x5317}, {0xf964u, 0x78fb}, {0xf965u, 0x4fbf}, {0xf966u, 0x5fa9},
+    {0xf967u, 0x4e0d}, {0xf968u, 0x6ccc}, {0xf969u, 0x6578}, {0xf96au, 0x7d22}, {0xf96bu, 0x53c3},
+    {0xf96cu, 0x585e}, {0xf96du, 0x7701}, {0xf96eu, 0x8449}, {0xf96fu, 0x8aaa}, {0xf970u, 0x6bba},
+    {0xf971u, 0x8fb0}, {0xf972u, 0x6c88}, {0xf973u, 0x62fe}, {0xf974u, 0x82e5}, {0xf975u, 0x63a0},
+    {0xf976u, 0x7565}, {0xf977u, 0x4eae}, {0xf978u, 0x5169}, {0xf979u, 0x51c9}, {0xf97au, 0x6881},
+    {0xf97bu, 0x7ce7}, {0xf97cu, 0x826f}, {0xf97du, 0x8ad2}, {0xf97eu, 0x91cf}, {0xf97fu, 0x52f5},
+    {0xf980u, 0x5442}, {0xf981u, 0x5973}, {0xf982u, 0x5eec}, {0xf983u, 0x65c5}, {0xf984u, 0x6ffe},
+    {0xf985u, 0x792a}, {0xf986u, 0x95ad}, {0xf987u, 0x9a6a}, {0xf988u, 0x9e97}, {0xf989u, 0x9ece},
+    {0xf98au, 0x529b}, {0xf98bu, 0x66c6}, {0xf98cu, 0x6b77}, {0xf98du, 0x8f62}, {0xf98eu, 0x5e74},
+    {0xf98fu, 0x6190}, {0xf990u, 0x6200}, {0xf991u, 0x649a}, {0xf992u, 0x6f23}, {0xf993u, 0x7149},
+    {0xf994u, 0x7489}, {0xf995u, 0x79ca}, {0xf996u, 0x7df4}, {0xf997u, 0x806f}, {0xf998u, 0x8f26},
+    {0xf999u, 0x84ee}, {0xf99au, 0x9023}, {0xf99bu, 0x934a}, {0xf99cu, 0x5217}, {0xf99du, 0x52a3},
+    {0xf99eu, 0x54bd}, {0xf99fu, 0x70c8}, {0xf9a0u, 0x88c2}, {0xf9a1u, 0x8aaa}, {0xf9a2u, 0x5ec9},
+    {0xf9a3u, 0x5ff5}, {0xf9a4u, 0x637b}, {0xf9a5u, 0x6bae}, {0xf9a6u, 0x7c3e}, {0xf9a7u, 0x7375},
+    {0xf9a8u, 0x4ee4}, {0xf9a9u, 0x56f9}, {0xf9aau, 0x5be7}, {0xf9abu, 0x5dba}, {0xf9acu, 0x601c},
+    {0xf9adu, 0x73b2}, {0xf9aeu, 0x7469}, {0xf9afu, 0x7f9a}, {0xf9b0u, 0x8046}, {0xf9b1u, 0x9234},
+    {0xf9b2u, 0x96f6}, {0xf9b3u, 0x9748}, {0xf9b4u, 0x9818}, {0xf9b5u, 0x4f8b}, {0xf9b6u, 0x79ae},
+    {0xf9b7u, 0x91b4}, {0xf9b8u, 0x96b8}, {0xf9b9u, 0x60e1}, {0xf9bau, 0x4e86}, {0xf9bbu, 0x50da},
+    {0xf9bcu, 0x5bee}, {0xf9bdu, 0x5c3f}, {0xf9beu, 0x6599}, {0xf9bfu, 0x6a02}, {0xf9c0u, 0x71ce},
+    {0xf9c1u, 0x7642}, {0xf9c2u, 0x84fc}, {0xf9c3u, 0x907c}, {0xf9c4u, 0x9f8d}, {0xf9c5u, 0x6688},
+    {0xf9c6u, 0x962e}, {0xf9c7u, 0x5289}, {0xf9c8u, 0x677b}, {0xf9c9u, 0x67f3}, {0xf9cau, 0x6d41},
+    {0xf9cbu, 0x6e9c}, {0xf9ccu, 0x7409}, {0xf9cdu, 0x7559}, {0xf9ceu, 0x786b}, {0xf9cfu, 0x7d10},
+    {0xf9d0u, 0x985e}, {0xf9d1u, 0x516d}, {0xf9d2u, 0x622e}, {0xf9d3u, 0x9678}, {0xf9d4u, 0x502b},
+    {0xf9d5u, 0x5d19}, {0xf9d6u, 0x6dea}, {0xf9d7u, 0x8f2a}, {0xf9d8u, 0x5f8b}, {0xf9d9u, 0x6144},
+    {0xf9dau, 0x6817}, {0xf9dbu, 0x7387}, {0xf9dcu, 0x9686}, {0xf9ddu, 0x5229}, {0xf9deu, 0x540f},
+    {0xf9dfu, 0x5c65}, {0xf9e0u, 0x6613}, {0xf9e1u, 0x674e}, {0xf9e2u, 0x68a8}, {0xf9e3u, 0x6ce5},
+    {0xf9e4u, 0x7406}, {0xf9e5u, 0x75e2}, {0xf9e6u, 0x7f79}, {0xf9e7u, 0x88cf}, {0xf9e8u, 0x88e1},
+    {0xf9e9u, 0x91cc}, {0xf9eau, 0x96e2}, {0xf9ebu, 0x533f}, {0xf9ecu, 0x6eba}, {0xf9edu, 0x541d},
+    {0xf9eeu, 0x71d0}, {0xf9efu, 0x7498}, {0xf9f0u, 0x85fa}, {0xf9f1u, 0x96a3}, {0xf9f2u, 0x9c57},
+    {0xf9f3u, 0x9e9f}, {0xf9f4u, 0x6797}, {0xf9f5u, 0x6dcb}, {0xf9f6u, 0x81e8}, {0xf9f7u, 0x7acb},
+    {0xf9f8u, 0x7b20}, {0xf9f9u, 0x7c92}, {0xf9fau, 0x72c0}, {0xf9fbu, 0x7099}, {0xf9fcu, 0x8b58},
+    {0xf9fdu, 0x4ec0}, {0xf9feu, 0x8336}, {0xf9ffu, 0x523a}, {0xfa00u, 0x5207}, {0xfa01u, 0x5ea6},
+    {0xfa02u, 0x62d3}, {0xfa03u, 0x7cd6}, {0xfa04u, 0x5b85}, {0xfa05u, 0x6d1e}, {0xfa06u, 0x66b4},
+    {0xfa07u, 0x8f3b}, {0xfa08u, 0x884c}, {0xfa09u, 0x964d}, {0xfa0au, 0x898b}, {0xfa0bu, 0x5ed3},
+    {0xfa0cu, 0x5140}, {0xfa0du, 0x55c0}, {0xfa10u, 0x585a}, {0xfa12u, 0x6674}, {0xfa15u, 0x51de},
+    {0xfa16u, 0x732a}, {0xfa17u, 0x76ca}, {0xfa18u, 0x793c}, {0xfa19u, 0x795e}, {0xfa1au, 0x7965},
+    {0xfa1bu, 0x798f}, {0xfa1cu, 0x9756}, {0xfa1du, 0x7cbe}, {0xfa1eu, 0x7fbd}, {0xfa20u, 0x8612},
+    {0xfa22u, 0x8af8}, {0xfa25u, 0x9038}, {0xfa26u, 0x90fd}, {0xfa2au, 0x98ef}, {0xfa2bu, 0x98fc},
+    {0xfa2cu, 0x9928}, {0xfa2du, 0x9db4}, {0xfa2eu, 0x90de}, {0xfa2fu, 0x96b7}, {0xfa30u, 0x4fae},
+    {0xfa31u, 0x50e7}, {0xfa32u, 0x514d}, {0xfa33u, 0x52c9}, {0xfa34u, 0x52e4}, {0xfa35u, 0x5351},
+    {0xfa36u, 0x559d}, {0xfa37u, 0x5606}, {0xfa38u, 0x5668}, {0xfa39u, 0x5840}, {0xfa3au, 0x58a8},
+    {0xfa3bu, 0x5c64}, {0xfa3cu, 0x5c6e}, {0xfa3du, 0x6094}, {0xfa3eu, 0x6168}, {0xfa3fu, 0x618e},
+    {0xfa40u, 0x61f2}, {0xfa41u, 0x654f}, {0xfa42u, 0x65e2}, {0xfa43u, 0x6691}, {0xfa44u, 0x6885},
+    {0xfa45u, 0x6d77}, {0xfa46u, 0x6e1a}, {0xfa47u, 0x6f22}, {0xfa48u, 0x716e}, {0xfa49u, 0x722b},
+    {0xfa4au, 0x7422}, {0xfa4bu, 0x7891}, {0xfa4cu, 0x793e}, {0xfa4du, 0x7949}, {0xfa4eu, 0x7948},
+    {0xfa4fu, 0x7950}, {0xfa50u, 0x7956}, {0xfa51u, 0x795d}, {0xfa52u, 0x798d}, {0xfa53u, 0x798e},
+    {0xfa54u, 0x7a40}, {0xfa55u, 0x7a81}, {0xfa56u, 0x7bc0}, {0xfa57u, 0x7df4}, {0xfa58u, 0x7e09},
+    {0xfa59u, 0x7e41}, {0xfa5au, 0x7f72}, {0xfa5bu, 0x8005}, {0xfa5cu, 0x81ed}, {0xfa5du, 0x8279},
+    {0xfa5eu, 0x8279}, {0xfa5fu, 0x8457}, {0xfa60u, 0x8910}, {0xfa61u, 0x8996}, {0xfa62u, 0x8b01},
+    {0xfa63u, 0x8b39}, {0xfa64u, 0x8cd3}, {0xfa65u, 0x8d08}, {0xfa66u, 0x8fb6}, {0xfa67u, 0x9038},
+    {0xfa68u, 0x96e3}, {0xfa69u, 0x97ff}, {0xfa6au, 0x983b}, {0xfa6bu, 0x6075},
+    {0xfa6cu, 0x242ee}, {0xfa6du, 0x8218}, {0xfa70u, 0x4e26}, {0xfa71u, 0x51b5},
+    {0xfa72u, 0x5168}, {0xfa73u, 0x4f80}, {0xfa74u, 0x5145}, {0xfa75u, 0x5180}, {0xfa76u, 0x52c7},
+    {0xfa77u, 0x52fa}, {0xfa78u, 0x559d}, {0xfa79u, 0x5555}, {0xfa7au, 0x5599}, {0xfa7bu, 0x55e2},
+    {0xfa7cu, 0x585a}, {0xfa7du, 0x58b3}, {0xfa7eu, 0x5944}, {0xfa7fu, 0x5954}, {0xfa80u, 0x5a62},
+    {0xfa81u, 0x5b28}, {0xfa82u, 0x5ed2}, {0xfa83u, 0x5ed9}, {0xfa84u, 0x5f69}, {0xfa85u, 0x5fad},
+    {0xfa86u, 0x60d8}, {0xfa87u, 0x614e}, {0xfa88u, 0x6108}, {0xfa89u, 0x618e}, {0xfa8au, 0x6160},
+    {0xfa8bu, 0x61f2}, {0xfa8cu, 0x6234}, {0xfa8du, 0x63c4}, {0xfa8eu, 0x641c}, {0xfa8fu, 0x6452},
+    {0xfa90u, 0x6556}, {0xfa91u, 0x6674}, {0xfa92u, 0x6717}, {0xfa93u, 0x671b}, {0xfa94u, 0x6756},
+    {0xfa95u, 0x6b79}, {0xfa96u, 0x6bba}, {0xfa97u, 0x6d41}, {0xfa98u, 0x6edb}, {0xfa99u, 0x6ecb},
+    {0xfa9au, 0x6f22}, {0xfa9bu, 0x701e}, {0xfa9cu, 0x716e}, {0xfa9du, 0x77a7}, {0xfa9eu, 0x7235},
+    {0xfa9fu, 0x72af}, {0xfaa0u, 0x732a}, {0xfaa1u, 0x7471}, {0xfaa2u, 0x7506}, {0xfaa3u, 0x753b},
+    {0xfaa4u, 0x761d}, {0xfaa5u, 0x761f}, {0xfaa6u, 0x76ca}, {0xfaa7u, 0x76db}, {0xfaa8u, 0x76f4},
+    {0xfaa9u, 0x774a}, {0xfaaau, 0x7740}, {0xfaabu, 0x78cc}, {0xfaacu, 0x7ab1}, {0xfaadu, 0x7bc0},
+    {0xfaaeu, 0x7c7b}, {0xfaafu, 0x7d5b}, {0xfab0u, 0x7df4}, {0xfab1u, 0x7f3e}, {0xfab2u, 0x8005},
+    {0xfab3u, 0x8352}, {0xfab4u, 0x83ef}, {0xfab5u, 0x8779}, {0xfab6u, 0x8941}, {0xfab7u, 0x8986},
+    {0xfab8u, 0x8996}, {0xfab9u, 0x8abf}, {0xfabau, 0x8af8}, {0xfabbu, 0x8acb}, {0xfabcu, 0x8b01},
+    {0xfabdu, 0x8afe}, {0xfabeu, 0x8aed}, {0xfabfu, 0x8b39}, {0xfac0u, 0x8b8a}, {0xfac1u, 0x8d08},
+    {0xfac2u, 0x8f38}, {0xfac3u, 0x9072}, {0xfac4u, 0x9199}, {0xfac5u, 0x9276}, {0xfac6u, 0x967c},
+    {0xfac7u, 0x96e3}, {0xfac8u, 0x9756}, {0xfac9u, 0x97db}, {0xfacau, 0x97ff}, {0xfacbu, 0x980b},
+    {0xfaccu, 0x983b}, {0xfacdu, 0x9b12}, {0xfaceu, 0x9f9c}, {0xfacfu, 0x2284a},
+    {0xfad0u, 0x22844}, {0xfad1u, 0x233d5}, {0xfad2u, 0x3b9d}, {0xfad3u, 0x4018},
+    {0xfad4u, 0x4039}, {0xfad5u, 0x25249}, {0xfad6u, 0x25cd0}, {0xfad7u, 0x27ed3},
+    {0xfad8u, 0x9f43}, {0xfad9u, 0x9f8e}, {0x3e0fb1du, 0x5d9}, {0x400fb1fu, 0x5f2},
+    {0x4a0fb2au, 0x5e9}, {0x4c0fb2bu, 0x5e9}, {0x4a0fb2cu, 0xfb49}, {0x4c0fb2du, 0xfb49},
+    {0x400fb2eu, 0x5d0}, {0x420fb2fu, 0x5d0}, {0x460fb30u, 0x5d0}, {0x460fb31u, 0x5d1},
+    {0x460fb32u, 0x5d2}, {0x460fb33u, 0x5d3}, {0x460fb34u, 0x5d4}, {0x460fb35u, 0x5d5},
+    {0x460fb36u, 0x5d6}, {0x460fb38u, 0x5d8}, {0x460fb39u, 0x5d9}, {0x460fb3au, 0x5da},
+    {0x460fb3bu, 0x5db}, {0x460fb3cu, 0x5dc}, {0x460fb3eu, 0x5de}, {0x460fb40u, 0x5e0},
+    {0x460fb41u, 0x5e1}, {0x460fb43u, 0x5e3}, {0x460fb44u, 0x5e4}, {0x460fb46u, 0x5e6},
+    {0x460fb47u, 0x5e7}, {0x460fb48u, 0x5e8}, {0x460fb49u, 0x5e9}, {0x460fb4au, 0x5ea},
+    {0x440fb4bu, 0x5d5}, {0x480fb4cu, 0x5d1}, {0x480fb4du, 0x5db}, {0x480fb4eu, 0x5e4},
+    {0x88e1109au, 0x11099}, {0x88e1109cu, 0x1109b}, {0x88e110abu, 0x110a5},
+    {0x8901112eu, 0x11131}, {0x8901112fu, 0x11132}, {0x8921134bu, 0x11347},
+    {0x8941134cu, 0x11347}, {0x898114bbu, 0x114b9}, {0x896114bcu, 0x114b9},
+    {0x89a114beu, 0x114b9}, {0x89c115bau, 0x115b8}, {0x89c115bbu, 0x115b9},
+    {0x89e11938u, 0x11935}, {0xa01d15eu, 0x1d157}, {0xa01d15fu, 0x1d158}, {0xa21d160u, 0x1d15f},
+    {0xa41d161u, 0x1d15f}, {0xa61d162u, 0x1d15f}, {0xa81d163u, 0x1d15f}, {0xaa1d164u, 0x1d15f},
+    {0xa01d1bbu, 0x1d1b9}, {0xa01d1bcu, 0x1d1ba}, {0xa21d1bdu, 0x1d1bb}, {0xa21d1beu, 0x1d1bc},
+    {0xa41d1bfu, 0x1d1bb}, {0xa41d1c0u, 0x1d1bc}, {0x2f800u, 0x4e3d}, {0x2f801u, 0x4e38},
+    {0x2f802u, 0x4e41}, {0x2f803u, 0x20122}, {0x2f804u, 0x4f60}, {0x2f805u, 0x4fae},
+    {0x2f806u, 0x4fbb}, {0x2f807u, 0x5002}, {0x2f808u, 0x507a}, {0x2f809u, 0x5099},
+    {0x2f80au, 0x50e7}, {0x2f80bu, 0x50cf}, {0x2f80cu, 0x349e}, {0x2f80du, 0x2063a},
+    {0x2f80eu, 0x514d}, {0x2f80fu, 0x5154}, {0x2f810u, 0x5164}, {0x2f811u, 0x5177},
+    {0x2f812u, 0x2051c}, {0x2f813u, 0x34b9}, {0x2f814u, 0x5167}, {0x2f815u, 0x518d},
+    {0x2f816u, 0x2054b}, {0x2f817u, 0x5197}, {0x2f818u, 0x51a4}, {0x2f819u, 0x4ecc},
+    {0x2f81au, 0x51ac}, {0x2f81bu, 0x51b5}, {0x2f81cu, 0x291df}, {0x2f81du, 0x51f5},
+    {0x2f81eu, 0x5203}, {0x2f81fu, 0x34df}, {0x2f820u, 0x523b}, {0x2f821u, 0x5246},
+    {0x2f822u, 0x5272}, {0x2f823u, 0x5277}, {0x2f824u, 0x3515}, {0x2f825u, 0x52c7},
+    {0x2f826u, 0x52c9}, {0x2f827u, 0x52e4}, {0x2f828u, 0x52fa}, {0x2f829u, 0x5305},
+    {0x2f82au, 0x5306}, {0x2f82bu, 0x5317}, {0x2f82cu, 0x5349}, {0x2f82du, 0x5351},
+    {0x2f82eu, 0x535a}, {0x2f82fu, 0x5373}, {0x2f830u, 0x537d}, {0x2f831u, 0x537f},
+    {0x2f832u, 0x537f}, {0x2f833u, 0x537f}, {0x2f834u, 0x20a2c}, {0x2f835u, 0x7070},
+    {0x2f836u, 0x53ca}, {0x2f837u, 0x53df}, {0x2f838u, 0x20b63}, {0x2f839u, 0x53eb},
+    {0x2f83au, 0x53f1}, {0x2f83bu, 0x5406}, {0x2f83cu, 0x549e}, {0x2f83du, 0x5438},
+    {0x2f83eu, 0x5448}, {0x2f83fu, 0x5468}, {0x2f840u, 0x54a2}, {0x2f841u, 0x54f6},
+    {0x2f842u, 0x5510}, {0x2f843u, 0x5553}, {0x2f844u, 0x5563}, {0x2f845u, 0x5584},
+    {0x2f846u, 0x5584}, {0x2f847u, 0x5599}, {0x2f848u, 0x55ab}, {0x2f849u, 0x55b3},
+    {0x2f84au, 0x55c2}, {0x2f84bu, 0x5716}, {0x2f84cu, 0x5606}, {0x2f84du, 0x5717},
+    {0x2f84eu, 0x5651}, {0x2f84fu, 0x5674}, {0x2f850u, 0x5207}, {0x2f851u, 0x58ee},
+    {0x2f852u, 0x57ce}, {0x2f853u, 0x57f4}, {0x2f854u, 0x580d}, {0x2f855u, 0x578b},
+    {0x2f856u, 0x5832}, {0x2f857u, 0x5831}, {0x2f858u, 0x58ac}, {0x2f859u, 0x214e4},
+    {0x2f85au, 0x58f2}, {0x2f85bu, 0x58f7}, {0x2f85cu, 0x5906}, {0x2f85du, 0x591a},
+    {0x2f85eu, 0x5922}, {0x2f85fu, 0x5962}, {0x2f860u, 0x216a8}, {0x2f861u, 0x216ea},
+    {0x2f862u, 0x59ec}, {0x2f863u, 0x5a1b}, {0x2f864u, 0x5a27}, {0x2f865u, 0x59d8},
+    {0x2f866u, 0x5a66}, {0x2f867u, 0x36ee}, {0x2f868u, 0x36fc}, {0x2f869u, 0x5b08},
+    {0x2f86au, 0x5b3e}, {0x2f86bu, 0x5b3e}, {0x2f86cu, 0x219c8}, {0x2f86du, 0x5bc3},
+    {0x2f86eu, 0x5bd8}, {0x2f86fu, 0x5be7}, {0x2f870u, 0x5bf3}, {0x2f871u, 0x21b18},
+    {0x2f872u, 0x5bff}, {0x2f873u, 0x5c06}, {0x2f874u, 0x5f53}, {0x2f875u, 0x5c22},
+    {0x2f876u, 0x3781}, {0x2f877u, 0x5c60}, {0x2f878u, 0x5c6e}, {0x2f879u, 0x5cc0},
+    {0x2f87au, 0x5c8d}, {0x2f87bu, 0x21de4}, {0x2f87cu, 0x5d43}, {0x2f87du, 0x21de6},
+    {0x2f87eu, 0x5d6e}, {0x2f87fu, 0x5d6b}, {0x2f880u, 0x5d7c}, {0x2f881u, 0x5de1},
+    {0x2f882u, 0x5de2}, {0x2f883u, 0x382f}, {0x2f884u, 0x5dfd}, {0x2f885u, 0x5e28},
+    {0x2f886u, 0x5e3d}, {0x2f887u, 0x5e69}, {0x2f888u, 0x3862}, {0x2f889u, 0x22183},
+    {0x2f88au, 0x387c}, {0x2f88bu, 0x5eb0}, {0x2f88cu, 0x5eb3}, {0x2f88du, 0x5eb6},
+    {0x2f88eu, 0x5eca}, {0x2f88fu, 0x2a392}, {0x2f890u, 0x5efe}, {0x2f891u, 0x22331},
+    {0x2f892u, 0x22331}, {0x2f893u, 0x8201}, {0x2f894u, 0x5f22}, {0x2f895u, 0x5f22},
+    {0x2f896u, 0x38c7}, {0x2f897u, 0x232b8}, {0x2f898u, 0x261da}, {0x2f899u, 0x5f62},
+    {0x2f89au, 0x5f6b}, {0x2f89bu, 0x38e3}, {0x2f89cu, 0x5f9a}, {0x2f89du, 0x5fcd},
+    {0x2f89eu, 0x5fd7}, {0x2f89fu, 0x5ff9}, {0x2f8a0u, 0x6081}, {0x2f8a1u, 0x393a},
+    {0x2f8a2u, 0x391c}, {0x2f8a3u, 0x6094}, {0x2f8a4u, 0x226d4}, {0x2f8a5u, 0x60c7},
+    {0x2f8a6u, 0x6148}, {0x2f8a7u, 0x614c}, {0x2f8a8u, 0x614e}, {0x2f8a9u, 0x614c},
+    {0x2f8aau, 0x617a}, {0x2f8abu, 0x618e}, {0x2f8acu, 0x61b2}, {0x2f8adu, 0x61a4},
+    {0x2f8aeu, 0x61af}, {0x2f8afu, 0x61de}, {0x2f8b0u, 0x61f2}, {0x2f8b1u, 0x61f6},
+    {0x2f8b2u, 0x6210}, {0x2f8b3u, 0x621b}, {0x2f8b4u, 0x625d}, {0x2f8b5u, 0x62b1},
+    {0x2f8b6u, 0x62d4}, {0x2f8b7u, 0x6350}, {0x2f8b8u, 0x22b0c}, {0x2f8b9u, 0x633d},
+    {0x2f8bau, 0x62fc}, {0x2f8bbu, 0x6368}, {0x2f8bcu, 0x6383}, {0x2f8bdu, 0x63e4},
+    {0x2f8beu, 0x22bf1}, {0x2f8bfu, 0x6422}, {0x2f8c0u, 0x63c5}, {0x2f8c1u, 0x63a9},
+    {0x2f8c2u, 0x3a2e}, {0x2f8c3u, 0x6469}, {0x2f8c4u, 0x647e}, {0x2f8c5u, 0x649d},
+    {0x2f8c6u, 0x6477}, {0x2f8c7u, 0x3a6c}, {0x2f8c8u, 0x654f}, {0x2f8c9u, 0x656c},
+    {0x2f8cau, 0x2300a}, {0x2f8cbu, 0x65e3}, {0x2f8ccu, 0x66f8}, {0x2f8cdu, 0x6649},
+    {0x2f8ceu, 0x3b19}, {0x2f8cfu, 0x6691}, {0x2f8d0u, 0x3b08}, {0x2f8d1u, 0x3ae4},
+    {0x2f8d2u, 0x5192}, {0x2f8d3u, 0x5195}, {0x2f8d4u, 0x6700}, {0x2f8d5u, 0x669c},
+    {0x2f8d6u, 0x80ad}, {0x2f8d7u, 0x43d9}, {0x2f8d8u, 0x6717}, {0x2f8d9u, 0x671b},
+    {0x2f8dau, 0x6721}, {0x2f8dbu, 0x675e}, {0x2f8dcu, 0x6753}, {0x2f8ddu, 0x233c3},
+    {0x2f8deu, 0x3b49}, {0x2f8dfu, 0x67fa}, {0x2f8e0u, 0x6785}, {0x2f8e1u, 0x6852},
+    {0x2f8e2u, 0x6885}, {0x2f8e3u, 0x2346d}, {0x2f8e4u, 0x688e}, {0x2f8e5u, 0x681f},
+    {0x2f8e6u, 0x6914}, {0x2f8e7u, 0x3b9d}, {0x2f8e8u, 0x6942}, {0x2f8e9u, 0x69a3},
+    {0x2f8eau, 0x69ea}, {0x2f8ebu, 0x6aa8}, {0x2f8ecu, 0x236a3}, {0x2f8edu, 0x6adb},
+    {0x2f8eeu, 0x3c18}, {0x2f8efu, 0x6b21}, {0x2f8f0u, 0x238a7}, {0x2f8f1u, 0x6b54},
+    {0x2f8f2u, 0x3c4e}, {0x2f8f3u, 0x6b72}, {0x2f8f4u, 0x6b9f}, {0x2f8f5u, 0x6bba},
+    {0x2f8f6u, 0x6bbb}, {0x2f8f7u, 0x23a8d}, {0x2f8f8u, 0x21d0b}, {0x2f8f9u, 0x23afa},
+    {0x2f8fau, 0x6c4e}, {0x2f8fbu, 0x23cbc}, {0x2f8fcu, 0x6cbf}, {0x2f8fdu, 0x6ccd},
+    {0x2f8feu, 0x6c67}, {0x2f8ffu, 0x6d16}, {0x2f900u, 0x6d3e}, {0x2f901u, 0x6d77},
+    {0x2f902u, 0x6d41}, {0x2f903u, 0x6d69}, {0x2f904u, 0x6d78}, {0x2f905u, 0x6d85},
+    {0x2f906u, 0x23d1e}, {0x2f907u, 0x6d34}, {0x2f908u, 0x6e2f}, {0x2f909u, 0x6e6e},
+    {0x2f90au, 0x3d33}, {0x2f90bu, 0x6ecb}, {0x2f90cu, 0x6ec7}, {0x2f90du, 0x23ed1},
+    {0x2f90eu, 0x6df9}, {0x2f90fu, 0x6f6e}, {0x2f910u, 0x23f5e}, {0x2f911u, 0x23f8e},
+    {0x2f912u, 0x6fc6}, {0x2f913u, 0x7039}, {0x2f914u, 0x701e}, {0x2f915u, 0x701b},
+    {0x2f916u, 0x3d96}, {0x2f917u, 0x704a}, {0x2f918u, 0x707d}, {0x2f919u, 0x7077},
+    {0x2f91au, 0x70ad}, {0x2f91bu, 0x20525}, {0x2f91cu, 0x7145}, {0x2f91du, 0x24263},
+    {0x2f91eu, 0x719c}, {0x2f91fu, 0x243ab}, {0x2f920u, 0x7228}, {0x2f921u, 0x7235},
+    {0x2f922u, 0x7250}, {0x2f923u, 0x24608}, {0x2f924u, 0x7280}, {0x2f925u, 0x7295},
+    {0x2f926u, 0x24735}, {0x2f927u, 0x24814}, {0x2f928u, 0x737a}, {0x2f929u, 0x738b},
+    {0x2f92au, 0x3eac}, {0x2f92bu, 0x73a5}, {0x2f92cu, 0x3eb8}, {0x2f92du, 0x3eb8},
+    {0x2f92eu, 0x7447}, {0x2f92fu, 0x745c}, {0x2f930u, 0x7471}, {0x2f931u, 0x7485},
+    {0x2f932u, 0x74ca}, {0x2f933u, 0x3f1b}, {0x2f934u, 0x7524}, {0x2f935u, 0x24c36},
+    {0x2f936u, 0x753e}, {0x2f937u, 0x24c92}, {0x2f938u, 0x7570}, {0x2f939u, 0x2219f},
+    {0x2f93au, 0x7610}, {0x2f93bu, 0x24fa1}, {0x2f93cu, 0x24fb8}, {0x2f93du, 0x25044},
+    {0x2f93eu, 0x3ffc}, {0x2f93fu, 0x4008}, {0x2f940u, 0x76f4}, {0x2f941u, 0x250f3},
+    {0x2f942u, 0x250f2}, {0x2f943u, 0x25119}, {0x2f944u, 0x25133}, {0x2f945u, 0x771e},
+    {0x2f946u, 0x771f}, {0x2f947u, 0x771f}, {0x2f948u, 0x774a}, {0x2f949u, 0x4039},
+    {0x2f94au, 0x778b}, {0x2f94bu, 0x4046}, {0x2f94cu, 0x4096}, {0x2f94du, 0x2541d},
+    {0x2f94eu, 0x784e}, {0x2f94fu, 0x788c}, {0x2f950u, 0x78cc}, {0x2f951u, 0x40e3},
+    {0x2f952u, 0x25626}, {0x2f953u, 0x7956}, {0x2f954u, 0x2569a}, {0x2f955u, 0x256c5},
+    {0x2f956u, 0x798f}, {0x2f957u, 0x79eb}, {0x2f958u, 0x412f}, {0x2f959u, 0x7a40},
+    {0x2f95au, 0x7a4a}, {0x2f95bu, 0x7a4f}, {0x2f95cu, 0x2597c}, {0x2f95du, 0x25aa7},
+    {0x2f95eu, 0x25aa7}, {0x2f95fu, 0x7aee}, {0x2f960u, 0x4202}, {0x2f961u, 0x25bab},
+    {0x2f962u, 0x7bc6}, {0x2f963u, 0x7bc9}, {0x2f964u, 0x4227}, {0x2f965u, 0x25c80},
+    {0x2f966u, 0x7cd2}, {0x2f967u, 0x42a0}, {0x2f968u, 0x7ce8}, {0x2f969u, 0x7ce3},
+    {0x2f96au, 0x7d00}, {0x2f96bu, 0x25f86}, {0x2f96cu, 0x7d63}, {0x2f96du, 0x4301},
+    {0x2f96eu, 0x7dc7}, {0x2f96fu, 0x7e02}, {0x2f970u, 0x7e45}, {0x2f971u, 0x4334},
+    {0x2f972u, 0x26228}, {0x2f973u, 0x26247}, {0x2f974u, 0x4359}, {0x2f975u, 0x262d9},
+    {0x2f976u, 0x7f7a}, {0x2f977u, 0x2633e}, {0x2f978u, 0x7f95}, {0x2f979u, 0x7ffa},
+    {0x2f97au, 0x8005}, {0x2f97bu, 0x264da}, {0x2f97cu, 0x26523}, {0x2f97du, 0x8060},
+    {0x2f97eu, 0x265a8}, {0x2f97fu, 0x8070}, {0x2f980u, 0x2335f}, {0x2f981u, 0x43d5},
+    {0x2f982u, 0x80b2}, {0x2f983u, 0x8103}, {0x2f984u, 0x440b}, {0x2f985u, 0x813e},
+    {0x2f986u, 0x5ab5}, {0x2f987u, 0x267a7}, {0x2f988u, 0x267b5}, {0x2f989u, 0x23393},
+    {0x2f98au, 0x2339c}, {0x2f98bu, 0x8201}, {0x2f98cu, 0x8204}, {0x2f98du, 0x8f9e},
+    {0x2f98eu, 0x446b}, {0x2f98fu, 0x8291}, {0x2f990u, 0x828b}, {0x2f991u, 0x829d},
+    {0x2f992u, 0x52b3}, {0x2f993u, 0x82b1}, {0x2f994u, 0x82b3}, {0x2f995u, 0x82bd},
+    {0x2f996u, 0x82e6}, {0x2f997u, 0x26b3c}, {0x2f998u, 0x82e5}, {0x2f999u, 0x831d},
+    {0x2f99au, 0x8363}, {0x2f99bu, 0x83ad}, {0x2f99cu, 0x8323}, {0x2f99du, 0x83bd},
+    {0x2f99eu, 0x83e7}, {0x2f99fu, 0x8457}, {0x2f9a0u, 0x8353}, {0x2f9a1u, 0x83ca},
+    {0x2f9a2u, 0x83cc}, {0x2f9a3u, 0x83dc}, {0x2f9a4u, 0x26c36}, {0x2f9a5u, 0x26d6b},
+    {0x2f9a6u, 0x26cd5}, {0x2f9a7u, 0x452b}, {0x2f9a8u, 0x84f1}, {0x2f9a9u, 0x84f3},
+    {0x2f9aau, 0x8516}, {0x2f9abu, 0x273ca}, {0x2f9acu, 0x8564}, {0x2f9adu, 0x26f2c},
+    {0x2f9aeu, 0x455d}, {0x2f9afu, 0x4561}, {0x2f9b0u, 0x26fb1}, {0x2f9b1u, 0x270d2},
+    {0x2f9b2u, 0x456b}, {0x2f9b3u, 0x8650}, {0x2f9b4u, 0x865c}, {0x2f9b5u, 0x8667},
+    {0x2f9b6u, 0x8669}, {0x2f9b7u, 0x86a9}, {0x2f9b8u, 0x8688}, {0x2f9b9u, 0x870e},
+    {0x2f9bau, 0x86e2}, {0x2f9bbu, 0x8779}, {0x2f9bcu, 0x8728}, {0x2f9bdu, 0x876b},
+    {0x2f9beu, 0x8786}, {0x2f9bfu, 0x45d7}, {0x2f9c0u, 0x87e1}, {0x2f9c1u, 0x8801},
+    {0x2f9c2u, 0x45f9}, {0x2f9c3u, 0x8860}, {0x2f9c4u, 0x8863}, {0x2f9c5u, 0x27667},
+    {0x2f9c6u, 0x88d7}, {0x2f9c7u, 0x88de}, {0x2f9c8u, 0x4635}, {0x2f9c9u, 0x88fa},
+    {0x2f9cau, 0x34bb}, {0x2f9cbu, 0x278ae}, {0x2f9ccu, 0x27966}, {0x2f9cdu, 0x46be},
+    {0x2f9ceu, 0x46c7}, {0x2f9cfu, 0x8aa0}, {0x2f9d0u, 0x8aed}, {0x2f9d1u, 0x8b8a},
+    {0x2f9d2u, 0x8c55}, {0x2f9d3u, 0x27ca8}, {0x2f9d4u, 0x8cab}, {0x2f9d5u, 0x8cc1},
+    {0x2f9d6u, 0x8d1b}, {0x2f9d7u, 0x8d77}, {0x2f9d8u, 0x27f2f}, {0x2f9d9u, 0x20804},
+    {0x2f9dau, 0x8dcb}, {0x2f9dbu, 0x8dbc}, {0x2f9dcu, 0x8df0}, {0x2f9ddu, 0x208de},
+    {0x2f9deu, 0x8ed4}, {0x2f9dfu, 0x8f38}, {0x2f9e0u, 0x285d2}, {0x2f9e1u, 0x285ed},
+    {0x2f9e2u, 0x9094}, {0x2f9e3u, 0x90f1}, {0x2f9e4u, 0x9111}, {0x2f9e5u, 0x2872e},
+    {0x2f9e6u, 0x911b}, {0x2f9e7u, 0x9238}, {0x2f9e8u, 0x92d7}, {0x2f9e9u, 0x92d8},
+    {0x2f9eau, 0x927c}, {0x2f9ebu, 0x93f9}, {0x2f9ecu, 0x9415}, {0x2f9edu, 0x28bfa},
+    {0x2f9eeu, 0x958b}, {0x2f9efu, 0x4995}, {0x2f9f0u, 0x95b7}, {0x2f9f1u, 0x28d77},
+    {0x2f9f2u, 0x49e6}, {0x2f9f3u, 0x96c3}, {0x2f9f4u, 0x5db2}, {0x2f9f5u, 0x9723},
+    {0x2f9f6u, 0x29145}, {0x2f9f7u, 0x2921a}, {0x2f9f8u, 0x4a6e}, {0x2f9f9u, 0x4a76},
+    {0x2f9fau, 0x97e0}, {0x2f9fbu, 0x2940a}, {0x2f9fcu, 0x4ab2}, {0x2f9fdu, 0x29496},
+    {0x2f9feu, 0x980b}, {0x2f9ffu, 0x980b}, {0x2fa00u, 0x9829}, {0x2fa01u, 0x295b6},
+    {0x2fa02u, 0x98e2}, {0x2fa03u, 0x4b33}, {0x2fa04u, 0x9929}, {0x2fa05u, 0x99a7},
+    {0x2fa06u, 0x99c2}, {0x2fa07u, 0x99fe}, {0x2fa08u, 0x4bce}, {0x2fa09u, 0x29b30},
+    {0x2fa0au, 0x9b12}, {0x2fa0bu, 0x9c40}, {0x2fa0cu, 0x9cfd}, {0x2fa0du, 0x4cce},
+    {0x2fa0eu, 0x4ced}, {0x2fa0fu, 0x9d67}, {0x2fa10u, 0x2a0ce}, {0x2fa11u, 0x4cf8},
+    {0x2fa12u, 0x2a105}, {0x2fa13u, 0x2a20e}, {0x2fa14u, 0x2a291}, {0x2fa15u, 0x9ebb},
+    {0x2fa16u, 0x4d56}, {0x2fa17u, 0x9ef9}, {0x2fa18u, 0x9efe}, {0x2fa19u, 0x9f05},
+    {0x2fa1au, 0x9f0f}, {0x2fa1bu, 0x9f16}, {0x2fa1cu, 0x9f3b}, {0x2fa1du, 0x2a600},
+};
+
+/* second codepoints of the two-part decompositions */
+static const uint32_t pm__nfd_second[85] = {
+    0x300, 0x301, 0x302, 0x303, 0x304, 0x306, 0x307, 0x308, 0x309, 0x30a, 0x30b, 0x30c, 0x30f,
+    0x311, 0x313, 0x314, 0x31b, 0x323, 0x324, 0x325, 0x326, 0x327, 0x328, 0x32d, 0x32e, 0x330,
+    0x331, 0x338, 0x342, 0x345, 0x5b4, 0x5b7, 0x5b8, 0x5b9, 0x5bc, 0x5bf, 0x5c1, 0x5c2, 0x653,
+    0x654, 0x655, 0x93c, 0x9bc, 0x9be, 0x9d7, 0xa3c, 0xb3c, 0xb3e, 0xb56, 0xb57, 0xbbe, 0xbd7,
+    0xc56, 0xcc2, 0xcd5, 0xcd6, 0xd3e, 0xd57, 0xdca, 0xdcf, 0xddf, 0xf72, 0xf74, 0xf80, 0xfb5,
+    0xfb7, 0x102e, 0x1b35, 0x3099, 0x309a, 0x110ba, 0x11127, 0x1133e, 0x11357, 0x114b0, 0x114ba,
+    0x114bd, 0x115af, 0x11930, 0x1d165, 0x1d16e, 0x1d16f, 0x1d170, 0x1d171, 0x1d172,
+};
+
+/* rows of pm__nfd that compose, sorted by (first, second) */
+static const uint16_t pm__nfc_pairs[941] = {
+    912, 909, 913, 0, 1, 2, 3, 53, 55, 238, 4, 572, 5, 165, 208, 210, 570, 415, 57, 417, 419, 421,
+    59, 61, 63, 65, 6, 425, 67, 427, 431, 433, 429, 7, 8, 9, 598, 69, 71, 73, 10, 596, 77, 212,
+    214, 594, 240, 75, 439, 441, 445, 198, 79, 447, 81, 83, 187, 85, 87, 449, 453, 236, 451, 455,
+    457, 11, 12, 13, 89, 91, 93, 97, 14, 610, 167, 216, 218, 612, 95, 459, 98, 463, 189, 465, 100,
+    467, 102, 106, 469, 104, 475, 473, 477, 479, 481, 200, 108, 15, 483, 112, 485, 110, 489, 487,
+    16, 17, 18, 19, 114, 116, 246, 20, 616, 118, 169, 220, 222, 161, 614, 191, 499, 501, 120, 503,
+    124, 224, 226, 505, 122, 509, 126, 128, 511, 132, 513, 232, 130, 521, 136, 523, 234, 134, 527,
+    525, 21, 22, 23, 138, 140, 142, 24, 640, 144, 146, 171, 228, 230, 163, 638, 529, 148, 533,
+    531, 539, 541, 543, 545, 150, 549, 547, 551, 553, 555, 652, 25, 152, 658, 250, 557, 154, 656,
+    654, 155, 559, 157, 159, 561, 563, 26, 27, 28, 29, 54, 56, 239, 30, 573, 31, 166, 209, 211,
+    571, 416, 58, 418, 420, 422, 60, 62, 64, 66, 32, 426, 68, 428, 432, 434, 430, 33, 34, 35, 599,
+    70, 72, 74, 36, 597, 78, 213, 215, 595, 241, 76, 440, 442, 446, 199, 80, 448, 82, 84, 188, 86,
+    88, 450, 454, 237, 452, 456, 458, 565, 37, 38, 39, 90, 92, 94, 40, 611, 168, 217, 219, 613,
+    96, 460, 99, 197, 464, 190, 466, 101, 468, 103, 107, 470, 105, 476, 474, 478, 480, 482, 201,
+    109, 41, 484, 113, 486, 111, 490, 488, 42, 43, 44, 45, 115, 117, 247, 46, 617, 119, 170, 221,
+    223, 162, 615, 192, 500, 502, 121, 504, 125, 225, 227, 506, 123, 510, 127, 129, 512, 133, 514,
+    233, 131, 522, 566, 137, 524, 235, 135, 528, 526, 47, 48, 49, 139, 141, 143, 50, 641, 145,
+    147, 172, 229, 231, 164, 639, 530, 149, 534, 532, 540, 542, 544, 546, 151, 550, 548, 567, 552,
+    554, 556, 653, 51, 153, 659, 251, 558, 52, 657, 568, 655, 156, 560, 158, 160, 562, 564, 875,
+    258, 835, 576, 574, 580, 578, 181, 202, 204, 185, 423, 602, 600, 606, 604, 461, 620, 618, 624,
+    622, 491, 244, 493, 242, 206, 179, 175, 173, 177, 577, 575, 581, 579, 182, 203, 205, 186, 424,
+    603, 601, 607, 605, 462, 621, 619, 625, 623, 492, 245, 494, 243, 207, 180, 176, 174, 178, 586,
+    584, 590, 588, 587, 585, 591, 589, 435, 437, 436, 438, 495, 497, 496, 498, 515, 516, 517, 518,
+    535, 536, 537, 538, 569, 630, 628, 634, 632, 636, 631, 629, 635, 633, 637, 644, 642, 648, 646,
+    650, 645, 643, 649, 647, 651, 195, 193, 194, 183, 184, 443, 444, 248, 249, 196, 831, 259, 830,
+    829, 668, 669, 833, 841, 261, 682, 683, 843, 262, 696, 697, 845, 857, 263, 856, 855, 268, 712,
+    713, 883, 264, 726, 727, 874, 872, 265, 871, 870, 269, 740, 885, 266, 752, 753, 887, 826, 838,
+    760, 270, 823, 822, 660, 661, 827, 825, 762, 271, 676, 677, 764, 272, 688, 689, 839, 837, 766,
+    273, 850, 849, 275, 704, 705, 853, 768, 277, 720, 721, 866, 867, 770, 278, 863, 862, 276, 732,
+    733, 868, 772, 279, 744, 745, 881, 879, 851, 267, 854, 864, 274, 869, 880, 280, 281, 285, 302,
+    304, 284, 282, 306, 283, 300, 310, 312, 287, 314, 289, 316, 286, 318, 324, 288, 326, 328, 330,
+    332, 322, 303, 305, 293, 291, 307, 292, 301, 311, 313, 296, 315, 290, 317, 295, 319, 325, 297,
+    327, 329, 331, 333, 323, 294, 298, 299, 308, 309, 320, 321, 334, 335, 337, 336, 338, 340, 341,
+    339, 342, 343, 344, 353, 354, 365, 364, 366, 369, 370, 372, 371, 373, 374, 377, 375, 376, 378,
+    379, 381, 380, 382, 383, 385, 384, 403, 404, 405, 406, 407, 408, 409, 410, 411, 412, 413, 414,
+    471, 472, 507, 508, 519, 520, 582, 592, 583, 593, 608, 609, 626, 627, 662, 664, 666, 774, 663,
+    665, 667, 775, 776, 777, 778, 779, 780, 781, 670, 672, 674, 782, 671, 673, 675, 783, 784, 785,
+    786, 787, 788, 789, 678, 680, 679, 681, 684, 686, 685, 687, 690, 692, 694, 790, 691, 693, 695,
+    791, 792, 793, 794, 795, 796, 797, 698, 700, 702, 798, 699, 701, 703, 799, 800, 801, 802, 803,
+    804, 805, 706, 708, 710, 707, 709, 711, 714, 716, 718, 715, 717, 719, 722, 724, 723, 725, 728,
+    730, 729, 731, 734, 736, 738, 735, 737, 739, 741, 742, 743, 746, 748, 750, 806, 747, 749, 751,
+    807, 808, 809, 810, 811, 812, 813, 754, 756, 758, 814, 755, 757, 759, 815, 816, 817, 818, 819,
+    820, 821, 824, 836, 878, 828, 846, 847, 848, 840, 882, 859, 860, 861, 894, 895, 896, 897, 899,
+    898, 900, 901, 902, 903, 904, 905, 906, 907, 908, 911, 910, 914, 915, 916, 917, 918, 919, 920,
+    921, 930, 931, 922, 923, 924, 925, 932, 933, 926, 927, 928, 929, 934, 935, 936, 937, 966, 941,
+    942, 943, 944, 945, 946, 947, 948, 949, 950, 951, 952, 953, 954, 955, 956, 957, 958, 959, 960,
+    961, 962, 963, 964, 965, 967, 993, 968, 969, 970, 971, 972, 973, 974, 975, 976, 977, 978, 979,
+    980, 981, 982, 983, 984, 985, 986, 987, 988, 989, 990, 991, 992, 994, 995, 996, 997, 998,
+    1493, 1494, 1495, 1496, 1497, 1498, 1499, 1501, 1500, 1502, 1503, 1504, 1505,
+};
+
+/* HTML5 named character references (html.entities.html5): the names without ';',
+   NUL-terminated, in strcmp order, split into literals of < 4096 chars */
+static const char *const pm__html_names[5] = {
+    "AElig\0AMP\0Aacute\0Abreve\0Acirc\0Acy\0Afr\0Agrave\0Alpha\0Amacr\0And\0Aogon\0Aopf\0"
+    "ApplyFunction\0Aring\0Ascr\0Assign\0Atilde\0Auml\0Backslash\0Barv\0Barwed\0Bcy\0Because\0"
+    "Bernoullis\0Beta\0Bfr\0Bopf\0Breve\0Bscr\0Bumpeq\0CHcy\0COPY\0Cacute\0Cap\0"
+    "CapitalDifferentialD\0Cayleys\0Ccaron\0Ccedil\0Ccirc\0Cconint\0Cdot\0Cedilla\0CenterDot\0"
+    "Cfr\0Chi\0CircleDot\0CircleMinus\0CirclePlus\0CircleTimes\0ClockwiseContourIntegral\0"
+    "CloseCurlyDoubleQuote\0CloseCurlyQuote\0Colon\0Colone\0Congruent\0Conint\0ContourIntegral\0"
+    "Copf\0Coproduct\0CounterClockwiseContourIntegral\0Cross\0Cscr\0Cup\0CupCap\0DD\0DDotrahd\0"
+    "DJcy\0DScy\0DZcy\0Dagger\0Darr\0Dashv\0Dcaron\0Dcy\0Del\0Delta\0Dfr\0DiacriticalAcute\0"
+    "DiacriticalDot\0DiacriticalDoubleAcute\0DiacriticalGrave\0DiacriticalTilde\0Diamond\0"
+    "DifferentialD\0Dopf\0Dot\0DotDot\0DotEqual\0DoubleContourIntegral\0DoubleDot\0"
+    "DoubleDownArrow\0DoubleLeftArrow\0DoubleLeftRightArrow\0DoubleLeftTee\0DoubleLongLeftArrow\0"
+    "DoubleLongLeftRightArrow\0DoubleLongRightArrow\0DoubleRightArrow\0DoubleRightTee\0"
+    "DoubleUpArrow\0DoubleUpDownArrow\0DoubleVerticalBar\0DownArrow\0DownArrowBar\0"
+    "DownArrowUpArrow\0DownBreve\0DownLeftRightVector\0DownLeftTeeVector\0DownLeftVector\0"
+    "DownLeftVectorBar\0DownRightTeeVector\0DownRightVector\0DownRightVectorBar\0DownTee\0"
+    "DownTeeArrow\0Downarrow\0Dscr\0Dstrok\0ENG\0ETH\0Eacute\0Ecaron\0Ecirc\0Ecy\0Edot\0Efr\0"
+    "Egrave\0Element\0Emacr\0EmptySmallSquare\0EmptyVerySmallSquare\0Eogon\0Eopf\0Epsilon\0"
+    "Equal\0EqualTilde\0Equilibrium\0Escr\0Esim\0Eta\0Euml\0Exists\0ExponentialE\0Fcy\0Ffr\0"
+    "FilledSmallSquare\0FilledVerySmallSquare\0Fopf\0ForAll\0Fouriertrf\0Fscr\0GJcy\0GT\0Gamma\0"
+    "Gammad\0Gbreve\0Gcedil\0Gcirc\0Gcy\0Gdot\0Gfr\0Gg\0Gopf\0GreaterEqual\0GreaterEqualLess\0"
+    "GreaterFullEqual\0GreaterGreater\0GreaterLess\0GreaterSlantEqual\0GreaterTilde\0Gscr\0Gt\0"
+    "HARDcy\0Hacek\0Hat\0Hcirc\0Hfr\0HilbertSpace\0Hopf\0HorizontalLine\0Hscr\0Hstrok\0"
+    "HumpDownHump\0HumpEqual\0IEcy\0IJlig\0IOcy\0Iacute\0Icirc\0Icy\0Idot\0Ifr\0Igrave\0Im\0"
+    "Imacr\0ImaginaryI\0Implies\0Int\0Integral\0Intersection\0InvisibleComma\0InvisibleTimes\0"
+    "Iogon\0Iopf\0Iota\0Iscr\0Itilde\0Iukcy\0Iuml\0Jcirc\0Jcy\0Jfr\0Jopf\0Jscr\0Jsercy\0Jukcy\0"
+    "KHcy\0KJcy\0Kappa\0Kcedil\0Kcy\0Kfr\0Kopf\0Kscr\0LJcy\0LT\0Lacute\0Lambda\0Lang\0"
+    "Laplacetrf\0Larr\0Lcaron\0Lcedil\0Lcy\0LeftAngleBracket\0LeftArrow\0LeftArrowBar\0"
+    "LeftArrowRightArrow\0LeftCeiling\0LeftDoubleBracket\0LeftDownTeeVector\0LeftDownVector\0"
+    "LeftDownVectorBar\0LeftFloor\0LeftRightArrow\0LeftRightVector\0LeftTee\0LeftTeeArrow\0"
+    "LeftTeeVector\0LeftTriangle\0LeftTriangleBar\0LeftTriangleEqual\0LeftUpDownVector\0"
+    "LeftUpTeeVector\0LeftUpVector\0LeftUpVectorBar\0LeftVector\0LeftVectorBar\0Leftarrow\0"
+    "Leftrightarrow\0LessEqualGreater\0LessFullEqual\0LessGreater\0LessLess\0LessSlantEqual\0"
+    "LessTilde\0Lfr\0Ll\0Lleftarrow\0Lmidot\0LongLeftArrow\0LongLeftRightArrow\0LongRightArrow\0"
+    "Longleftarrow\0Longleftrightarrow\0Longrightarrow\0Lopf\0LowerLeftArrow\0LowerRightArrow\0"
+    "Lscr\0Lsh\0Lstrok\0Lt\0Map\0Mcy\0MediumSpace\0Mellintrf\0Mfr\0MinusPlus\0Mopf\0Mscr\0Mu\0"
+    "NJcy\0Nacute\0Ncaron\0Ncedil\0Ncy\0NegativeMediumSpace\0NegativeThickSpace\0"
+    "NegativeThinSpace\0NegativeVeryThinSpace\0NestedGreaterGreater\0NestedLessLess\0NewLine\0"
+    "Nfr\0NoBreak\0NonBreakingSpace\0Nopf\0Not\0NotCongruent\0NotCupCap\0NotDoubleVerticalBar\0"
+    "NotElement\0NotEqual\0NotEqualTilde\0NotExists\0NotGreater\0NotGreaterEqual\0"
+    "NotGreaterFullEqual\0NotGreaterGreater\0NotGreaterLess\0NotGreaterSlantEqual\0"
+    "NotGreaterTilde\0NotHumpDownHump\0NotHumpEqual\0NotLeftTriangle\0NotLeftTriangleBar\0"
+    "NotLeftTriangleEqual\0NotLess\0NotLessEqual\0NotLessGreater\0NotLessLess\0"
+    "NotLessSlantEqual\0NotLessTilde\0NotNestedGreaterGreater\0NotNestedLessLess\0NotPrecedes\0"
+    "NotPrecedesEqual\0NotPrecedesSlantEqual\0NotReverseElement\0NotRightTriangle\0"
+    "NotRightTriangleBar\0NotRightTriangleEqual\0NotSquareSubset\0NotSquareSubsetEqual\0"
+    "NotSquareSuperset\0NotSquareSupersetEqual\0NotSubset\0NotSubsetEqual\0NotSucceeds\0"
+    "NotSucceedsEqual\0NotSucceedsSlantEqual\0NotSucceedsTilde\0NotSuperset\0NotSupersetEqual\0"
+    "NotTilde\0NotTildeEqual\0NotTildeFullEqual\0NotTildeTilde\0NotVerticalBar\0Nscr\0Ntilde\0"
+    "Nu\0OElig\0Oacute\0Ocirc\0Ocy\0Odblac\0Ofr\0Ograve\0Omacr\0Omega\0Omicron\0Oopf\0"
+    "OpenCurlyDoubleQuote\0OpenCurlyQuote\0Or\0Oscr\0Oslash\0Otilde\0Otimes\0Ouml\0OverBar\0"
+    "OverBrace\0OverBracket\0OverParenthesis\0PartialD\0Pcy\0Pfr\0Phi\0Pi\0PlusMinus\0"
+    "Poincareplane\0Popf\0Pr\0Precedes\0",
+    "PrecedesEqual\0PrecedesSlantEqual\0PrecedesTilde\0Prime\0Product\0Proportion\0Proportional\0"
+    "Pscr\0Psi\0QUOT\0Qfr\0Qopf\0Qscr\0RBarr\0REG\0Racute\0Rang\0Rarr\0Rarrtl\0Rcaron\0Rcedil\0"
+    "Rcy\0Re\0ReverseElement\0ReverseEquilibrium\0ReverseUpEquilibrium\0Rfr\0Rho\0"
+    "RightAngleBracket\0RightArrow\0RightArrowBar\0RightArrowLeftArrow\0RightCeiling\0"
+    "RightDoubleBracket\0RightDownTeeVector\0RightDownVector\0RightDownVectorBar\0RightFloor\0"
+    "RightTee\0RightTeeArrow\0RightTeeVector\0RightTriangle\0RightTriangleBar\0"
+    "RightTriangleEqual\0RightUpDownVector\0RightUpTeeVector\0RightUpVector\0RightUpVectorBar\0"
+    "RightVector\0RightVectorBar\0Rightarrow\0Ropf\0RoundImplies\0Rrightarrow\0Rscr\0Rsh\0"
+    "RuleDelayed\0SHCHcy\0SHcy\0SOFTcy\0Sacute\0Sc\0Scaron\0Scedil\0Scirc\0Scy\0Sfr\0"
+    "ShortDownArrow\0ShortLeftArrow\0ShortRightArrow\0ShortUpArrow\0Sigma\0SmallCircle\0Sopf\0"
+    "Sqrt\0Square\0SquareIntersection\0SquareSubset\0SquareSubsetEqual\0SquareSuperset\0"
+    "SquareSupersetEqual\0SquareUnion\0Sscr\0Star\0Sub\0Subset\0SubsetEqual\0Succeeds\0"
+    "SucceedsEqual\0SucceedsSlantEqual\0SucceedsTilde\0SuchThat\0Sum\0Sup\0Superset\0"
+    "SupersetEqual\0Supset\0THORN\0TRADE\0TSHcy\0TScy\0Tab\0Tau\0Tcaron\0Tcedil\0Tcy\0Tfr\0"
+    "Therefore\0Theta\0ThickSpace\0ThinSpace\0Tilde\0TildeEqual\0TildeFullEqual\0TildeTilde\0"
+    "Topf\0TripleDot\0Tscr\0Tstrok\0Uacute\0Uarr\0Uarrocir\0Ubrcy\0Ubreve\0Ucirc\0Ucy\0Udblac\0"
+    "Ufr\0Ugrave\0Umacr\0UnderBar\0UnderBrace\0UnderBracket\0UnderParenthesis\0Union\0UnionPlus\0"
+    "Uogon\0Uopf\0UpArrow\0UpArrowBar\0UpArrowDownArrow\0UpDownArrow\0UpEquilibrium\0UpTee\0"
+    "UpTeeArrow\0Uparrow\0Updownarrow\0UpperLeftArrow\0UpperRightArrow\0Upsi\0Upsilon\0Uring\0"
+    "Uscr\0Utilde\0Uuml\0VDash\0Vbar\0Vcy\0Vdash\0Vdashl\0Vee\0Verbar\0Vert\0VerticalBar\0"
+    "VerticalLine\0VerticalSeparator\0VerticalTilde\0VeryThinSpace\0Vfr\0Vopf\0Vscr\0Vvdash\0"
+    "Wcirc\0Wedge\0Wfr\0Wopf\0Wscr\0Xfr\0Xi\0Xopf\0Xscr\0YAcy\0YIcy\0YUcy\0Yacute\0Ycirc\0Ycy\0"
+    "Yfr\0Yopf\0Yscr\0Yuml\0ZHcy\0Zacute\0Zcaron\0Zcy\0Zdot\0ZeroWidthSpace\0Zeta\0Zfr\0Zopf\0"
+    "Zscr\0aacute\0abreve\0ac\0acE\0acd\0acirc\0acute\0acy\0aelig\0af\0afr\0agrave\0alefsym\0"
+    "aleph\0alpha\0amacr\0amalg\0amp\0and\0andand\0andd\0andslope\0andv\0ang\0ange\0angle\0"
+    "angmsd\0angmsdaa\0angmsdab\0angmsdac\0angmsdad\0angmsdae\0angmsdaf\0angmsdag\0angmsdah\0"
+    "angrt\0angrtvb\0angrtvbd\0angsph\0angst\0angzarr\0aogon\0aopf\0ap\0apE\0apacir\0ape\0apid\0"
+    "apos\0approx\0approxeq\0aring\0ascr\0ast\0asymp\0asympeq\0atilde\0auml\0awconint\0awint\0"
+    "bNot\0backcong\0backepsilon\0backprime\0backsim\0backsimeq\0barvee\0barwed\0barwedge\0bbrk\0"
+    "bbrktbrk\0bcong\0bcy\0bdquo\0becaus\0because\0bemptyv\0bepsi\0bernou\0beta\0beth\0between\0"
+    "bfr\0bigcap\0bigcirc\0bigcup\0bigodot\0bigoplus\0bigotimes\0bigsqcup\0bigstar\0"
+    "bigtriangledown\0bigtriangleup\0biguplus\0bigvee\0bigwedge\0bkarow\0blacklozenge\0"
+    "blacksquare\0blacktriangle\0blacktriangledown\0blacktriangleleft\0blacktriangleright\0"
+    "blank\0blk12\0blk14\0blk34\0block\0bne\0bnequiv\0bnot\0bopf\0bot\0bottom\0bowtie\0boxDL\0"
+    "boxDR\0boxDl\0boxDr\0boxH\0boxHD\0boxHU\0boxHd\0boxHu\0boxUL\0boxUR\0boxUl\0boxUr\0boxV\0"
+    "boxVH\0boxVL\0boxVR\0boxVh\0boxVl\0boxVr\0boxbox\0boxdL\0boxdR\0boxdl\0boxdr\0boxh\0boxhD\0"
+    "boxhU\0boxhd\0boxhu\0boxminus\0boxplus\0boxtimes\0boxuL\0boxuR\0boxul\0boxur\0boxv\0boxvH\0"
+    "boxvL\0boxvR\0boxvh\0boxvl\0boxvr\0bprime\0breve\0brvbar\0bscr\0bsemi\0bsim\0bsime\0bsol\0"
+    "bsolb\0bsolhsub\0bull\0bullet\0bump\0bumpE\0bumpe\0bumpeq\0cacute\0cap\0capand\0capbrcup\0"
+    "capcap\0capcup\0capdot\0caps\0caret\0caron\0ccaps\0ccaron\0ccedil\0ccirc\0ccups\0ccupssm\0"
+    "cdot\0cedil\0cemptyv\0cent\0centerdot\0cfr\0chcy\0check\0checkmark\0chi\0cir\0cirE\0circ\0"
+    "circeq\0circlearrowleft\0circlearrowright\0circledR\0circledS\0circledast\0circledcirc\0"
+    "circleddash\0cire\0cirfnint\0cirmid\0cirscir\0clubs\0clubsuit\0colon\0colone\0coloneq\0"
+    "comma\0commat\0comp\0compfn\0complement\0complexes\0cong\0congdot\0conint\0copf\0coprod\0"
+    "copy\0copysr\0crarr\0cross\0cscr\0csub\0csube\0csup\0csupe\0ctdot\0cudarrl\0cudarrr\0cuepr\0"
+    "cuesc\0cularr\0cularrp\0cup\0cupbrcap\0cupcap\0cupcup\0cupdot\0cupor\0cups\0curarr\0"
+    "curarrm\0curlyeqprec\0curlyeqsucc\0curlyvee\0curlywedge\0curren\0curvearrowleft\0"
+    "curvearrowright\0cuvee\0cuwed\0cwconint\0cwint\0cylcty\0dArr\0dHar\0dagger\0daleth\0darr\0"
+    "dash\0dashv\0dbkarow\0dblac\0dcaron\0dcy\0dd\0ddagger\0ddarr\0ddotseq\0deg\0delta\0demptyv\0"
+    "dfisht\0dfr\0dharl\0dharr\0diam\0diamond\0diamondsuit\0diams\0die\0digamma\0disin\0div\0"
+    "divide\0divideontimes\0divonx\0djcy\0dlcorn\0dlcrop\0dollar\0dopf\0dot\0doteq\0doteqdot\0"
+    "dotminus\0dotplus\0dotsquare\0doublebarwedge\0downarrow\0",
+    "downdownarrows\0downharpoonleft\0downharpoonright\0drbkarow\0drcorn\0drcrop\0dscr\0dscy\0"
+    "dsol\0dstrok\0dtdot\0dtri\0dtrif\0duarr\0duhar\0dwangle\0dzcy\0dzigrarr\0eDDot\0eDot\0"
+    "eacute\0easter\0ecaron\0ecir\0ecirc\0ecolon\0ecy\0edot\0ee\0efDot\0efr\0eg\0egrave\0egs\0"
+    "egsdot\0el\0elinters\0ell\0els\0elsdot\0emacr\0empty\0emptyset\0emptyv\0emsp\0emsp13\0"
+    "emsp14\0eng\0ensp\0eogon\0eopf\0epar\0eparsl\0eplus\0epsi\0epsilon\0epsiv\0eqcirc\0eqcolon\0"
+    "eqsim\0eqslantgtr\0eqslantless\0equals\0equest\0equiv\0equivDD\0eqvparsl\0erDot\0erarr\0"
+    "escr\0esdot\0esim\0eta\0eth\0euml\0euro\0excl\0exist\0expectation\0exponentiale\0"
+    "fallingdotseq\0fcy\0female\0ffilig\0fflig\0ffllig\0ffr\0filig\0fjlig\0flat\0fllig\0fltns\0"
+    "fnof\0fopf\0forall\0fork\0forkv\0fpartint\0frac12\0frac13\0frac14\0frac15\0frac16\0frac18\0"
+    "frac23\0frac25\0frac34\0frac35\0frac38\0frac45\0frac56\0frac58\0frac78\0frasl\0frown\0fscr\0"
+    "gE\0gEl\0gacute\0gamma\0gammad\0gap\0gbreve\0gcirc\0gcy\0gdot\0ge\0gel\0geq\0geqq\0"
+    "geqslant\0ges\0gescc\0gesdot\0gesdoto\0gesdotol\0gesl\0gesles\0gfr\0gg\0ggg\0gimel\0gjcy\0"
+    "gl\0glE\0gla\0glj\0gnE\0gnap\0gnapprox\0gne\0gneq\0gneqq\0gnsim\0gopf\0grave\0gscr\0gsim\0"
+    "gsime\0gsiml\0gt\0gtcc\0gtcir\0gtdot\0gtlPar\0gtquest\0gtrapprox\0gtrarr\0gtrdot\0"
+    "gtreqless\0gtreqqless\0gtrless\0gtrsim\0gvertneqq\0gvnE\0hArr\0hairsp\0half\0hamilt\0"
+    "hardcy\0harr\0harrcir\0harrw\0hbar\0hcirc\0hearts\0heartsuit\0hellip\0hercon\0hfr\0"
+    "hksearow\0hkswarow\0hoarr\0homtht\0hookleftarrow\0hookrightarrow\0hopf\0horbar\0hscr\0"
+    "hslash\0hstrok\0hybull\0hyphen\0iacute\0ic\0icirc\0icy\0iecy\0iexcl\0iff\0ifr\0igrave\0ii\0"
+    "iiiint\0iiint\0iinfin\0iiota\0ijlig\0imacr\0image\0imagline\0imagpart\0imath\0imof\0imped\0"
+    "in\0incare\0infin\0infintie\0inodot\0int\0intcal\0integers\0intercal\0intlarhk\0intprod\0"
+    "iocy\0iogon\0iopf\0iota\0iprod\0iquest\0iscr\0isin\0isinE\0isindot\0isins\0isinsv\0isinv\0"
+    "it\0itilde\0iukcy\0iuml\0jcirc\0jcy\0jfr\0jmath\0jopf\0jscr\0jsercy\0jukcy\0kappa\0kappav\0"
+    "kcedil\0kcy\0kfr\0kgreen\0khcy\0kjcy\0kopf\0kscr\0lAarr\0lArr\0lAtail\0lBarr\0lE\0lEg\0"
+    "lHar\0lacute\0laemptyv\0lagran\0lambda\0lang\0langd\0langle\0lap\0laquo\0larr\0larrb\0"
+    "larrbfs\0larrfs\0larrhk\0larrlp\0larrpl\0larrsim\0larrtl\0lat\0latail\0late\0lates\0lbarr\0"
+    "lbbrk\0lbrace\0lbrack\0lbrke\0lbrksld\0lbrkslu\0lcaron\0lcedil\0lceil\0lcub\0lcy\0ldca\0"
+    "ldquo\0ldquor\0ldrdhar\0ldrushar\0ldsh\0le\0leftarrow\0leftarrowtail\0leftharpoondown\0"
+    "leftharpoonup\0leftleftarrows\0leftrightarrow\0leftrightarrows\0leftrightharpoons\0"
+    "leftrightsquigarrow\0leftthreetimes\0leg\0leq\0leqq\0leqslant\0les\0lescc\0lesdot\0lesdoto\0"
+    "lesdotor\0lesg\0lesges\0lessapprox\0lessdot\0lesseqgtr\0lesseqqgtr\0lessgtr\0lesssim\0"
+    "lfisht\0lfloor\0lfr\0lg\0lgE\0lhard\0lharu\0lharul\0lhblk\0ljcy\0ll\0llarr\0llcorner\0"
+    "llhard\0lltri\0lmidot\0lmoust\0lmoustache\0lnE\0lnap\0lnapprox\0lne\0lneq\0lneqq\0lnsim\0"
+    "loang\0loarr\0lobrk\0longleftarrow\0longleftrightarrow\0longmapsto\0longrightarrow\0"
+    "looparrowleft\0looparrowright\0lopar\0lopf\0loplus\0lotimes\0lowast\0lowbar\0loz\0lozenge\0"
+    "lozf\0lpar\0lparlt\0lrarr\0lrcorner\0lrhar\0lrhard\0lrm\0lrtri\0lsaquo\0lscr\0lsh\0lsim\0"
+    "lsime\0lsimg\0lsqb\0lsquo\0lsquor\0lstrok\0lt\0ltcc\0ltcir\0ltdot\0lthree\0ltimes\0ltlarr\0"
+    "ltquest\0ltrPar\0ltri\0ltrie\0ltrif\0lurdshar\0luruhar\0lvertneqq\0lvnE\0mDDot\0macr\0male\0"
+    "malt\0maltese\0map\0mapsto\0mapstodown\0mapstoleft\0mapstoup\0marker\0mcomma\0mcy\0mdash\0"
+    "measuredangle\0mfr\0mho\0micro\0mid\0midast\0midcir\0middot\0minus\0minusb\0minusd\0"
+    "minusdu\0mlcp\0mldr\0mnplus\0models\0mopf\0mp\0mscr\0mstpos\0mu\0multimap\0mumap\0nGg\0nGt\0"
+    "nGtv\0nLeftarrow\0nLeftrightarrow\0nLl\0nLt\0nLtv\0nRightarrow\0nVDash\0nVdash\0nabla\0"
+    "nacute\0nang\0nap\0napE\0napid\0napos\0napprox\0natur\0natural\0naturals\0nbsp\0nbump\0"
+    "nbumpe\0ncap\0ncaron\0ncedil\0ncong\0ncongdot\0ncup\0ncy\0ndash\0ne\0neArr\0nearhk\0nearr\0"
+    "nearrow\0nedot\0nequiv\0nesear\0nesim\0nexist\0nexists\0nfr\0ngE\0nge\0ngeq\0ngeqq\0"
+    "ngeqslant\0nges\0ngsim\0ngt\0ngtr\0nhArr\0nharr\0nhpar\0ni\0nis\0nisd\0niv\0njcy\0nlArr\0"
+    "nlE\0nlarr\0nldr\0nle\0nleftarrow\0nleftrightarrow\0nleq\0nleqq\0nleqslant\0nles\0nless\0"
+    "nlsim\0nlt\0nltri\0nltrie\0nmid\0nopf\0not\0notin\0notinE\0notindot\0notinva\0notinvb\0"
+    "notinvc\0notni\0notniva\0notnivb\0notnivc\0npar\0nparallel\0nparsl\0npart\0npolint\0npr\0"
+    "nprcue\0npre\0nprec\0npreceq\0nrArr\0nrarr\0nrarrc\0nrarrw\0nrightarrow\0nrtri\0nrtrie\0"
+    "nsc\0nsccue\0nsce\0nscr\0nshortmid\0nshortparallel\0nsim\0nsime\0nsimeq\0nsmid\0nspar\0"
+    "nsqsube\0nsqsupe\0nsub\0nsubE\0nsube\0nsubset\0nsubseteq\0nsubseteqq\0nsucc\0nsucceq\0nsup\0"
+    "nsupE\0nsupe\0nsupset\0nsupseteq\0nsupseteqq\0ntgl\0ntilde\0ntlg\0ntriangleleft\0"
+    "ntrianglelefteq\0",
+    "ntriangleright\0ntrianglerighteq\0nu\0num\0numero\0numsp\0nvDash\0nvHarr\0nvap\0nvdash\0"
+    "nvge\0nvgt\0nvinfin\0nvlArr\0nvle\0nvlt\0nvltrie\0nvrArr\0nvrtrie\0nvsim\0nwArr\0nwarhk\0"
+    "nwarr\0nwarrow\0nwnear\0oS\0oacute\0oast\0ocir\0ocirc\0ocy\0odash\0odblac\0odiv\0odot\0"
+    "odsold\0oelig\0ofcir\0ofr\0ogon\0ograve\0ogt\0ohbar\0ohm\0oint\0olarr\0olcir\0olcross\0"
+    "oline\0olt\0omacr\0omega\0omicron\0omid\0ominus\0oopf\0opar\0operp\0oplus\0or\0orarr\0ord\0"
+    "order\0orderof\0ordf\0ordm\0origof\0oror\0orslope\0orv\0oscr\0oslash\0osol\0otilde\0otimes\0"
+    "otimesas\0ouml\0ovbar\0par\0para\0parallel\0parsim\0parsl\0part\0pcy\0percnt\0period\0"
+    "permil\0perp\0pertenk\0pfr\0phi\0phiv\0phmmat\0phone\0pi\0pitchfork\0piv\0planck\0planckh\0"
+    "plankv\0plus\0plusacir\0plusb\0pluscir\0plusdo\0plusdu\0pluse\0plusmn\0plussim\0plustwo\0"
+    "pm\0pointint\0popf\0pound\0pr\0prE\0prap\0prcue\0pre\0prec\0precapprox\0preccurlyeq\0"
+    "preceq\0precnapprox\0precneqq\0precnsim\0precsim\0prime\0primes\0prnE\0prnap\0prnsim\0prod\0"
+    "profalar\0profline\0profsurf\0prop\0propto\0prsim\0prurel\0pscr\0psi\0puncsp\0qfr\0qint\0"
+    "qopf\0qprime\0qscr\0quaternions\0quatint\0quest\0questeq\0quot\0rAarr\0rArr\0rAtail\0rBarr\0"
+    "rHar\0race\0racute\0radic\0raemptyv\0rang\0rangd\0range\0rangle\0raquo\0rarr\0rarrap\0"
+    "rarrb\0rarrbfs\0rarrc\0rarrfs\0rarrhk\0rarrlp\0rarrpl\0rarrsim\0rarrtl\0rarrw\0ratail\0"
+    "ratio\0rationals\0rbarr\0rbbrk\0rbrace\0rbrack\0rbrke\0rbrksld\0rbrkslu\0rcaron\0rcedil\0"
+    "rceil\0rcub\0rcy\0rdca\0rdldhar\0rdquo\0rdquor\0rdsh\0real\0realine\0realpart\0reals\0rect\0"
+    "reg\0rfisht\0rfloor\0rfr\0rhard\0rharu\0rharul\0rho\0rhov\0rightarrow\0rightarrowtail\0"
+    "rightharpoondown\0rightharpoonup\0rightleftarrows\0rightleftharpoons\0rightrightarrows\0"
+    "rightsquigarrow\0rightthreetimes\0ring\0risingdotseq\0rlarr\0rlhar\0rlm\0rmoust\0"
+    "rmoustache\0rnmid\0roang\0roarr\0robrk\0ropar\0ropf\0roplus\0rotimes\0rpar\0rpargt\0"
+    "rppolint\0rrarr\0rsaquo\0rscr\0rsh\0rsqb\0rsquo\0rsquor\0rthree\0rtimes\0rtri\0rtrie\0"
+    "rtrif\0rtriltri\0ruluhar\0rx\0sacute\0sbquo\0sc\0scE\0scap\0scaron\0sccue\0sce\0scedil\0"
+    "scirc\0scnE\0scnap\0scnsim\0scpolint\0scsim\0scy\0sdot\0sdotb\0sdote\0seArr\0searhk\0searr\0"
+    "searrow\0sect\0semi\0seswar\0setminus\0setmn\0sext\0sfr\0sfrown\0sharp\0shchcy\0shcy\0"
+    "shortmid\0shortparallel\0shy\0sigma\0sigmaf\0sigmav\0sim\0simdot\0sime\0simeq\0simg\0simgE\0"
+    "siml\0simlE\0simne\0simplus\0simrarr\0slarr\0smallsetminus\0smashp\0smeparsl\0smid\0smile\0"
+    "smt\0smte\0smtes\0softcy\0sol\0solb\0solbar\0sopf\0spades\0spadesuit\0spar\0sqcap\0sqcaps\0"
+    "sqcup\0sqcups\0sqsub\0sqsube\0sqsubset\0sqsubseteq\0sqsup\0sqsupe\0sqsupset\0sqsupseteq\0"
+    "squ\0square\0squarf\0squf\0srarr\0sscr\0ssetmn\0ssmile\0sstarf\0star\0starf\0"
+    "straightepsilon\0straightphi\0strns\0sub\0subE\0subdot\0sube\0subedot\0submult\0subnE\0"
+    "subne\0subplus\0subrarr\0subset\0subseteq\0subseteqq\0subsetneq\0subsetneqq\0subsim\0"
+    "subsub\0subsup\0succ\0succapprox\0succcurlyeq\0succeq\0succnapprox\0succneqq\0succnsim\0"
+    "succsim\0sum\0sung\0sup\0sup1\0sup2\0sup3\0supE\0supdot\0supdsub\0supe\0supedot\0suphsol\0"
+    "suphsub\0suplarr\0supmult\0supnE\0supne\0supplus\0supset\0supseteq\0supseteqq\0supsetneq\0"
+    "supsetneqq\0supsim\0supsub\0supsup\0swArr\0swarhk\0swarr\0swarrow\0swnwar\0szlig\0target\0"
+    "tau\0tbrk\0tcaron\0tcedil\0tcy\0tdot\0telrec\0tfr\0there4\0therefore\0theta\0thetasym\0"
+    "thetav\0thickapprox\0thicksim\0thinsp\0thkap\0thksim\0thorn\0tilde\0times\0timesb\0"
+    "timesbar\0timesd\0tint\0toea\0top\0topbot\0topcir\0topf\0topfork\0tosa\0tprime\0trade\0"
+    "triangle\0triangledown\0triangleleft\0trianglelefteq\0triangleq\0triangleright\0"
+    "trianglerighteq\0tridot\0trie\0triminus\0triplus\0trisb\0tritime\0trpezium\0tscr\0tscy\0"
+    "tshcy\0tstrok\0twixt\0twoheadleftarrow\0twoheadrightarrow\0uArr\0uHar\0uacute\0uarr\0ubrcy\0"
+    "ubreve\0ucirc\0ucy\0udarr\0udblac\0udhar\0ufisht\0ufr\0ugrave\0uharl\0uharr\0uhblk\0ulcorn\0"
+    "ulcorner\0ulcrop\0ultri\0umacr\0uml\0uogon\0uopf\0uparrow\0updownarrow\0upharpoonleft\0"
+    "upharpoonright\0uplus\0upsi\0upsih\0upsilon\0upuparrows\0urcorn\0urcorner\0urcrop\0uring\0"
+    "urtri\0uscr\0utdot\0utilde\0utri\0utrif\0uuarr\0uuml\0uwangle\0vArr\0vBar\0vBarv\0vDash\0"
+    "vangrt\0varepsilon\0varkappa\0varnothing\0varphi\0varpi\0varpropto\0varr\0varrho\0varsigma\0"
+    "varsubsetneq\0varsubsetneqq\0varsupsetneq\0varsupsetneqq\0vartheta\0vartriangleleft\0"
+    "vartriangleright\0vcy\0vdash\0vee\0veebar\0veeeq\0vellip\0verbar\0vert\0vfr\0vltri\0vnsub\0"
+    "vnsup\0vopf\0vprop\0vrtri\0vscr\0vsubnE\0vsubne\0vsupnE\0vsupne\0vzigzag\0wcirc\0wedbar\0"
+    "wedge\0wedgeq\0weierp\0wfr\0wopf\0wp\0wr\0wreath\0wscr\0xcap\0xcirc\0xcup\0xdtri\0xfr\0"
+    "xhArr\0xharr\0xi\0xlArr\0xlarr\0xmap\0xnis\0xodot\0xopf\0xoplus\0xotime\0xrArr\0xrarr\0",
+    "xscr\0xsqcup\0xuplus\0xutri\0xvee\0xwedge\0yacute\0yacy\0ycirc\0ycy\0yen\0yfr\0yicy\0yopf\0"
+    "yscr\0yucy\0yuml\0zacute\0zcaron\0zcy\0zdot\0zeetrf\0zeta\0zfr\0zhcy\0zigrarr\0zopf\0zscr\0"
+    "zwj\0zwnj\0"
+};
+
+/* {name: pm__html_names[name >> 12] + (name & 0xfff), index+1 into pm__html_second
+    (0: one char),
+    1 if also accepted without ';', first codepoint} */
+static const pm__html_entity pm__html_ents[2125] = {
+    {0, 0, 1, 0xc6}, {6, 0, 1, 0x26}, {10, 0, 1, 0xc1}, {17, 0, 0, 0x102}, {24, 0, 1, 0xc2},
+    {30, 0, 0, 0x410}, {34, 0, 0, 0x1d504}, {38, 0, 1, 0xc0}, {45, 0, 0, 0x391},
+    {51, 0, 0, 0x100}, {57, 0, 0, 0x2a53}, {61, 0, 0, 0x104}, {67, 0, 0, 0x1d538},
+    {72, 0, 0, 0x2061}, {86, 0, 1, 0xc5}, {92, 0, 0, 0x1d49c}, {97, 0, 0, 0x2254},
+    {104, 0, 1, 0xc3}, {111, 0, 1, 0xc4}, {116, 0, 0, 0x2216}, {126, 0, 0, 0x2ae7},
+    {131, 0, 0, 0x2306}, {138, 0, 0, 0x411}, {142, 0, 0, 0x2235}, {150, 0, 0, 0x212c},
+    {161, 0, 0, 0x392}, {166, 0, 0, 0x1d505}, {170, 0, 0, 0x1d539}, {175, 0, 0, 0x2d8},
+    {181, 0, 0, 0x212c}, {186, 0, 0, 0x224e}, {193, 0, 0, 0x427}, {198, 0, 1, 0xa9},
+    {203, 0, 0, 0x106}, {210, 0, 0, 0x22d2}, {214, 0, 0, 0x2145}, {235, 0, 0, 0x212d},
+    {243, 0, 0, 0x10c}, {250, 0, 1, 0xc7}, {257, 0, 0, 0x108}, {263, 0, 0, 0x2230},
+    {271, 0, 0, 0x10a}, {276, 0, 0, 0xb8}, {284, 0, 0, 0xb7}, {294, 0, 0, 0x212d},
+    {298, 0, 0, 0x3a7}, {302, 0, 0, 0x2299}, {312, 0, 0, 0x2296}, {324, 0, 0, 0x2295},
+    {335, 0, 0, 0x2297}, {347, 0, 0, 0x2232}, {372, 0, 0, 0x201d}, {394, 0, 0, 0x2019},
+    {410, 0, 0, 0x2237}, {416, 0, 0, 0x2a74}, {423, 0, 0, 0x2261}, {433, 0, 0, 0x222f},
+    {440, 0, 0, 0x222e}, {456, 0, 0, 0x2102}, {461, 0, 0, 0x2210}, {471, 0, 0, 0x2233},
+    {503, 0, 0, 0x2a2f}, {509, 0, 0, 0x1d49e}, {514, 0, 0, 0x22d3}, {518, 0, 0, 0x224d},
+    {525, 0, 0, 0x2145}, {528, 0, 0, 0x2911}, {537, 0, 0, 0x402}, {542, 0, 0, 0x405},
+    {547, 0, 0, 0x40f}, {552, 0, 0, 0x2021}, {559, 0, 0, 0x21a1}, {564, 0, 0, 0x2ae4},
+    {570, 0, 0, 0x10e}, {577, 0, 0, 0x414}, {581, 0, 0, 0x2207}, {585, 0, 0, 0x394},
+    {591, 0, 0, 0x1d507}, {595, 0, 0, 0xb4}, {612, 0, 0, 0x2d9}, {627, 0, 0, 0x2dd},
+    {650, 0, 0, 0x60}, {667, 0, 0, 0x2dc}, {684, 0, 0, 0x22c4}, {692, 0, 0, 0x2146},
+    {706, 0, 0, 0x1d53b}, {711, 0, 0, 0xa8}, {715, 0, 0, 0x20dc}, {722, 0, 0, 0x2250},
+    {731, 0, 0, 0x222f}, {753, 0, 0, 0xa8}, {763, 0, 0, 0x21d3}, {779, 0, 0, 0x21d0},
+    {795, 0, 0, 0x21d4}, {816, 0, 0, 0x2ae4}, {830, 0, 0, 0x27f8}, {850, 0, 0, 0x27fa},
+    {875, 0, 0, 0x27f9}, {896, 0, 0, 0x21d2}, {913, 0, 0, 0x22a8}, {928, 0, 0, 0x21d1},
+    {942, 0, 0, 0x21d5}, {960, 0, 0, 0x2225}, {978, 0, 0, 0x2193}, {988, 0, 0, 0x2913},
+    {1001, 0, 0, 0x21f5}, {1018, 0, 0, 0x311}, {1028, 0, 0, 0x2950}, {1048, 0, 0, 0x295e},
+    {1066, 0, 0, 0x21bd}, {1081, 0, 0, 0x2956}, {1099, 0, 0, 0x295f}, {1118, 0, 0, 0x21c1},
+    {1134, 0, 0, 0x2957}, {1153, 0, 0, 0x22a4}, {1161, 0, 0, 0x21a7}, {1174, 0, 0, 0x21d3},
+    {1184, 0, 0, 0x1d49f}, {1189, 0, 0, 0x110}, {1196, 0, 0, 0x14a}, {1200, 0, 1, 0xd0},
+    {1204, 0, 1, 0xc9}, {1211, 0, 0, 0x11a}, {1218, 0, 1, 0xca}, {1224, 0, 0, 0x42d},
+    {1228, 0, 0, 0x116}, {1233, 0, 0, 0x1d508}, {1237, 0, 1, 0xc8}, {1244, 0, 0, 0x2208},
+    {1252, 0, 0, 0x112}, {1258, 0, 0, 0x25fb}, {1275, 0, 0, 0x25ab}, {1296, 0, 0, 0x118},
+    {1302, 0, 0, 0x1d53c}, {1307, 0, 0, 0x395}, {1315, 0, 0, 0x2a75}, {1321, 0, 0, 0x2242},
+    {1332, 0, 0, 0x21cc}, {1344, 0, 0, 0x2130}, {1349, 0, 0, 0x2a73}, {1354, 0, 0, 0x397},
+    {1358, 0, 1, 0xcb}, {1363, 0, 0, 0x2203}, {1370, 0, 0, 0x2147}, {1383, 0, 0, 0x424},
+    {1387, 0, 0, 0x1d509}, {1391, 0, 0, 0x25fc}, {1409, 0, 0, 0x25aa}, {1431, 0, 0, 0x1d53d},
+    {1436, 0, 0, 0x2200}, {1443, 0, 0, 0x2131}, {1454, 0, 0, 0x2131}, {1459, 0, 0, 0x403},
+    {1464, 0, 1, 0x3e}, {1467, 0, 0, 0x393}, {1473, 0, 0, 0x3dc}, {1480, 0, 0, 0x11e},
+    {1487, 0, 0, 0x122}, {1494, 0, 0, 0x11c}, {1500, 0, 0, 0x413}, {1504, 0, 0, 0x120},
+    {1509, 0, 0, 0x1d50a}, {1513, 0, 0, 0x22d9}, {1516, 0, 0, 0x1d53e}, {1521, 0, 0, 0x2265},
+    {1534, 0, 0, 0x22db}, {1551, 0, 0, 0x2267}, {1568, 0, 0, 0x2aa2}, {1583, 0, 0, 0x2277},
+    {1595, 0, 0, 0x2a7e}, {1613, 0, 0, 0x2273}, {1626, 0, 0, 0x1d4a2}, {1631, 0, 0, 0x226b},
+    {1634, 0, 0, 0x42a}, {1641, 0, 0, 0x2c7}, {1647, 0, 0, 0x5e}, {1651, 0, 0, 0x124},
+    {1657, 0, 0, 0x210c}, {1661, 0, 0, 0x210b}, {1674, 0, 0, 0x210d}, {1679, 0, 0, 0x2500},
+    {1694, 0, 0, 0x210b}, {1699, 0, 0, 0x126}, {1706, 0, 0, 0x224e}, {1719, 0, 0, 0x224f},
+    {1729, 0, 0, 0x415}, {1734, 0, 0, 0x132}, {1740, 0, 0, 0x401}, {1745, 0, 1, 0xcd},
+    {1752, 0, 1, 0xce}, {1758, 0, 0, 0x418}, {1762, 0, 0, 0x130}, {1767, 0, 0, 0x2111},
+    {1771, 0, 1, 0xcc}, {1778, 0, 0, 0x2111}, {1781, 0, 0, 0x12a}, {1787, 0, 0, 0x2148},
+    {1798, 0, 0, 0x21d2}, {1806, 0, 0, 0x222c}, {1810, 0, 0, 0x222b}, {1819, 0, 0, 0x22c2},
+    {1832, 0, 0, 0x2063}, {1847, 0, 0, 0x2062}, {1862, 0, 0, 0x12e}, {1868, 0, 0, 0x1d540},
+    {1873, 0, 0, 0x399}, {1878, 0, 0, 0x2110}, {1883, 0, 0, 0x128}, {1890, 0, 0, 0x406},
+    {1896, 0, 1, 0xcf}, {1901, 0, 0, 0x134}, {1907, 0, 0, 0x419}, {1911, 0, 0, 0x1d50d},
+    {1915, 0, 0, 0x1d541}, {1920, 0, 0, 0x1d4a5}, {1925, 0, 0, 0x408}, {1932, 0, 0, 0x404},
+    {1938, 0, 0, 0x425}, {1943, 0, 0, 0x40c}, {1948, 0, 0, 0x39a}, {1954, 0, 0, 0x136},
+    {1961, 0, 0, 0x41a}, {1965, 0, 0, 0x1d50e}, {1969, 0, 0, 0x1d542}, {1974, 0, 0, 0x1d4a6},
+    {1979, 0, 0, 0x409}, {1984, 0, 1, 0x3c}, {1987, 0, 0, 0x139}, {1994, 0, 0, 0x39b},
+    {2001, 0, 0, 0x27ea}, {2006, 0, 0, 0x2112}, {2017, 0, 0, 0x219e}, {2022, 0, 0, 0x13d},
+    {2029, 0, 0, 0x13b}, {2036, 0, 0, 0x41b}, {2040, 0, 0, 0x27e8}, {2057, 0, 0, 0x2190},
+    {2067, 0, 0, 0x21e4}, {2080, 0, 0, 0x21c6}, {2100, 0, 0, 0x2308}, {2112, 0, 0, 0x27e6},
+    {2130, 0, 0, 0x2961}, {2148, 0, 0, 0x21c3}, {2163, 0, 0, 0x2959}, {2181, 0, 0, 0x230a},
+    {2191, 0, 0, 0x2194}, {2206, 0, 0, 0x294e}, {2222, 0, 0, 0x22a3}, {2230, 0, 0, 0x21a4},
+    {2243, 0, 0, 0x295a}, {2257, 0, 0, 0x22b2}, {2270, 0, 0, 0x29cf}, {2286, 0, 0, 0x22b4},
+    {2304, 0, 0, 0x2951}, {2321, 0, 0, 0x2960}, {2337, 0, 0, 0x21bf}, {2350, 0, 0, 0x2958},
+    {2366, 0, 0, 0x21bc}, {2377, 0, 0, 0x2952}, {2391, 0, 0, 0x21d0}, {2401, 0, 0, 0x21d4},
+    {2416, 0, 0, 0x22da}, {2433, 0, 0, 0x2266}, {2447, 0, 0, 0x2276}, {2459, 0, 0, 0x2aa1},
+    {2468, 0, 0, 0x2a7d}, {2483, 0, 0, 0x2272}, {2493, 0, 0, 0x1d50f}, {2497, 0, 0, 0x22d8},
+    {2500, 0, 0, 0x21da}, {2511, 0, 0, 0x13f}, {2518, 0, 0, 0x27f5}, {2532, 0, 0, 0x27f7},
+    {2551, 0, 0, 0x27f6}, {2566, 0, 0, 0x27f8}, {2580, 0, 0, 0x27fa}, {2599, 0, 0, 0x27f9},
+    {2614, 0, 0, 0x1d543}, {2619, 0, 0, 0x2199}, {2634, 0, 0, 0x2198}, {2650, 0, 0, 0x2112},
+    {2655, 0, 0, 0x21b0}, {2659, 0, 0, 0x141}, {2666, 0, 0, 0x226a}, {2669, 0, 0, 0x2905},
+    {2673, 0, 0, 0x41c}, {2677, 0, 0, 0x205f}, {2689, 0, 0, 0x2133}, {2699, 0, 0, 0x1d510},
+    {2703, 0, 0, 0x2213}, {2713, 0, 0, 0x1d544}, {2718, 0, 0, 0x2133}, {2723, 0, 0, 0x39c},
+    {2726, 0, 0, 0x40a}, {2731, 0, 0, 0x143}, {2738, 0, 0, 0x147}, {2745, 0, 0, 0x145},
+    {2752, 0, 0, 0x41d}, {2756, 0, 0, 0x200b}, {2776, 0, 0, 0x200b}, {2795, 0, 0, 0x200b},
+    {2813, 0, 0, 0x200b}, {2835, 0, 0, 0x226b}, {2856, 0, 0, 0x226a}, {2871, 0, 0, 0xa},
+    {2879, 0, 0, 0x1d511}, {2883, 0, 0, 0x2060}, {2891, 0, 0, 0xa0}, {2908, 0, 0, 0x2115},
+    {2913, 0, 0, 0x2aec}, {2917, 0, 0, 0x2262}, {2930, 0, 0, 0x226d}, {2940, 0, 0, 0x2226},
+    {2961, 0, 0, 0x2209}, {2972, 0, 0, 0x2260}, {2981, 4, 0, 0x2242}, {2995, 0, 0, 0x2204},
+    {3005, 0, 0, 0x226f}, {3016, 0, 0, 0x2271}, {3032, 4, 0, 0x2267}, {3052, 4, 0, 0x226b},
+    {3070, 0, 0, 0x2279}, {3085, 4, 0, 0x2a7e}, {3106, 0, 0, 0x2275}, {3122, 4, 0, 0x224e},
+    {3138, 4, 0, 0x224f}, {3151, 0, 0, 0x22ea}, {3167, 4, 0, 0x29cf}, {3186, 0, 0, 0x22ec},
+    {3207, 0, 0, 0x226e}, {3215, 0, 0, 0x2270}, {3228, 0, 0, 0x2278}, {3243, 4, 0, 0x226a},
+    {3255, 4, 0, 0x2a7d}, {3273, 0, 0, 0x2274}, {3286, 4, 0, 0x2aa2}, {3310, 4, 0, 0x2aa1},
+    {3328, 0, 0, 0x2280}, {3340, 4, 0, 0x2aaf}, {3357, 0, 0, 0x22e0}, {3379, 0, 0, 0x220c},
+    {3397, 0, 0, 0x22eb}, {3414, 4, 0, 0x29d0}, {3434, 0, 0, 0x22ed}, {3456, 4, 0, 0x228f},
+    {3472, 0, 0, 0x22e2}, {3493, 4, 0, 0x2290}, {3511, 0, 0, 0x22e3}, {3534, 6, 0, 0x2282},
+    {3544, 0, 0, 0x2288}, {3559, 0, 0, 0x2281}, {3571, 4, 0, 0x2ab0}, {3588, 0, 0, 0x22e1},
+    {3610, 4, 0, 0x227f}, {3627, 6, 0, 0x2283}, {3639, 0, 0, 0x2289}, {3656, 0, 0, 0x2241},
+    {3665, 0, 0, 0x2244}, {3679, 0, 0, 0x2247}, {3697, 0, 0, 0x2249}, {3711, 0, 0, 0x2224},
+    {3726, 0, 0, 0x1d4a9}, {3731, 0, 1, 0xd1}, {3738, 0, 0, 0x39d}, {3741, 0, 0, 0x152},
+    {3747, 0, 1, 0xd3}, {3754, 0, 1, 0xd4}, {3760, 0, 0, 0x41e}, {3764, 0, 0, 0x150},
+    {3771, 0, 0, 0x1d512}, {3775, 0, 1, 0xd2}, {3782, 0, 0, 0x14c}, {3788, 0, 0, 0x3a9},
+    {3794, 0, 0, 0x39f}, {3802, 0, 0, 0x1d546}, {3807, 0, 0, 0x201c}, {3828, 0, 0, 0x2018},
+    {3843, 0, 0, 0x2a54}, {3846, 0, 0, 0x1d4aa}, {3851, 0, 1, 0xd8}, {3858, 0, 1, 0xd5},
+    {3865, 0, 0, 0x2a37}, {3872, 0, 1, 0xd6}, {3877, 0, 0, 0x203e}, {3885, 0, 0, 0x23de},
+    {3895, 0, 0, 0x23b4}, {3907, 0, 0, 0x23dc}, {3923, 0, 0, 0x2202}, {3932, 0, 0, 0x41f},
+    {3936, 0, 0, 0x1d513}, {3940, 0, 0, 0x3a6}, {3944, 0, 0, 0x3a0}, {3947, 0, 0, 0xb1},
+    {3957, 0, 0, 0x210c}, {3971, 0, 0, 0x2119}, {3976, 0, 0, 0x2abb}, {3979, 0, 0, 0x227a},
+    {4096, 0, 0, 0x2aaf}, {4110, 0, 0, 0x227c}, {4129, 0, 0, 0x227e}, {4143, 0, 0, 0x2033},
+    {4149, 0, 0, 0x220f}, {4157, 0, 0, 0x2237}, {4168, 0, 0, 0x221d}, {4181, 0, 0, 0x1d4ab},
+    {4186, 0, 0, 0x3a8}, {4190, 0, 1, 0x22}, {4195, 0, 0, 0x1d514}, {4199, 0, 0, 0x211a},
+    {4204, 0, 0, 0x1d4ac}, {4209, 0, 0, 0x2910}, {4215, 0, 1, 0xae}, {4219, 0, 0, 0x154},
+    {4226, 0, 0, 0x27eb}, {4231, 0, 0, 0x21a0}, {4236, 0, 0, 0x2916}, {4243, 0, 0, 0x158},
+    {4250, 0, 0, 0x156}, {4257, 0, 0, 0x420}, {4261, 0, 0, 0x211c}, {4264, 0, 0, 0x220b},
+    {4279, 0, 0, 0x21cb}, {4298, 0, 0, 0x296f}, {4319, 0, 0, 0x211c}, {4323, 0, 0, 0x3a1},
+    {4327, 0, 0, 0x27e9}, {4345, 0, 0, 0x2192}, {4356, 0, 0, 0x21e5}, {4370, 0, 0, 0x21c4},
+    {4390, 0, 0, 0x2309}, {4403, 0, 0, 0x27e7}, {4422, 0, 0, 0x295d}, {4441, 0, 0, 0x21c2},
+    {4457, 0, 0, 0x2955}, {4476, 0, 0, 0x230b}, {4487, 0, 0, 0x22a2}, {4496, 0, 0, 0x21a6},
+    {4510, 0, 0, 0x295b}, {4525, 0, 0, 0x22b3}, {4539, 0, 0, 0x29d0}, {4556, 0, 0, 0x22b5},
+    {4575, 0, 0, 0x294f}, {4593, 0, 0, 0x295c}, {4610, 0, 0, 0x21be}, {4624, 0, 0, 0x2954},
+    {4641, 0, 0, 0x21c0}, {4653, 0, 0, 0x2953}, {4668, 0, 0, 0x21d2}, {4679, 0, 0, 0x211d},
+    {4684, 0, 0, 0x2970}, {4697, 0, 0, 0x21db}, {4709, 0, 0, 0x211b}, {4714, 0, 0, 0x21b1},
+    {4718, 0, 0, 0x29f4}, {4730, 0, 0, 0x429}, {4737, 0, 0, 0x428}, {4742, 0, 0, 0x42c},
+    {4749, 0, 0, 0x15a}, {4756, 0, 0, 0x2abc}, {4759, 0, 0, 0x160}, {4766, 0, 0, 0x15e},
+    {4773, 0, 0, 0x15c}, {4779, 0, 0, 0x421}, {4783, 0, 0, 0x1d516}, {4787, 0, 0, 0x2193},
+    {4802, 0, 0, 0x2190}, {4817, 0, 0, 0x2192}, {4833, 0, 0, 0x2191}, {4846, 0, 0, 0x3a3},
+    {4852, 0, 0, 0x2218}, {4864, 0, 0, 0x1d54a}, {4869, 0, 0, 0x221a}, {4874, 0, 0, 0x25a1},
+    {4881, 0, 0, 0x2293}, {4900, 0, 0, 0x228f}, {4913, 0, 0, 0x2291}, {4931, 0, 0, 0x2290},
+    {4946, 0, 0, 0x2292}, {4966, 0, 0, 0x2294}, {4978, 0, 0, 0x1d4ae}, {4983, 0, 0, 0x22c6},
+    {4988, 0, 0, 0x22d0}, {4992, 0, 0, 0x22d0}, {4999, 0, 0, 0x2286}, {5011, 0, 0, 0x227b},
+    {5020, 0, 0, 0x2ab0}, {5034, 0, 0, 0x227d}, {5053, 0, 0, 0x227f}, {5067, 0, 0, 0x220b},
+    {5076, 0, 0, 0x2211}, {5080, 0, 0, 0x22d1}, {5084, 0, 0, 0x2283}, {5093, 0, 0, 0x2287},
+    {5107, 0, 0, 0x22d1}, {5114, 0, 1, 0xde}, {5120, 0, 0, 0x2122}, {5126, 0, 0, 0x40b},
+    {5132, 0, 0, 0x426}, {5137, 0, 0, 0x9}, {5141, 0, 0, 0x3a4}, {5145, 0, 0, 0x164},
+    {5152, 0, 0, 0x162}, {5159, 0, 0, 0x422}, {5163, 0, 0, 0x1d517}, {5167, 0, 0, 0x2234},
+    {5177, 0, 0, 0x398}, {5183, 5, 0, 0x205f}, {5194, 0, 0, 0x2009}, {5204, 0, 0, 0x223c},
+    {5210, 0, 0, 0x2243}, {5221, 0, 0, 0x2245}, {5236, 0, 0, 0x2248}, {5247, 0, 0, 0x1d54b},
+    {5252, 0, 0, 0x20db}, {5262, 0, 0, 0x1d4af}, {5267, 0, 0, 0x166}, {5274, 0, 1, 0xda},
+    {5281, 0, 0, 0x219f}, {5286, 0, 0, 0x2949}, {5295, 0, 0, 0x40e}, {5301, 0, 0, 0x16c},
+    {5308, 0, 1, 0xdb}, {5314, 0, 0, 0x423}, {5318, 0, 0, 0x170}, {5325, 0, 0, 0x1d518},
+    {5329, 0, 1, 0xd9}, {5336, 0, 0, 0x16a}, {5342, 0, 0, 0x5f}, {5351, 0, 0, 0x23df},
+    {5362, 0, 0, 0x23b5}, {5375, 0, 0, 0x23dd}, {5392, 0, 0, 0x22c3}, {5398, 0, 0, 0x228e},
+    {5408, 0, 0, 0x172}, {5414, 0, 0, 0x1d54c}, {5419, 0, 0, 0x2191}, {5427, 0, 0, 0x2912},
+    {5438, 0, 0, 0x21c5}, {5455, 0, 0, 0x2195}, {5467, 0, 0, 0x296e}, {5481, 0, 0, 0x22a5},
+    {5487, 0, 0, 0x21a5}, {5498, 0, 0, 0x21d1}, {5506, 0, 0, 0x21d5}, {5518, 0, 0, 0x2196},
+    {5533, 0, 0, 0x2197}, {5549, 0, 0, 0x3d2}, {5554, 0, 0, 0x3a5}, {5562, 0, 0, 0x16e},
+    {5568, 0, 0, 0x1d4b0}, {5573, 0, 0, 0x168}, {5580, 0, 1, 0xdc}, {5585, 0, 0, 0x22ab},
+    {5591, 0, 0, 0x2aeb}, {5596, 0, 0, 0x412}, {5600, 0, 0, 0x22a9}, {5606, 0, 0, 0x2ae6},
+    {5613, 0, 0, 0x22c1}, {5617, 0, 0, 0x2016}, {5624, 0, 0, 0x2016}, {5629, 0, 0, 0x2223},
+    {5641, 0, 0, 0x7c}, {5654, 0, 0, 0x2758}, {5672, 0, 0, 0x2240}, {5686, 0, 0, 0x200a},
+    {5700, 0, 0, 0x1d519}, {5704, 0, 0, 0x1d54d}, {5709, 0, 0, 0x1d4b1}, {5714, 0, 0, 0x22aa},
+    {5721, 0, 0, 0x174}, {5727, 0, 0, 0x22c0}, {5733, 0, 0, 0x1d51a}, {5737, 0, 0, 0x1d54e},
+    {5742, 0, 0, 0x1d4b2}, {5747, 0, 0, 0x1d51b}, {5751, 0, 0, 0x39e}, {5754, 0, 0, 0x1d54f},
+    {5759, 0, 0, 0x1d4b3}, {5764, 0, 0, 0x42f}, {5769, 0, 0, 0x407}, {5774, 0, 0, 0x42e},
+    {5779, 0, 1, 0xdd}, {5786, 0, 0, 0x176}, {5792, 0, 0, 0x42b}, {5796, 0, 0, 0x1d51c},
+    {5800, 0, 0, 0x1d550}, {5805, 0, 0, 0x1d4b4}, {5810, 0, 0, 0x178}, {5815, 0, 0, 0x416},
+    {5820, 0, 0, 0x179}, {5827, 0, 0, 0x17d}, {5834, 0, 0, 0x417}, {5838, 0, 0, 0x17b},
+    {5843, 0, 0, 0x200b}, {5858, 0, 0, 0x396}, {5863, 0, 0, 0x2128}, {5867, 0, 0, 0x2124},
+    {5872, 0, 0, 0x1d4b5}, {5877, 0, 1, 0xe1}, {5884, 0, 0, 0x103}, {5891, 0, 0, 0x223e},
+    {5894, 3, 0, 0x223e}, {5898, 0, 0, 0x223f}, {5902, 0, 1, 0xe2}, {5908, 0, 1, 0xb4},
+    {5914, 0, 0, 0x430}, {5918, 0, 1, 0xe6}, {5924, 0, 0, 0x2061}, {5927, 0, 0, 0x1d51e},
+    {5931, 0, 1, 0xe0}, {5938, 0, 0, 0x2135}, {5946, 0, 0, 0x2135}, {5952, 0, 0, 0x3b1},
+    {5958, 0, 0, 0x101}, {5964, 0, 0, 0x2a3f}, {5970, 0, 1, 0x26}, {5974, 0, 0, 0x2227},
+    {5978, 0, 0, 0x2a55}, {5985, 0, 0, 0x2a5c}, {5990, 0, 0, 0x2a58}, {5999, 0, 0, 0x2a5a},
+    {6004, 0, 0, 0x2220}, {6008, 0, 0, 0x29a4}, {6013, 0, 0, 0x2220}, {6019, 0, 0, 0x2221},
+    {6026, 0, 0, 0x29a8}, {6035, 0, 0, 0x29a9}, {6044, 0, 0, 0x29aa}, {6053, 0, 0, 0x29ab},
+    {6062, 0, 0, 0x29ac}, {6071, 0, 0, 0x29ad}, {6080, 0, 0, 0x29ae}, {6089, 0, 0, 0x29af},
+    {6098, 0, 0, 0x221f}, {6104, 0, 0, 0x22be}, {6112, 0, 0, 0x299d}, {6121, 0, 0, 0x2222},
+    {6128, 0, 0, 0xc5}, {6134, 0, 0, 0x237c}, {6142, 0, 0, 0x105}, {6148, 0, 0, 0x1d552},
+    {6153, 0, 0, 0x2248}, {6156, 0, 0, 0x2a70}, {6160, 0, 0, 0x2a6f}, {6167, 0, 0, 0x224a},
+    {6171, 0, 0, 0x224b}, {6176, 0, 0, 0x27}, {6181, 0, 0, 0x2248}, {6188, 0, 0, 0x224a},
+    {6197, 0, 1, 0xe5}, {6203, 0, 0, 0x1d4b6}, {6208, 0, 0, 0x2a}, {6212, 0, 0, 0x2248},
+    {6218, 0, 0, 0x224d}, {6226, 0, 1, 0xe3}, {6233, 0, 1, 0xe4}, {6238, 0, 0, 0x2233},
+    {6247, 0, 0, 0x2a11}, {6253, 0, 0, 0x2aed}, {6258, 0, 0, 0x224c}, {6267, 0, 0, 0x3f6},
+    {6279, 0, 0, 0x2035}, {6289, 0, 0, 0x223d}, {6297, 0, 0, 0x22cd}, {6307, 0, 0, 0x22bd},
+    {6314, 0, 0, 0x2305}, {6321, 0, 0, 0x2305}, {6330, 0, 0, 0x23b5}, {6335, 0, 0, 0x23b6},
+    {6344, 0, 0, 0x224c}, {6350, 0, 0, 0x431}, {6354, 0, 0, 0x201e}, {6360, 0, 0, 0x2235},
+    {6367, 0, 0, 0x2235}, {6375, 0, 0, 0x29b0}, {6383, 0, 0, 0x3f6}, {6389, 0, 0, 0x212c},
+    {6396, 0, 0, 0x3b2}, {6401, 0, 0, 0x2136}, {6406, 0, 0, 0x226c}, {6414, 0, 0, 0x1d51f},
+    {6418, 0, 0, 0x22c2}, {6425, 0, 0, 0x25ef}, {6433, 0, 0, 0x22c3}, {6440, 0, 0, 0x2a00},
+    {6448, 0, 0, 0x2a01}, {6457, 0, 0, 0x2a02}, {6467, 0, 0, 0x2a06}, {6476, 0, 0, 0x2605},
+    {6484, 0, 0, 0x25bd}, {6500, 0, 0, 0x25b3}, {6514, 0, 0, 0x2a04}, {6523, 0, 0, 0x22c1},
+    {6530, 0, 0, 0x22c0}, {6539, 0, 0, 0x290d}, {6546, 0, 0, 0x29eb}, {6559, 0, 0, 0x25aa},
+    {6571, 0, 0, 0x25b4}, {6585, 0, 0, 0x25be}, {6603, 0, 0, 0x25c2}, {6621, 0, 0, 0x25b8},
+    {6640, 0, 0, 0x2423}, {6646, 0, 0, 0x2592}, {6652, 0, 0, 0x2591}, {6658, 0, 0, 0x2593},
+    {6664, 0, 0, 0x2588}, {6670, 7, 0, 0x3d}, {6674, 7, 0, 0x2261}, {6682, 0, 0, 0x2310},
+    {6687, 0, 0, 0x1d553}, {6692, 0, 0, 0x22a5}, {6696, 0, 0, 0x22a5}, {6703, 0, 0, 0x22c8},
+    {6710, 0, 0, 0x2557}, {6716, 0, 0, 0x2554}, {6722, 0, 0, 0x2556}, {6728, 0, 0, 0x2553},
+    {6734, 0, 0, 0x2550}, {6739, 0, 0, 0x2566}, {6745, 0, 0, 0x2569}, {6751, 0, 0, 0x2564},
+    {6757, 0, 0, 0x2567}, {6763, 0, 0, 0x255d}, {6769, 0, 0, 0x255a}, {6775, 0, 0, 0x255c},
+    {6781, 0, 0, 0x2559}, {6787, 0, 0, 0x2551}, {6792, 0, 0, 0x256c}, {6798, 0, 0, 0x2563},
+    {6804, 0, 0, 0x2560}, {6810, 0, 0, 0x256b}, {6816, 0, 0, 0x2562}, {6822, 0, 0, 0x255f},
+    {6828, 0, 0, 0x29c9}, {6835, 0, 0, 0x2555}, {6841, 0, 0, 0x2552}, {6847, 0, 0, 0x2510},
+    {6853, 0, 0, 0x250c}, {6859, 0, 0, 0x2500}, {6864, 0, 0, 0x2565}, {6870, 0, 0, 0x2568},
+    {6876, 0, 0, 0x252c}, {6882, 0, 0, 0x2534}, {6888, 0, 0, 0x229f}, {6897, 0, 0, 0x229e},
+    {6905, 0, 0, 0x22a0}, {6914, 0, 0, 0x255b}, {6920, 0, 0, 0x2558}, {6926, 0, 0, 0x2518},
+    {6932, 0, 0, 0x2514}, {6938, 0, 0, 0x2502}, {6943, 0, 0, 0x256a}, {6949, 0, 0, 0x2561},
+    {6955, 0, 0, 0x255e}, {6961, 0, 0, 0x253c}, {6967, 0, 0, 0x2524}, {6973, 0, 0, 0x251c},
+    {6979, 0, 0, 0x2035}, {6986, 0, 0, 0x2d8}, {6992, 0, 1, 0xa6}, {6999, 0, 0, 0x1d4b7},
+    {7004, 0, 0, 0x204f}, {7010, 0, 0, 0x223d}, {7015, 0, 0, 0x22cd}, {7021, 0, 0, 0x5c},
+    {7026, 0, 0, 0x29c5}, {7032, 0, 0, 0x27c8}, {7041, 0, 0, 0x2022}, {7046, 0, 0, 0x2022},
+    {7053, 0, 0, 0x224e}, {7058, 0, 0, 0x2aae}, {7064, 0, 0, 0x224f}, {7070, 0, 0, 0x224f},
+    {7077, 0, 0, 0x107}, {7084, 0, 0, 0x2229}, {7088, 0, 0, 0x2a44}, {7095, 0, 0, 0x2a49},
+    {7104, 0, 0, 0x2a4b}, {7111, 0, 0, 0x2a47}, {7118, 0, 0, 0x2a40}, {7125, 8, 0, 0x2229},
+    {7130, 0, 0, 0x2041}, {7136, 0, 0, 0x2c7}, {7142, 0, 0, 0x2a4d}, {7148, 0, 0, 0x10d},
+    {7155, 0, 1, 0xe7}, {7162, 0, 0, 0x109}, {7168, 0, 0, 0x2a4c}, {7174, 0, 0, 0x2a50},
+    {7182, 0, 0, 0x10b}, {7187, 0, 1, 0xb8}, {7193, 0, 0, 0x29b2}, {7201, 0, 1, 0xa2},
+    {7206, 0, 0, 0xb7}, {7216, 0, 0, 0x1d520}, {7220, 0, 0, 0x447}, {7225, 0, 0, 0x2713},
+    {7231, 0, 0, 0x2713}, {7241, 0, 0, 0x3c7}, {7245, 0, 0, 0x25cb}, {7249, 0, 0, 0x29c3},
+    {7254, 0, 0, 0x2c6}, {7259, 0, 0, 0x2257}, {7266, 0, 0, 0x21ba}, {7282, 0, 0, 0x21bb},
+    {7299, 0, 0, 0xae}, {7308, 0, 0, 0x24c8}, {7317, 0, 0, 0x229b}, {7328, 0, 0, 0x229a},
+    {7340, 0, 0, 0x229d}, {7352, 0, 0, 0x2257}, {7357, 0, 0, 0x2a10}, {7366, 0, 0, 0x2aef},
+    {7373, 0, 0, 0x29c2}, {7381, 0, 0, 0x2663}, {7387, 0, 0, 0x2663}, {7396, 0, 0, 0x3a},
+    {7402, 0, 0, 0x2254}, {7409, 0, 0, 0x2254}, {7417, 0, 0, 0x2c}, {7423, 0, 0, 0x40},
+    {7430, 0, 0, 0x2201}, {7435, 0, 0, 0x2218}, {7442, 0, 0, 0x2201}, {7453, 0, 0, 0x2102},
+    {7463, 0, 0, 0x2245}, {7468, 0, 0, 0x2a6d}, {7476, 0, 0, 0x222e}, {7483, 0, 0, 0x1d554},
+    {7488, 0, 0, 0x2210}, {7495, 0, 1, 0xa9}, {7500, 0, 0, 0x2117}, {7507, 0, 0, 0x21b5},
+    {7513, 0, 0, 0x2717}, {7519, 0, 0, 0x1d4b8}, {7524, 0, 0, 0x2acf}, {7529, 0, 0, 0x2ad1},
+    {7535, 0, 0, 0x2ad0}, {7540, 0, 0, 0x2ad2}, {7546, 0, 0, 0x22ef}, {7552, 0, 0, 0x2938},
+    {7560, 0, 0, 0x2935}, {7568, 0, 0, 0x22de}, {7574, 0, 0, 0x22df}, {7580, 0, 0, 0x21b6},
+    {7587, 0, 0, 0x293d}, {7595, 0, 0, 0x222a}, {7599, 0, 0, 0x2a48}, {7608, 0, 0, 0x2a46},
+    {7615, 0, 0, 0x2a4a}, {7622, 0, 0, 0x228d}, {7629, 0, 0, 0x2a45}, {7635, 8, 0, 0x222a},
+    {7640, 0, 0, 0x21b7}, {7647, 0, 0, 0x293c}, {7655, 0, 0, 0x22de}, {7667, 0, 0, 0x22df},
+    {7679, 0, 0, 0x22ce}, {7688, 0, 0, 0x22cf}, {7699, 0, 1, 0xa4}, {7706, 0, 0, 0x21b6},
+    {7721, 0, 0, 0x21b7}, {7737, 0, 0, 0x22ce}, {7743, 0, 0, 0x22cf}, {7749, 0, 0, 0x2232},
+    {7758, 0, 0, 0x2231}, {7764, 0, 0, 0x232d}, {7771, 0, 0, 0x21d3}, {7776, 0, 0, 0x2965},
+    {7781, 0, 0, 0x2020}, {7788, 0, 0, 0x2138}, {7795, 0, 0, 0x2193}, {7800, 0, 0, 0x2010},
+    {7805, 0, 0, 0x22a3}, {7811, 0, 0, 0x290f}, {7819, 0, 0, 0x2dd}, {7825, 0, 0, 0x10f},
+    {7832, 0, 0, 0x434}, {7836, 0, 0, 0x2146}, {7839, 0, 0, 0x2021}, {7847, 0, 0, 0x21ca},
+    {7853, 0, 0, 0x2a77}, {7861, 0, 1, 0xb0}, {7865, 0, 0, 0x3b4}, {7871, 0, 0, 0x29b1},
+    {7879, 0, 0, 0x297f}, {7886, 0, 0, 0x1d521}, {7890, 0, 0, 0x21c3}, {7896, 0, 0, 0x21c2},
+    {7902, 0, 0, 0x22c4}, {7907, 0, 0, 0x22c4}, {7915, 0, 0, 0x2666}, {7927, 0, 0, 0x2666},
+    {7933, 0, 0, 0xa8}, {7937, 0, 0, 0x3dd}, {7945, 0, 0, 0x22f2}, {7951, 0, 0, 0xf7},
+    {7955, 0, 1, 0xf7}, {7962, 0, 0, 0x22c7}, {7976, 0, 0, 0x22c7}, {7983, 0, 0, 0x452},
+    {7988, 0, 0, 0x231e}, {7995, 0, 0, 0x230d}, {8002, 0, 0, 0x24}, {8009, 0, 0, 0x1d555},
+    {8014, 0, 0, 0x2d9}, {8018, 0, 0, 0x2250}, {8024, 0, 0, 0x2251}, {8033, 0, 0, 0x2238},
+    {8042, 0, 0, 0x2214}, {8050, 0, 0, 0x22a1}, {8060, 0, 0, 0x2306}, {8075, 0, 0, 0x2193},
+    {8192, 0, 0, 0x21ca}, {8207, 0, 0, 0x21c3}, {8223, 0, 0, 0x21c2}, {8240, 0, 0, 0x2910},
+    {8249, 0, 0, 0x231f}, {8256, 0, 0, 0x230c}, {8263, 0, 0, 0x1d4b9}, {8268, 0, 0, 0x455},
+    {8273, 0, 0, 0x29f6}, {8278, 0, 0, 0x111}, {8285, 0, 0, 0x22f1}, {8291, 0, 0, 0x25bf},
+    {8296, 0, 0, 0x25be}, {8302, 0, 0, 0x21f5}, {8308, 0, 0, 0x296f}, {8314, 0, 0, 0x29a6},
+    {8322, 0, 0, 0x45f}, {8327, 0, 0, 0x27ff}, {8336, 0, 0, 0x2a77}, {8342, 0, 0, 0x2251},
+    {8347, 0, 1, 0xe9}, {8354, 0, 0, 0x2a6e}, {8361, 0, 0, 0x11b}, {8368, 0, 0, 0x2256},
+    {8373, 0, 1, 0xea}, {8379, 0, 0, 0x2255}, {8386, 0, 0, 0x44d}, {8390, 0, 0, 0x117},
+    {8395, 0, 0, 0x2147}, {8398, 0, 0, 0x2252}, {8404, 0, 0, 0x1d522}, {8408, 0, 0, 0x2a9a},
+    {8411, 0, 1, 0xe8}, {8418, 0, 0, 0x2a96}, {8422, 0, 0, 0x2a98}, {8429, 0, 0, 0x2a99},
+    {8432, 0, 0, 0x23e7}, {8441, 0, 0, 0x2113}, {8445, 0, 0, 0x2a95}, {8449, 0, 0, 0x2a97},
+    {8456, 0, 0, 0x113}, {8462, 0, 0, 0x2205}, {8468, 0, 0, 0x2205}, {8477, 0, 0, 0x2205},
+    {8484, 0, 0, 0x2003}, {8489, 0, 0, 0x2004}, {8496, 0, 0, 0x2005}, {8503, 0, 0, 0x14b},
+    {8507, 0, 0, 0x2002}, {8512, 0, 0, 0x119}, {8518, 0, 0, 0x1d556}, {8523, 0, 0, 0x22d5},
+    {8528, 0, 0, 0x29e3}, {8535, 0, 0, 0x2a71}, {8541, 0, 0, 0x3b5}, {8546, 0, 0, 0x3b5},
+    {8554, 0, 0, 0x3f5}, {8560, 0, 0, 0x2256}, {8567, 0, 0, 0x2255}, {8575, 0, 0, 0x2242},
+    {8581, 0, 0, 0x2a96}, {8592, 0, 0, 0x2a95}, {8604, 0, 0, 0x3d}, {8611, 0, 0, 0x225f},
+    {8618, 0, 0, 0x2261}, {8624, 0, 0, 0x2a78}, {8632, 0, 0, 0x29e5}, {8641, 0, 0, 0x2253},
+    {8647, 0, 0, 0x2971}, {8653, 0, 0, 0x212f}, {8658, 0, 0, 0x2250}, {8664, 0, 0, 0x2242},
+    {8669, 0, 0, 0x3b7}, {8673, 0, 1, 0xf0}, {8677, 0, 1, 0xeb}, {8682, 0, 0, 0x20ac},
+    {8687, 0, 0, 0x21}, {8692, 0, 0, 0x2203}, {8698, 0, 0, 0x2130}, {8710, 0, 0, 0x2147},
+    {8723, 0, 0, 0x2252}, {8737, 0, 0, 0x444}, {8741, 0, 0, 0x2640}, {8748, 0, 0, 0xfb03},
+    {8755, 0, 0, 0xfb00}, {8761, 0, 0, 0xfb04}, {8768, 0, 0, 0x1d523}, {8772, 0, 0, 0xfb01},
+    {8778, 1, 0, 0x66}, {8784, 0, 0, 0x266d}, {8789, 0, 0, 0xfb02}, {8795, 0, 0, 0x25b1},
+    {8801, 0, 0, 0x192}, {8806, 0, 0, 0x1d557}, {8811, 0, 0, 0x2200}, {8818, 0, 0, 0x22d4},
+    {8823, 0, 0, 0x2ad9}, {8829, 0, 0, 0x2a0d}, {8838, 0, 1, 0xbd}, {8845, 0, 0, 0x2153},
+    {8852, 0, 1, 0xbc}, {8859, 0, 0, 0x2155}, {8866, 0, 0, 0x2159}, {8873, 0, 0, 0x215b},
+    {8880, 0, 0, 0x2154}, {8887, 0, 0, 0x2156}, {8894, 0, 1, 0xbe}, {8901, 0, 0, 0x2157},
+    {8908, 0, 0, 0x215c}, {8915, 0, 0, 0x2158}, {8922, 0, 0, 0x215a}, {8929, 0, 0, 0x215d},
+    {8936, 0, 0, 0x215e}, {8943, 0, 0, 0x2044}, {8949, 0, 0, 0x2322}, {8955, 0, 0, 0x1d4bb},
+    {8960, 0, 0, 0x2267}, {8963, 0, 0, 0x2a8c}, {8967, 0, 0, 0x1f5}, {8974, 0, 0, 0x3b3},
+    {8980, 0, 0, 0x3dd}, {8987, 0, 0, 0x2a86}, {8991, 0, 0, 0x11f}, {8998, 0, 0, 0x11d},
+    {9004, 0, 0, 0x433}, {9008, 0, 0, 0x121}, {9013, 0, 0, 0x2265}, {9016, 0, 0, 0x22db},
+    {9020, 0, 0, 0x2265}, {9024, 0, 0, 0x2267}, {9029, 0, 0, 0x2a7e}, {9038, 0, 0, 0x2a7e},
+    {9042, 0, 0, 0x2aa9}, {9048, 0, 0, 0x2a80}, {9055, 0, 0, 0x2a82}, {9063, 0, 0, 0x2a84},
+    {9072, 8, 0, 0x22db}, {9077, 0, 0, 0x2a94}, {9084, 0, 0, 0x1d524}, {9088, 0, 0, 0x226b},
+    {9091, 0, 0, 0x22d9}, {9095, 0, 0, 0x2137}, {9101, 0, 0, 0x453}, {9106, 0, 0, 0x2277},
+    {9109, 0, 0, 0x2a92}, {9113, 0, 0, 0x2aa5}, {9117, 0, 0, 0x2aa4}, {9121, 0, 0, 0x2269},
+    {9125, 0, 0, 0x2a8a}, {9130, 0, 0, 0x2a8a}, {9139, 0, 0, 0x2a88}, {9143, 0, 0, 0x2a88},
+    {9148, 0, 0, 0x2269}, {9154, 0, 0, 0x22e7}, {9160, 0, 0, 0x1d558}, {9165, 0, 0, 0x60},
+    {9171, 0, 0, 0x210a}, {9176, 0, 0, 0x2273}, {9181, 0, 0, 0x2a8e}, {9187, 0, 0, 0x2a90},
+    {9193, 0, 1, 0x3e}, {9196, 0, 0, 0x2aa7}, {9201, 0, 0, 0x2a7a}, {9207, 0, 0, 0x22d7},
+    {9213, 0, 0, 0x2995}, {9220, 0, 0, 0x2a7c}, {9228, 0, 0, 0x2a86}, {9238, 0, 0, 0x2978},
+    {9245, 0, 0, 0x22d7}, {9252, 0, 0, 0x22db}, {9262, 0, 0, 0x2a8c}, {9273, 0, 0, 0x2277},
+    {9281, 0, 0, 0x2273}, {9288, 8, 0, 0x2269}, {9298, 8, 0, 0x2269}, {9303, 0, 0, 0x21d4},
+    {9308, 0, 0, 0x200a}, {9315, 0, 0, 0xbd}, {9320, 0, 0, 0x210b}, {9327, 0, 0, 0x44a},
+    {9334, 0, 0, 0x2194}, {9339, 0, 0, 0x2948}, {9347, 0, 0, 0x21ad}, {9353, 0, 0, 0x210f},
+    {9358, 0, 0, 0x125}, {9364, 0, 0, 0x2665}, {9371, 0, 0, 0x2665}, {9381, 0, 0, 0x2026},
+    {9388, 0, 0, 0x22b9}, {9395, 0, 0, 0x1d525}, {9399, 0, 0, 0x2925}, {9408, 0, 0, 0x2926},
+    {9417, 0, 0, 0x21ff}, {9423, 0, 0, 0x223b}, {9430, 0, 0, 0x21a9}, {9444, 0, 0, 0x21aa},
+    {9459, 0, 0, 0x1d559}, {9464, 0, 0, 0x2015}, {9471, 0, 0, 0x1d4bd}, {9476, 0, 0, 0x210f},
+    {9483, 0, 0, 0x127}, {9490, 0, 0, 0x2043}, {9497, 0, 0, 0x2010}, {9504, 0, 1, 0xed},
+    {9511, 0, 0, 0x2063}, {9514, 0, 1, 0xee}, {9520, 0, 0, 0x438}, {9524, 0, 0, 0x435},
+    {9529, 0, 1, 0xa1}, {9535, 0, 0, 0x21d4}, {9539, 0, 0, 0x1d526}, {9543, 0, 1, 0xec},
+    {9550, 0, 0, 0x2148}, {9553, 0, 0, 0x2a0c}, {9560, 0, 0, 0x222d}, {9566, 0, 0, 0x29dc},
+    {9573, 0, 0, 0x2129}, {9579, 0, 0, 0x133}, {9585, 0, 0, 0x12b}, {9591, 0, 0, 0x2111},
+    {9597, 0, 0, 0x2110}, {9606, 0, 0, 0x2111}, {9615, 0, 0, 0x131}, {9621, 0, 0, 0x22b7},
+    {9626, 0, 0, 0x1b5}, {9632, 0, 0, 0x2208}, {9635, 0, 0, 0x2105}, {9642, 0, 0, 0x221e},
+    {9648, 0, 0, 0x29dd}, {9657, 0, 0, 0x131}, {9664, 0, 0, 0x222b}, {9668, 0, 0, 0x22ba},
+    {9675, 0, 0, 0x2124}, {9684, 0, 0, 0x22ba}, {9693, 0, 0, 0x2a17}, {9702, 0, 0, 0x2a3c},
+    {9710, 0, 0, 0x451}, {9715, 0, 0, 0x12f}, {9721, 0, 0, 0x1d55a}, {9726, 0, 0, 0x3b9},
+    {9731, 0, 0, 0x2a3c}, {9737, 0, 1, 0xbf}, {9744, 0, 0, 0x1d4be}, {9749, 0, 0, 0x2208},
+    {9754, 0, 0, 0x22f9}, {9760, 0, 0, 0x22f5}, {9768, 0, 0, 0x22f4}, {9774, 0, 0, 0x22f3},
+    {9781, 0, 0, 0x2208}, {9787, 0, 0, 0x2062}, {9790, 0, 0, 0x129}, {9797, 0, 0, 0x456},
+    {9803, 0, 1, 0xef}, {9808, 0, 0, 0x135}, {9814, 0, 0, 0x439}, {9818, 0, 0, 0x1d527},
+    {9822, 0, 0, 0x237}, {9828, 0, 0, 0x1d55b}, {9833, 0, 0, 0x1d4bf}, {9838, 0, 0, 0x458},
+    {9845, 0, 0, 0x454}, {9851, 0, 0, 0x3ba}, {9857, 0, 0, 0x3f0}, {9864, 0, 0, 0x137},
+    {9871, 0, 0, 0x43a}, {9875, 0, 0, 0x1d528}, {9879, 0, 0, 0x138}, {9886, 0, 0, 0x445},
+    {9891, 0, 0, 0x45c}, {9896, 0, 0, 0x1d55c}, {9901, 0, 0, 0x1d4c0}, {9906, 0, 0, 0x21da},
+    {9912, 0, 0, 0x21d0}, {9917, 0, 0, 0x291b}, {9924, 0, 0, 0x290e}, {9930, 0, 0, 0x2266},
+    {9933, 0, 0, 0x2a8b}, {9937, 0, 0, 0x2962}, {9942, 0, 0, 0x13a}, {9949, 0, 0, 0x29b4},
+    {9958, 0, 0, 0x2112}, {9965, 0, 0, 0x3bb}, {9972, 0, 0, 0x27e8}, {9977, 0, 0, 0x2991},
+    {9983, 0, 0, 0x27e8}, {9990, 0, 0, 0x2a85}, {9994, 0, 1, 0xab}, {10000, 0, 0, 0x2190},
+    {10005, 0, 0, 0x21e4}, {10011, 0, 0, 0x291f}, {10019, 0, 0, 0x291d}, {10026, 0, 0, 0x21a9},
+    {10033, 0, 0, 0x21ab}, {10040, 0, 0, 0x2939}, {10047, 0, 0, 0x2973}, {10055, 0, 0, 0x21a2},
+    {10062, 0, 0, 0x2aab}, {10066, 0, 0, 0x2919}, {10073, 0, 0, 0x2aad}, {10078, 8, 0, 0x2aad},
+    {10084, 0, 0, 0x290c}, {10090, 0, 0, 0x2772}, {10096, 0, 0, 0x7b}, {10103, 0, 0, 0x5b},
+    {10110, 0, 0, 0x298b}, {10116, 0, 0, 0x298f}, {10124, 0, 0, 0x298d}, {10132, 0, 0, 0x13e},
+    {10139, 0, 0, 0x13c}, {10146, 0, 0, 0x2308}, {10152, 0, 0, 0x7b}, {10157, 0, 0, 0x43b},
+    {10161, 0, 0, 0x2936}, {10166, 0, 0, 0x201c}, {10172, 0, 0, 0x201e}, {10179, 0, 0, 0x2967},
+    {10187, 0, 0, 0x294b}, {10196, 0, 0, 0x21b2}, {10201, 0, 0, 0x2264}, {10204, 0, 0, 0x2190},
+    {10214, 0, 0, 0x21a2}, {10228, 0, 0, 0x21bd}, {10244, 0, 0, 0x21bc}, {10258, 0, 0, 0x21c7},
+    {10273, 0, 0, 0x2194}, {10288, 0, 0, 0x21c6}, {10304, 0, 0, 0x21cb}, {10322, 0, 0, 0x21ad},
+    {10342, 0, 0, 0x22cb}, {10357, 0, 0, 0x22da}, {10361, 0, 0, 0x2264}, {10365, 0, 0, 0x2266},
+    {10370, 0, 0, 0x2a7d}, {10379, 0, 0, 0x2a7d}, {10383, 0, 0, 0x2aa8}, {10389, 0, 0, 0x2a7f},
+    {10396, 0, 0, 0x2a81}, {10404, 0, 0, 0x2a83}, {10413, 8, 0, 0x22da}, {10418, 0, 0, 0x2a93},
+    {10425, 0, 0, 0x2a85}, {10436, 0, 0, 0x22d6}, {10444, 0, 0, 0x22da}, {10454, 0, 0, 0x2a8b},
+    {10465, 0, 0, 0x2276}, {10473, 0, 0, 0x2272}, {10481, 0, 0, 0x297c}, {10488, 0, 0, 0x230a},
+    {10495, 0, 0, 0x1d529}, {10499, 0, 0, 0x2276}, {10502, 0, 0, 0x2a91}, {10506, 0, 0, 0x21bd},
+    {10512, 0, 0, 0x21bc}, {10518, 0, 0, 0x296a}, {10525, 0, 0, 0x2584}, {10531, 0, 0, 0x459},
+    {10536, 0, 0, 0x226a}, {10539, 0, 0, 0x21c7}, {10545, 0, 0, 0x231e}, {10554, 0, 0, 0x296b},
+    {10561, 0, 0, 0x25fa}, {10567, 0, 0, 0x140}, {10574, 0, 0, 0x23b0}, {10581, 0, 0, 0x23b0},
+    {10592, 0, 0, 0x2268}, {10596, 0, 0, 0x2a89}, {10601, 0, 0, 0x2a89}, {10610, 0, 0, 0x2a87},
+    {10614, 0, 0, 0x2a87}, {10619, 0, 0, 0x2268}, {10625, 0, 0, 0x22e6}, {10631, 0, 0, 0x27ec},
+    {10637, 0, 0, 0x21fd}, {10643, 0, 0, 0x27e6}, {10649, 0, 0, 0x27f5}, {10663, 0, 0, 0x27f7},
+    {10682, 0, 0, 0x27fc}, {10693, 0, 0, 0x27f6}, {10708, 0, 0, 0x21ab}, {10722, 0, 0, 0x21ac},
+    {10737, 0, 0, 0x2985}, {10743, 0, 0, 0x1d55d}, {10748, 0, 0, 0x2a2d}, {10755, 0, 0, 0x2a34},
+    {10763, 0, 0, 0x2217}, {10770, 0, 0, 0x5f}, {10777, 0, 0, 0x25ca}, {10781, 0, 0, 0x25ca},
+    {10789, 0, 0, 0x29eb}, {10794, 0, 0, 0x28}, {10799, 0, 0, 0x2993}, {10806, 0, 0, 0x21c6},
+    {10812, 0, 0, 0x231f}, {10821, 0, 0, 0x21cb}, {10827, 0, 0, 0x296d}, {10834, 0, 0, 0x200e},
+    {10838, 0, 0, 0x22bf}, {10844, 0, 0, 0x2039}, {10851, 0, 0, 0x1d4c1}, {10856, 0, 0, 0x21b0},
+    {10860, 0, 0, 0x2272}, {10865, 0, 0, 0x2a8d}, {10871, 0, 0, 0x2a8f}, {10877, 0, 0, 0x5b},
+    {10882, 0, 0, 0x2018}, {10888, 0, 0, 0x201a}, {10895, 0, 0, 0x142}, {10902, 0, 1, 0x3c},
+    {10905, 0, 0, 0x2aa6}, {10910, 0, 0, 0x2a79}, {10916, 0, 0, 0x22d6}, {10922, 0, 0, 0x22cb},
+    {10929, 0, 0, 0x22c9}, {10936, 0, 0, 0x2976}, {10943, 0, 0, 0x2a7b}, {10951, 0, 0, 0x2996},
+    {10958, 0, 0, 0x25c3}, {10963, 0, 0, 0x22b4}, {10969, 0, 0, 0x25c2}, {10975, 0, 0, 0x294a},
+    {10984, 0, 0, 0x2966}, {10992, 8, 0, 0x2268}, {11002, 8, 0, 0x2268}, {11007, 0, 0, 0x223a},
+    {11013, 0, 1, 0xaf}, {11018, 0, 0, 0x2642}, {11023, 0, 0, 0x2720}, {11028, 0, 0, 0x2720},
+    {11036, 0, 0, 0x21a6}, {11040, 0, 0, 0x21a6}, {11047, 0, 0, 0x21a7}, {11058, 0, 0, 0x21a4},
+    {11069, 0, 0, 0x21a5}, {11078, 0, 0, 0x25ae}, {11085, 0, 0, 0x2a29}, {11092, 0, 0, 0x43c},
+    {11096, 0, 0, 0x2014}, {11102, 0, 0, 0x2221}, {11116, 0, 0, 0x1d52a}, {11120, 0, 0, 0x2127},
+    {11124, 0, 1, 0xb5}, {11130, 0, 0, 0x2223}, {11134, 0, 0, 0x2a}, {11141, 0, 0, 0x2af0},
+    {11148, 0, 1, 0xb7}, {11155, 0, 0, 0x2212}, {11161, 0, 0, 0x229f}, {11168, 0, 0, 0x2238},
+    {11175, 0, 0, 0x2a2a}, {11183, 0, 0, 0x2adb}, {11188, 0, 0, 0x2026}, {11193, 0, 0, 0x2213},
+    {11200, 0, 0, 0x22a7}, {11207, 0, 0, 0x1d55e}, {11212, 0, 0, 0x2213}, {11215, 0, 0, 0x1d4c2},
+    {11220, 0, 0, 0x223e}, {11227, 0, 0, 0x3bc}, {11230, 0, 0, 0x22b8}, {11239, 0, 0, 0x22b8},
+    {11245, 4, 0, 0x22d9}, {11249, 6, 0, 0x226b}, {11253, 4, 0, 0x226b}, {11258, 0, 0, 0x21cd},
+    {11269, 0, 0, 0x21ce}, {11285, 4, 0, 0x22d8}, {11289, 6, 0, 0x226a}, {11293, 4, 0, 0x226a},
+    {11298, 0, 0, 0x21cf}, {11310, 0, 0, 0x22af}, {11317, 0, 0, 0x22ae}, {11324, 0, 0, 0x2207},
+    {11330, 0, 0, 0x144}, {11337, 6, 0, 0x2220}, {11342, 0, 0, 0x2249}, {11346, 4, 0, 0x2a70},
+    {11351, 4, 0, 0x224b}, {11357, 0, 0, 0x149}, {11363, 0, 0, 0x2249}, {11371, 0, 0, 0x266e},
+    {11377, 0, 0, 0x266e}, {11385, 0, 0, 0x2115}, {11394, 0, 1, 0xa0}, {11399, 4, 0, 0x224e},
+    {11405, 4, 0, 0x224f}, {11412, 0, 0, 0x2a43}, {11417, 0, 0, 0x148}, {11424, 0, 0, 0x146},
+    {11431, 0, 0, 0x2247}, {11437, 4, 0, 0x2a6d}, {11446, 0, 0, 0x2a42}, {11451, 0, 0, 0x43d},
+    {11455, 0, 0, 0x2013}, {11461, 0, 0, 0x2260}, {11464, 0, 0, 0x21d7}, {11470, 0, 0, 0x2924},
+    {11477, 0, 0, 0x2197}, {11483, 0, 0, 0x2197}, {11491, 4, 0, 0x2250}, {11497, 0, 0, 0x2262},
+    {11504, 0, 0, 0x2928}, {11511, 4, 0, 0x2242}, {11517, 0, 0, 0x2204}, {11524, 0, 0, 0x2204},
+    {11532, 0, 0, 0x1d52b}, {11536, 4, 0, 0x2267}, {11540, 0, 0, 0x2271}, {11544, 0, 0, 0x2271},
+    {11549, 4, 0, 0x2267}, {11555, 4, 0, 0x2a7e}, {11565, 4, 0, 0x2a7e}, {11570, 0, 0, 0x2275},
+    {11576, 0, 0, 0x226f}, {11580, 0, 0, 0x226f}, {11585, 0, 0, 0x21ce}, {11591, 0, 0, 0x21ae},
+    {11597, 0, 0, 0x2af2}, {11603, 0, 0, 0x220b}, {11606, 0, 0, 0x22fc}, {11610, 0, 0, 0x22fa},
+    {11615, 0, 0, 0x220b}, {11619, 0, 0, 0x45a}, {11624, 0, 0, 0x21cd}, {11630, 4, 0, 0x2266},
+    {11634, 0, 0, 0x219a}, {11640, 0, 0, 0x2025}, {11645, 0, 0, 0x2270}, {11649, 0, 0, 0x219a},
+    {11660, 0, 0, 0x21ae}, {11676, 0, 0, 0x2270}, {11681, 4, 0, 0x2266}, {11687, 4, 0, 0x2a7d},
+    {11697, 4, 0, 0x2a7d}, {11702, 0, 0, 0x226e}, {11708, 0, 0, 0x2274}, {11714, 0, 0, 0x226e},
+    {11718, 0, 0, 0x22ea}, {11724, 0, 0, 0x22ec}, {11731, 0, 0, 0x2224}, {11736, 0, 0, 0x1d55f},
+    {11741, 0, 1, 0xac}, {11745, 0, 0, 0x2209}, {11751, 4, 0, 0x22f9}, {11758, 4, 0, 0x22f5},
+    {11767, 0, 0, 0x2209}, {11775, 0, 0, 0x22f7}, {11783, 0, 0, 0x22f6}, {11791, 0, 0, 0x220c},
+    {11797, 0, 0, 0x220c}, {11805, 0, 0, 0x22fe}, {11813, 0, 0, 0x22fd}, {11821, 0, 0, 0x2226},
+    {11826, 0, 0, 0x2226}, {11836, 7, 0, 0x2afd}, {11843, 4, 0, 0x2202}, {11849, 0, 0, 0x2a14},
+    {11857, 0, 0, 0x2280}, {11861, 0, 0, 0x22e0}, {11868, 4, 0, 0x2aaf}, {11873, 0, 0, 0x2280},
+    {11879, 4, 0, 0x2aaf}, {11887, 0, 0, 0x21cf}, {11893, 0, 0, 0x219b}, {11899, 4, 0, 0x2933},
+    {11906, 4, 0, 0x219d}, {11913, 0, 0, 0x219b}, {11925, 0, 0, 0x22eb}, {11931, 0, 0, 0x22ed},
+    {11938, 0, 0, 0x2281}, {11942, 0, 0, 0x22e1}, {11949, 4, 0, 0x2ab0}, {11954, 0, 0, 0x1d4c3},
+    {11959, 0, 0, 0x2224}, {11969, 0, 0, 0x2226}, {11984, 0, 0, 0x2241}, {11989, 0, 0, 0x2244},
+    {11995, 0, 0, 0x2244}, {12002, 0, 0, 0x2224}, {12008, 0, 0, 0x2226}, {12014, 0, 0, 0x22e2},
+    {12022, 0, 0, 0x22e3}, {12030, 0, 0, 0x2284}, {12035, 4, 0, 0x2ac5}, {12041, 0, 0, 0x2288},
+    {12047, 6, 0, 0x2282}, {12055, 0, 0, 0x2288}, {12065, 4, 0, 0x2ac5}, {12076, 0, 0, 0x2281},
+    {12082, 4, 0, 0x2ab0}, {12090, 0, 0, 0x2285}, {12095, 4, 0, 0x2ac6}, {12101, 0, 0, 0x2289},
+    {12107, 6, 0, 0x2283}, {12115, 0, 0, 0x2289}, {12125, 4, 0, 0x2ac6}, {12136, 0, 0, 0x2279},
+    {12141, 0, 1, 0xf1}, {12148, 0, 0, 0x2278}, {12153, 0, 0, 0x22ea}, {12167, 0, 0, 0x22ec},
+    {12288, 0, 0, 0x22eb}, {12303, 0, 0, 0x22ed}, {12320, 0, 0, 0x3bd}, {12323, 0, 0, 0x23},
+    {12327, 0, 0, 0x2116}, {12334, 0, 0, 0x2007}, {12340, 0, 0, 0x22ad}, {12347, 0, 0, 0x2904},
+    {12354, 6, 0, 0x224d}, {12359, 0, 0, 0x22ac}, {12366, 6, 0, 0x2265}, {12371, 6, 0, 0x3e},
+    {12376, 0, 0, 0x29de}, {12384, 0, 0, 0x2902}, {12391, 6, 0, 0x2264}, {12396, 6, 0, 0x3c},
+    {12401, 6, 0, 0x22b4}, {12409, 0, 0, 0x2903}, {12416, 6, 0, 0x22b5}, {12424, 6, 0, 0x223c},
+    {12430, 0, 0, 0x21d6}, {12436, 0, 0, 0x2923}, {12443, 0, 0, 0x2196}, {12449, 0, 0, 0x2196},
+    {12457, 0, 0, 0x2927}, {12464, 0, 0, 0x24c8}, {12467, 0, 1, 0xf3}, {12474, 0, 0, 0x229b},
+    {12479, 0, 0, 0x229a}, {12484, 0, 1, 0xf4}, {12490, 0, 0, 0x43e}, {12494, 0, 0, 0x229d},
+    {12500, 0, 0, 0x151}, {12507, 0, 0, 0x2a38}, {12512, 0, 0, 0x2299}, {12517, 0, 0, 0x29bc},
+    {12524, 0, 0, 0x153}, {12530, 0, 0, 0x29bf}, {12536, 0, 0, 0x1d52c}, {12540, 0, 0, 0x2db},
+    {12545, 0, 1, 0xf2}, {12552, 0, 0, 0x29c1}, {12556, 0, 0, 0x29b5}, {12562, 0, 0, 0x3a9},
+    {12566, 0, 0, 0x222e}, {12571, 0, 0, 0x21ba}, {12577, 0, 0, 0x29be}, {12583, 0, 0, 0x29bb},
+    {12591, 0, 0, 0x203e}, {12597, 0, 0, 0x29c0}, {12601, 0, 0, 0x14d}, {12607, 0, 0, 0x3c9},
+    {12613, 0, 0, 0x3bf}, {12621, 0, 0, 0x29b6}, {12626, 0, 0, 0x2296}, {12633, 0, 0, 0x1d560},
+    {12638, 0, 0, 0x29b7}, {12643, 0, 0, 0x29b9}, {12649, 0, 0, 0x2295}, {12655, 0, 0, 0x2228},
+    {12658, 0, 0, 0x21bb}, {12664, 0, 0, 0x2a5d}, {12668, 0, 0, 0x2134}, {12674, 0, 0, 0x2134},
+    {12682, 0, 1, 0xaa}, {12687, 0, 1, 0xba}, {12692, 0, 0, 0x22b6}, {12699, 0, 0, 0x2a56},
+    {12704, 0, 0, 0x2a57}, {12712, 0, 0, 0x2a5b}, {12716, 0, 0, 0x2134}, {12721, 0, 1, 0xf8},
+    {12728, 0, 0, 0x2298}, {12733, 0, 1, 0xf5}, {12740, 0, 0, 0x2297}, {12747, 0, 0, 0x2a36},
+    {12756, 0, 1, 0xf6}, {12761, 0, 0, 0x233d}, {12767, 0, 0, 0x2225}, {12771, 0, 1, 0xb6},
+    {12776, 0, 0, 0x2225}, {12785, 0, 0, 0x2af3}, {12792, 0, 0, 0x2afd}, {12798, 0, 0, 0x2202},
+    {12803, 0, 0, 0x43f}, {12807, 0, 0, 0x25}, {12814, 0, 0, 0x2e}, {12821, 0, 0, 0x2030},
+    {12828, 0, 0, 0x22a5}, {12833, 0, 0, 0x2031}, {12841, 0, 0, 0x1d52d}, {12845, 0, 0, 0x3c6},
+    {12849, 0, 0, 0x3d5}, {12854, 0, 0, 0x2133}, {12861, 0, 0, 0x260e}, {12867, 0, 0, 0x3c0},
+    {12870, 0, 0, 0x22d4}, {12880, 0, 0, 0x3d6}, {12884, 0, 0, 0x210f}, {12891, 0, 0, 0x210e},
+    {12899, 0, 0, 0x210f}, {12906, 0, 0, 0x2b}, {12911, 0, 0, 0x2a23}, {12920, 0, 0, 0x229e},
+    {12926, 0, 0, 0x2a22}, {12934, 0, 0, 0x2214}, {12941, 0, 0, 0x2a25}, {12948, 0, 0, 0x2a72},
+    {12954, 0, 1, 0xb1}, {12961, 0, 0, 0x2a26}, {12969, 0, 0, 0x2a27}, {12977, 0, 0, 0xb1},
+    {12980, 0, 0, 0x2a15}, {12989, 0, 0, 0x1d561}, {12994, 0, 1, 0xa3}, {13000, 0, 0, 0x227a},
+    {13003, 0, 0, 0x2ab3}, {13007, 0, 0, 0x2ab7}, {13012, 0, 0, 0x227c}, {13018, 0, 0, 0x2aaf},
+    {13022, 0, 0, 0x227a}, {13027, 0, 0, 0x2ab7}, {13038, 0, 0, 0x227c}, {13050, 0, 0, 0x2aaf},
+    {13057, 0, 0, 0x2ab9}, {13069, 0, 0, 0x2ab5}, {13078, 0, 0, 0x22e8}, {13087, 0, 0, 0x227e},
+    {13095, 0, 0, 0x2032}, {13101, 0, 0, 0x2119}, {13108, 0, 0, 0x2ab5}, {13113, 0, 0, 0x2ab9},
+    {13119, 0, 0, 0x22e8}, {13126, 0, 0, 0x220f}, {13131, 0, 0, 0x232e}, {13140, 0, 0, 0x2312},
+    {13149, 0, 0, 0x2313}, {13158, 0, 0, 0x221d}, {13163, 0, 0, 0x221d}, {13170, 0, 0, 0x227e},
+    {13176, 0, 0, 0x22b0}, {13183, 0, 0, 0x1d4c5}, {13188, 0, 0, 0x3c8}, {13192, 0, 0, 0x2008},
+    {13199, 0, 0, 0x1d52e}, {13203, 0, 0, 0x2a0c}, {13208, 0, 0, 0x1d562}, {13213, 0, 0, 0x2057},
+    {13220, 0, 0, 0x1d4c6}, {13225, 0, 0, 0x210d}, {13237, 0, 0, 0x2a16}, {13245, 0, 0, 0x3f},
+    {13251, 0, 0, 0x225f}, {13259, 0, 1, 0x22}, {13264, 0, 0, 0x21db}, {13270, 0, 0, 0x21d2},
+    {13275, 0, 0, 0x291c}, {13282, 0, 0, 0x290f}, {13288, 0, 0, 0x2964}, {13293, 2, 0, 0x223d},
+    {13298, 0, 0, 0x155}, {13305, 0, 0, 0x221a}, {13311, 0, 0, 0x29b3}, {13320, 0, 0, 0x27e9},
+    {13325, 0, 0, 0x2992}, {13331, 0, 0, 0x29a5}, {13337, 0, 0, 0x27e9}, {13344, 0, 1, 0xbb},
+    {13350, 0, 0, 0x2192}, {13355, 0, 0, 0x2975}, {13362, 0, 0, 0x21e5}, {13368, 0, 0, 0x2920},
+    {13376, 0, 0, 0x2933}, {13382, 0, 0, 0x291e}, {13389, 0, 0, 0x21aa}, {13396, 0, 0, 0x21ac},
+    {13403, 0, 0, 0x2945}, {13410, 0, 0, 0x2974}, {13418, 0, 0, 0x21a3}, {13425, 0, 0, 0x219d},
+    {13431, 0, 0, 0x291a}, {13438, 0, 0, 0x2236}, {13444, 0, 0, 0x211a}, {13454, 0, 0, 0x290d},
+    {13460, 0, 0, 0x2773}, {13466, 0, 0, 0x7d}, {13473, 0, 0, 0x5d}, {13480, 0, 0, 0x298c},
+    {13486, 0, 0, 0x298e}, {13494, 0, 0, 0x2990}, {13502, 0, 0, 0x159}, {13509, 0, 0, 0x157},
+    {13516, 0, 0, 0x2309}, {13522, 0, 0, 0x7d}, {13527, 0, 0, 0x440}, {13531, 0, 0, 0x2937},
+    {13536, 0, 0, 0x2969}, {13544, 0, 0, 0x201d}, {13550, 0, 0, 0x201d}, {13557, 0, 0, 0x21b3},
+    {13562, 0, 0, 0x211c}, {13567, 0, 0, 0x211b}, {13575, 0, 0, 0x211c}, {13584, 0, 0, 0x211d},
+    {13590, 0, 0, 0x25ad}, {13595, 0, 1, 0xae}, {13599, 0, 0, 0x297d}, {13606, 0, 0, 0x230b},
+    {13613, 0, 0, 0x1d52f}, {13617, 0, 0, 0x21c1}, {13623, 0, 0, 0x21c0}, {13629, 0, 0, 0x296c},
+    {13636, 0, 0, 0x3c1}, {13640, 0, 0, 0x3f1}, {13645, 0, 0, 0x2192}, {13656, 0, 0, 0x21a3},
+    {13671, 0, 0, 0x21c1}, {13688, 0, 0, 0x21c0}, {13703, 0, 0, 0x21c4}, {13719, 0, 0, 0x21cc},
+    {13737, 0, 0, 0x21c9}, {13754, 0, 0, 0x219d}, {13770, 0, 0, 0x22cc}, {13786, 0, 0, 0x2da},
+    {13791, 0, 0, 0x2253}, {13804, 0, 0, 0x21c4}, {13810, 0, 0, 0x21cc}, {13816, 0, 0, 0x200f},
+    {13820, 0, 0, 0x23b1}, {13827, 0, 0, 0x23b1}, {13838, 0, 0, 0x2aee}, {13844, 0, 0, 0x27ed},
+    {13850, 0, 0, 0x21fe}, {13856, 0, 0, 0x27e7}, {13862, 0, 0, 0x2986}, {13868, 0, 0, 0x1d563},
+    {13873, 0, 0, 0x2a2e}, {13880, 0, 0, 0x2a35}, {13888, 0, 0, 0x29}, {13893, 0, 0, 0x2994},
+    {13900, 0, 0, 0x2a12}, {13909, 0, 0, 0x21c9}, {13915, 0, 0, 0x203a}, {13922, 0, 0, 0x1d4c7},
+    {13927, 0, 0, 0x21b1}, {13931, 0, 0, 0x5d}, {13936, 0, 0, 0x2019}, {13942, 0, 0, 0x2019},
+    {13949, 0, 0, 0x22cc}, {13956, 0, 0, 0x22ca}, {13963, 0, 0, 0x25b9}, {13968, 0, 0, 0x22b5},
+    {13974, 0, 0, 0x25b8}, {13980, 0, 0, 0x29ce}, {13989, 0, 0, 0x2968}, {13997, 0, 0, 0x211e},
+    {14000, 0, 0, 0x15b}, {14007, 0, 0, 0x201a}, {14013, 0, 0, 0x227b}, {14016, 0, 0, 0x2ab4},
+    {14020, 0, 0, 0x2ab8}, {14025, 0, 0, 0x161}, {14032, 0, 0, 0x227d}, {14038, 0, 0, 0x2ab0},
+    {14042, 0, 0, 0x15f}, {14049, 0, 0, 0x15d}, {14055, 0, 0, 0x2ab6}, {14060, 0, 0, 0x2aba},
+    {14066, 0, 0, 0x22e9}, {14073, 0, 0, 0x2a13}, {14082, 0, 0, 0x227f}, {14088, 0, 0, 0x441},
+    {14092, 0, 0, 0x22c5}, {14097, 0, 0, 0x22a1}, {14103, 0, 0, 0x2a66}, {14109, 0, 0, 0x21d8},
+    {14115, 0, 0, 0x2925}, {14122, 0, 0, 0x2198}, {14128, 0, 0, 0x2198}, {14136, 0, 1, 0xa7},
+    {14141, 0, 0, 0x3b}, {14146, 0, 0, 0x2929}, {14153, 0, 0, 0x2216}, {14162, 0, 0, 0x2216},
+    {14168, 0, 0, 0x2736}, {14173, 0, 0, 0x1d530}, {14177, 0, 0, 0x2322}, {14184, 0, 0, 0x266f},
+    {14190, 0, 0, 0x449}, {14197, 0, 0, 0x448}, {14202, 0, 0, 0x2223}, {14211, 0, 0, 0x2225},
+    {14225, 0, 1, 0xad}, {14229, 0, 0, 0x3c3}, {14235, 0, 0, 0x3c2}, {14242, 0, 0, 0x3c2},
+    {14249, 0, 0, 0x223c}, {14253, 0, 0, 0x2a6a}, {14260, 0, 0, 0x2243}, {14265, 0, 0, 0x2243},
+    {14271, 0, 0, 0x2a9e}, {14276, 0, 0, 0x2aa0}, {14282, 0, 0, 0x2a9d}, {14287, 0, 0, 0x2a9f},
+    {14293, 0, 0, 0x2246}, {14299, 0, 0, 0x2a24}, {14307, 0, 0, 0x2972}, {14315, 0, 0, 0x2190},
+    {14321, 0, 0, 0x2216}, {14335, 0, 0, 0x2a33}, {14342, 0, 0, 0x29e4}, {14351, 0, 0, 0x2223},
+    {14356, 0, 0, 0x2323}, {14362, 0, 0, 0x2aaa}, {14366, 0, 0, 0x2aac}, {14371, 8, 0, 0x2aac},
+    {14377, 0, 0, 0x44c}, {14384, 0, 0, 0x2f}, {14388, 0, 0, 0x29c4}, {14393, 0, 0, 0x233f},
+    {14400, 0, 0, 0x1d564}, {14405, 0, 0, 0x2660}, {14412, 0, 0, 0x2660}, {14422, 0, 0, 0x2225},
+    {14427, 0, 0, 0x2293}, {14433, 8, 0, 0x2293}, {14440, 0, 0, 0x2294}, {14446, 8, 0, 0x2294},
+    {14453, 0, 0, 0x228f}, {14459, 0, 0, 0x2291}, {14466, 0, 0, 0x228f}, {14475, 0, 0, 0x2291},
+    {14486, 0, 0, 0x2290}, {14492, 0, 0, 0x2292}, {14499, 0, 0, 0x2290}, {14508, 0, 0, 0x2292},
+    {14519, 0, 0, 0x25a1}, {14523, 0, 0, 0x25a1}, {14530, 0, 0, 0x25aa}, {14537, 0, 0, 0x25aa},
+    {14542, 0, 0, 0x2192}, {14548, 0, 0, 0x1d4c8}, {14553, 0, 0, 0x2216}, {14560, 0, 0, 0x2323},
+    {14567, 0, 0, 0x22c6}, {14574, 0, 0, 0x2606}, {14579, 0, 0, 0x2605}, {14585, 0, 0, 0x3f5},
+    {14601, 0, 0, 0x3d5}, {14613, 0, 0, 0xaf}, {14619, 0, 0, 0x2282}, {14623, 0, 0, 0x2ac5},
+    {14628, 0, 0, 0x2abd}, {14635, 0, 0, 0x2286}, {14640, 0, 0, 0x2ac3}, {14648, 0, 0, 0x2ac1},
+    {14656, 0, 0, 0x2acb}, {14662, 0, 0, 0x228a}, {14668, 0, 0, 0x2abf}, {14676, 0, 0, 0x2979},
+    {14684, 0, 0, 0x2282}, {14691, 0, 0, 0x2286}, {14700, 0, 0, 0x2ac5}, {14710, 0, 0, 0x228a},
+    {14720, 0, 0, 0x2acb}, {14731, 0, 0, 0x2ac7}, {14738, 0, 0, 0x2ad5}, {14745, 0, 0, 0x2ad3},
+    {14752, 0, 0, 0x227b}, {14757, 0, 0, 0x2ab8}, {14768, 0, 0, 0x227d}, {14780, 0, 0, 0x2ab0},
+    {14787, 0, 0, 0x2aba}, {14799, 0, 0, 0x2ab6}, {14808, 0, 0, 0x22e9}, {14817, 0, 0, 0x227f},
+    {14825, 0, 0, 0x2211}, {14829, 0, 0, 0x266a}, {14834, 0, 0, 0x2283}, {14838, 0, 1, 0xb9},
+    {14843, 0, 1, 0xb2}, {14848, 0, 1, 0xb3}, {14853, 0, 0, 0x2ac6}, {14858, 0, 0, 0x2abe},
+    {14865, 0, 0, 0x2ad8}, {14873, 0, 0, 0x2287}, {14878, 0, 0, 0x2ac4}, {14886, 0, 0, 0x27c9},
+    {14894, 0, 0, 0x2ad7}, {14902, 0, 0, 0x297b}, {14910, 0, 0, 0x2ac2}, {14918, 0, 0, 0x2acc},
+    {14924, 0, 0, 0x228b}, {14930, 0, 0, 0x2ac0}, {14938, 0, 0, 0x2283}, {14945, 0, 0, 0x2287},
+    {14954, 0, 0, 0x2ac6}, {14964, 0, 0, 0x228b}, {14974, 0, 0, 0x2acc}, {14985, 0, 0, 0x2ac8},
+    {14992, 0, 0, 0x2ad4}, {14999, 0, 0, 0x2ad6}, {15006, 0, 0, 0x21d9}, {15012, 0, 0, 0x2926},
+    {15019, 0, 0, 0x2199}, {15025, 0, 0, 0x2199}, {15033, 0, 0, 0x292a}, {15040, 0, 1, 0xdf},
+    {15046, 0, 0, 0x2316}, {15053, 0, 0, 0x3c4}, {15057, 0, 0, 0x23b4}, {15062, 0, 0, 0x165},
+    {15069, 0, 0, 0x163}, {15076, 0, 0, 0x442}, {15080, 0, 0, 0x20db}, {15085, 0, 0, 0x2315},
+    {15092, 0, 0, 0x1d531}, {15096, 0, 0, 0x2234}, {15103, 0, 0, 0x2234}, {15113, 0, 0, 0x3b8},
+    {15119, 0, 0, 0x3d1}, {15128, 0, 0, 0x3d1}, {15135, 0, 0, 0x2248}, {15147, 0, 0, 0x223c},
+    {15156, 0, 0, 0x2009}, {15163, 0, 0, 0x2248}, {15169, 0, 0, 0x223c}, {15176, 0, 1, 0xfe},
+    {15182, 0, 0, 0x2dc}, {15188, 0, 1, 0xd7}, {15194, 0, 0, 0x22a0}, {15201, 0, 0, 0x2a31},
+    {15210, 0, 0, 0x2a30}, {15217, 0, 0, 0x222d}, {15222, 0, 0, 0x2928}, {15227, 0, 0, 0x22a4},
+    {15231, 0, 0, 0x2336}, {15238, 0, 0, 0x2af1}, {15245, 0, 0, 0x1d565}, {15250, 0, 0, 0x2ada},
+    {15258, 0, 0, 0x2929}, {15263, 0, 0, 0x2034}, {15270, 0, 0, 0x2122}, {15276, 0, 0, 0x25b5},
+    {15285, 0, 0, 0x25bf}, {15298, 0, 0, 0x25c3}, {15311, 0, 0, 0x22b4}, {15326, 0, 0, 0x225c},
+    {15336, 0, 0, 0x25b9}, {15350, 0, 0, 0x22b5}, {15366, 0, 0, 0x25ec}, {15373, 0, 0, 0x225c},
+    {15378, 0, 0, 0x2a3a}, {15387, 0, 0, 0x2a39}, {15395, 0, 0, 0x29cd}, {15401, 0, 0, 0x2a3b},
+    {15409, 0, 0, 0x23e2}, {15418, 0, 0, 0x1d4c9}, {15423, 0, 0, 0x446}, {15428, 0, 0, 0x45b},
+    {15434, 0, 0, 0x167}, {15441, 0, 0, 0x226c}, {15447, 0, 0, 0x219e}, {15464, 0, 0, 0x21a0},
+    {15482, 0, 0, 0x21d1}, {15487, 0, 0, 0x2963}, {15492, 0, 1, 0xfa}, {15499, 0, 0, 0x2191},
+    {15504, 0, 0, 0x45e}, {15510, 0, 0, 0x16d}, {15517, 0, 1, 0xfb}, {15523, 0, 0, 0x443},
+    {15527, 0, 0, 0x21c5}, {15533, 0, 0, 0x171}, {15540, 0, 0, 0x296e}, {15546, 0, 0, 0x297e},
+    {15553, 0, 0, 0x1d532}, {15557, 0, 1, 0xf9}, {15564, 0, 0, 0x21bf}, {15570, 0, 0, 0x21be},
+    {15576, 0, 0, 0x2580}, {15582, 0, 0, 0x231c}, {15589, 0, 0, 0x231c}, {15598, 0, 0, 0x230f},
+    {15605, 0, 0, 0x25f8}, {15611, 0, 0, 0x16b}, {15617, 0, 1, 0xa8}, {15621, 0, 0, 0x173},
+    {15627, 0, 0, 0x1d566}, {15632, 0, 0, 0x2191}, {15640, 0, 0, 0x2195}, {15652, 0, 0, 0x21bf},
+    {15666, 0, 0, 0x21be}, {15681, 0, 0, 0x228e}, {15687, 0, 0, 0x3c5}, {15692, 0, 0, 0x3d2},
+    {15698, 0, 0, 0x3c5}, {15706, 0, 0, 0x21c8}, {15717, 0, 0, 0x231d}, {15724, 0, 0, 0x231d},
+    {15733, 0, 0, 0x230e}, {15740, 0, 0, 0x16f}, {15746, 0, 0, 0x25f9}, {15752, 0, 0, 0x1d4ca},
+    {15757, 0, 0, 0x22f0}, {15763, 0, 0, 0x169}, {15770, 0, 0, 0x25b5}, {15775, 0, 0, 0x25b4},
+    {15781, 0, 0, 0x21c8}, {15787, 0, 1, 0xfc}, {15792, 0, 0, 0x29a7}, {15800, 0, 0, 0x21d5},
+    {15805, 0, 0, 0x2ae8}, {15810, 0, 0, 0x2ae9}, {15816, 0, 0, 0x22a8}, {15822, 0, 0, 0x299c},
+    {15829, 0, 0, 0x3f5}, {15840, 0, 0, 0x3f0}, {15849, 0, 0, 0x2205}, {15860, 0, 0, 0x3d5},
+    {15867, 0, 0, 0x3d6}, {15873, 0, 0, 0x221d}, {15883, 0, 0, 0x2195}, {15888, 0, 0, 0x3f1},
+    {15895, 0, 0, 0x3c2}, {15904, 8, 0, 0x228a}, {15917, 8, 0, 0x2acb}, {15931, 8, 0, 0x228b},
+    {15944, 8, 0, 0x2acc}, {15958, 0, 0, 0x3d1}, {15967, 0, 0, 0x22b2}, {15983, 0, 0, 0x22b3},
+    {16000, 0, 0, 0x432}, {16004, 0, 0, 0x22a2}, {16010, 0, 0, 0x2228}, {16014, 0, 0, 0x22bb},
+    {16021, 0, 0, 0x225a}, {16027, 0, 0, 0x22ee}, {16034, 0, 0, 0x7c}, {16041, 0, 0, 0x7c},
+    {16046, 0, 0, 0x1d533}, {16050, 0, 0, 0x22b2}, {16056, 6, 0, 0x2282}, {16062, 6, 0, 0x2283},
+    {16068, 0, 0, 0x1d567}, {16073, 0, 0, 0x221d}, {16079, 0, 0, 0x22b3}, {16085, 0, 0, 0x1d4cb},
+    {16090, 8, 0, 0x2acb}, {16097, 8, 0, 0x228a}, {16104, 8, 0, 0x2acc}, {16111, 8, 0, 0x228b},
+    {16118, 0, 0, 0x299a}, {16126, 0, 0, 0x175}, {16132, 0, 0, 0x2a5f}, {16139, 0, 0, 0x2227},
+    {16145, 0, 0, 0x2259}, {16152, 0, 0, 0x2118}, {16159, 0, 0, 0x1d534}, {16163, 0, 0, 0x1d568},
+    {16168, 0, 0, 0x2118}, {16171, 0, 0, 0x2240}, {16174, 0, 0, 0x2240}, {16181, 0, 0, 0x1d4cc},
+    {16186, 0, 0, 0x22c2}, {16191, 0, 0, 0x25ef}, {16197, 0, 0, 0x22c3}, {16202, 0, 0, 0x25bd},
+    {16208, 0, 0, 0x1d535}, {16212, 0, 0, 0x27fa}, {16218, 0, 0, 0x27f7}, {16224, 0, 0, 0x3be},
+    {16227, 0, 0, 0x27f8}, {16233, 0, 0, 0x27f5}, {16239, 0, 0, 0x27fc}, {16244, 0, 0, 0x22fb},
+    {16249, 0, 0, 0x2a00}, {16255, 0, 0, 0x1d569}, {16260, 0, 0, 0x2a01}, {16267, 0, 0, 0x2a02},
+    {16274, 0, 0, 0x27f9}, {16280, 0, 0, 0x27f6}, {16384, 0, 0, 0x1d4cd}, {16389, 0, 0, 0x2a06},
+    {16396, 0, 0, 0x2a04}, {16403, 0, 0, 0x25b3}, {16409, 0, 0, 0x22c1}, {16414, 0, 0, 0x22c0},
+    {16421, 0, 1, 0xfd}, {16428, 0, 0, 0x44f}, {16433, 0, 0, 0x177}, {16439, 0, 0, 0x44b},
+    {16443, 0, 1, 0xa5}, {16447, 0, 0, 0x1d536}, {16451, 0, 0, 0x457}, {16456, 0, 0, 0x1d56a},
+    {16461, 0, 0, 0x1d4ce}, {16466, 0, 0, 0x44e}, {16471, 0, 1, 0xff}, {16476, 0, 0, 0x17a},
+    {16483, 0, 0, 0x17e}, {16490, 0, 0, 0x437}, {16494, 0, 0, 0x17c}, {16499, 0, 0, 0x2128},
+    {16506, 0, 0, 0x3b6}, {16511, 0, 0, 0x1d537}, {16515, 0, 0, 0x436}, {16520, 0, 0, 0x21dd},
+    {16528, 0, 0, 0x1d56b}, {16533, 0, 0, 0x1d4cf}, {16538, 0, 0, 0x200d}, {16542, 0, 0, 0x200c},
+};
+
+/* second codepoints of the two-char entities */
+static const uint16_t pm__html_second[8] = {
+    0x6a, 0x331, 0x333, 0x338, 0x200a, 0x20d2, 0x20e5, 0xfe00,
+};
+
+/* numeric references 0x80..0x9f are read as Windows-1252 (html._invalid_charrefs) */
+static const uint16_t pm__html_cp1252[32] = {
+    0x20ac, 0x81, 0x201a, 0x192, 0x201e, 0x2026, 0x2020, 0x2021, 0x2c6, 0x2030, 0x160, 0x2039,
+    0x152, 0x8d, 0x17d, 0x8f, 0x90, 0x2018, 0x2019, 0x201c, 0x201d, 0x2022, 0x2013, 0x2014, 0x2dc,
+    0x2122, 0x161, 0x203a, 0x153, 0x9d, 0x17e, 0x178,
+};
+
+/* codepoints a numeric reference drops (html._invalid_codepoints), ranges */
+static const uint32_t pm__html_bad[22][2] = {
+    {0x1, 0x8}, {0xb, 0xb}, {0xe, 0x1f}, {0x7f, 0x9f}, {0xfdd0, 0xfdef}, {0xfffe, 0xffff},
+    {0x1fffe, 0x1ffff}, {0x2fffe, 0x2ffff}, {0x3fffe, 0x3ffff}, {0x4fffe, 0x4ffff},
+    {0x5fffe, 0x5ffff}, {0x6fffe, 0x6ffff}, {0x7fffe, 0x7ffff}, {0x8fffe, 0x8ffff},
+    {0x9fffe, 0x9ffff}, {0xafffe, 0xaffff}, {0xbfffe, 0xbffff}, {0xcfffe, 0xcffff},
+    {0xdfffe, 0xdffff}, {0xefffe, 0xeffff}, {0xffffe, 0xfffff}, {0x10fffe, 0x10ffff},
+};
+
+/* table bytes, total 66171:
+     pm__uprop                      8728
+     pm__uprop_ascii                 128
+     pm__lower                      2896
+     pm__ccc                        2284
+     pm__nfd                       16828
+     pm__nfc_pairs                  1882
+     pm__html_names                16169
+     pm__html_ents                 17000
+     pm__html_second/cp1252/bad      256
+*/
+/* END GENERATED: tools/gen_unicode_tables.py */
+
+/* flags of pm__uprop */
+#define PM__CL_NONE      0u    /* matched by no alternative (whitespace, U+0345) */
+#define PM__CL_LETTER    1u    /* [\p{L}] */
+#define PM__CL_NUMBER    2u    /* [\p{N}] */
+#define PM__CL_OTHER     3u    /* [^\s\p{L}\p{N}] */
+#define PM__UP_CLASS     3u
+#define PM__UP_RESPACE   4u    /* regex \s */
+#define PM__UP_PYSPACE   8u    /* str.isspace() */
+#define PM__UP_IGNORABLE 16u   /* skipped by the final-sigma context scan */
+#define PM__UP_CASED     32u   /* cased (and not ignorable) */
+
+#define PM__TOK_MAX_TEXT   ((size_t)1 << 26)   /* longest text encode accepts */
+#define PM__TOK_MAX_MERGES (1 << 24)
+
+#define PM__TOK_COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+/* --------------------------------------------------------------------------
+   small growable arrays
+   -------------------------------------------------------------------------- */
+
+/* Growable array of uint32_t (codepoints). */
+typedef struct {
+    uint32_t *v;
+    size_t n, cap;
+} pm__tok_u32vec;
+
+/* Growable array of int32_t (token ids). */
+typedef struct {
+    int32_t *v;
+    size_t n, cap;
+} pm__tok_i32vec;
+
+/* Computes a new capacity >= need for an array of elem-byte items, or 0 on overflow. */
+static size_t pm__tok_grow_cap(size_t cap, size_t need, size_t elem)
+{
+    size_t c = cap ? cap : 16;
+    while (c < need) {
+        if (c > SIZE_MAX / 2) return 0;
+        c *= 2;
+    }
+    if (c > SIZE_MAX / elem) return 0;
+    return c;
+}
+
+/* Makes room for `extra` more items in b. */
+static int pm__tok_u32vec_reserve(pm__tok_u32vec *b, size_t extra)
+{
+    size_t cap;
+    uint32_t *p;
+    if (extra <= b->cap - b->n) return 0;
+    if (extra > SIZE_MAX - b->n) return pm__errorf("tokenizer: text too long");
+    cap = pm__tok_grow_cap(b->cap, b->n + extra, sizeof(uint32_t));
+    if (!cap) return pm__errorf("tokenizer: text too long");
+    p = (uint32_t *)PM_REALLOC(b->v, cap * sizeof(uint32_t));
+    if (!p) return pm__errorf("tokenizer: out of memory");
+    b->v = p;
+    b->cap = cap;
+    return 0;
+}
+
+/* Appends one codepoint. */
+static int pm__tok_u32vec_push(pm__tok_u32vec *b, uint32_t c)
+{
+    if (b->n == b->cap && pm__tok_u32vec_reserve(b, 1)) return -1;
+    b->v[b->n++] = c;
+    return 0;
+}
+
+/* Appends one token id. */
+static int pm__tok_i32vec_push(pm__tok_i32vec *b, int32_t x)
+{
+    if (b->n == b->cap) {
+        size_t cap = pm__tok_grow_cap(b->cap, b->n + 1, sizeof(int32_t));
+        int32_t *p;
+        if (!cap) return pm__errorf("tokenizer: text too long");
+        p = (int32_t *)PM_REALLOC(b->v, cap * sizeof(int32_t));
+        if (!p) return pm__errorf("tokenizer: out of memory");
+        b->v = p;
+        b->cap = cap;
+    }
+    b->v[b->n++] = x;
+    return 0;
+}
+
+/* --------------------------------------------------------------------------
+   Unicode property lookups
+   -------------------------------------------------------------------------- */
+
+/* Value of a range table of (start << 8 | value) words (sorted, first start 0) at cp. */
+static unsigned pm__tok_range_value(const uint32_t *tab, size_t n, uint32_t cp)
+{
+    size_t lo = 0, hi = n;      /* invariant: tab[lo] starts <= cp, tab[hi] > cp */
+    while (hi - lo > 1) {
+        size_t mid = lo + (hi - lo) / 2;
+        if ((tab[mid] >> 8) <= cp) lo = mid;
+        else hi = mid;
+    }
+    return (unsigned)(tab[lo] & 0xffu);
+}
+
+/* PM__UP_* flags of a codepoint. */
+static unsigned pm__uprop_of(uint32_t cp)
+{
+    if (cp < 128) return pm__uprop_ascii[cp];
+    return pm__tok_range_value(pm__uprop, PM__TOK_COUNT(pm__uprop), cp);
+}
+
+/* Canonical combining class of a codepoint (everything below U+0300 is 0). */
+static unsigned pm__ccc_of(uint32_t cp)
+{
+    if (cp < 0x300) return 0;
+    return pm__tok_range_value(pm__ccc, PM__TOK_COUNT(pm__ccc), cp);
+}
+
+/* Single-codepoint lower-case mapping (U+0130 and U+03A3 are handled by pm__tok_lower_text). */
+static uint32_t pm__tok_lower1(uint32_t cp)
+{
+    size_t lo = 0, hi = PM__TOK_COUNT(pm__lower);
+    const int32_t *r;
+    if (cp < 0x80) return (cp >= 'A' && cp <= 'Z') ? cp + 32 : cp;
+    if (cp < (uint32_t)pm__lower[0][0]) return cp;
+    while (hi - lo > 1) {       /* last run whose first codepoint is <= cp */
+        size_t mid = lo + (hi - lo) / 2;
+        if ((uint32_t)pm__lower[mid][0] <= cp) lo = mid;
+        else hi = mid;
+    }
+    r = pm__lower[lo];
+    if (cp <= (uint32_t)r[1] && (cp - (uint32_t)r[0]) % (uint32_t)r[2] == 0)
+        return (uint32_t)((int32_t)cp + r[3]);
+    return cp;
+}
+
+/* --------------------------------------------------------------------------
+   stage 1: UTF-8 decoding with U+FFFD replacement
+   -------------------------------------------------------------------------- */
+
+/* Decodes s[0..n) into out (appending); ill-formed subparts become U+FFFD. */
+static int pm__tok_utf8_decode(const unsigned char *s, size_t n, pm__tok_u32vec *out)
+{
+    size_t i = 0;
+    if (pm__tok_u32vec_reserve(out, n)) return -1;   /* never more codepoints than bytes */
+    while (i < n) {
+        uint32_t c = s[i];
+        unsigned need, k, lo = 0x80, hi = 0xbf;
+        if (c < 0x80) {
+            out->v[out->n++] = c;
+            i++;
+            continue;
+        }
+        if (c >= 0xc2 && c <= 0xdf) {
+            need = 1;
+            c &= 0x1f;
+        } else if (c >= 0xe0 && c <= 0xef) {
+            need = 2;
+            if (c == 0xe0) lo = 0xa0;               /* no overlong forms */
+            if (c == 0xed) hi = 0x9f;               /* no surrogates */
+            c &= 0x0f;
+        } else if (c >= 0xf0 && c <= 0xf4) {
+            need = 3;
+            if (c == 0xf0) lo = 0x90;
+            if (c == 0xf4) hi = 0x8f;               /* nothing above U+10FFFF */
+            c &= 0x07;
+        } else {                                    /* 80..c1, f5..ff */
+            out->v[out->n++] = 0xfffd;
+            i++;
+            continue;
+        }
+        for (k = 1; k <= need; k++) {
+            unsigned b;
+            if (i + k >= n) break;
+            b = s[i + k];
+            if (b < lo || b > hi) break;
+            c = (c << 6) | (b & 0x3fu);
+            lo = 0x80;
+            hi = 0xbf;
+        }
+        out->v[out->n++] = (k > need) ? c : 0xfffd;
+        i += k;                 /* on error: resume at the offending byte */
+    }
+    return 0;
+}
+
+/* Appends the UTF-8 encoding of cp (< 0x110000) to buf, returns the byte count. */
+static size_t pm__tok_utf8_put(unsigned char *buf, uint32_t cp)
+{
+    if (cp < 0x80) {
+        buf[0] = (unsigned char)cp;
+        return 1;
+    }
+    if (cp < 0x800) {
+        buf[0] = (unsigned char)(0xc0 | (cp >> 6));
+        buf[1] = (unsigned char)(0x80 | (cp & 0x3f));
+        return 2;
+    }
+    if (cp < 0x10000) {
+        buf[0] = (unsigned char)(0xe0 | (cp >> 12));
+        buf[1] = (unsigned char)(0x80 | ((cp >> 6) & 0x3f));
+        buf[2] = (unsigned char)(0x80 | (cp & 0x3f));
+        return 3;
+    }
+    buf[0] = (unsigned char)(0xf0 | (cp >> 18));
+    buf[1] = (unsigned char)(0x80 | ((cp >> 12) & 0x3f));
+    buf[2] = (unsigned char)(0x80 | ((cp >> 6) & 0x3f));
+    buf[3] = (unsigned char)(0x80 | (cp & 0x3f));
+    return 4;
+}
+
+/* --------------------------------------------------------------------------
+   stage 2: NFC
+   -------------------------------------------------------------------------- */
+
+#define PM__SBASE 0xac00u       /* Hangul syllables (algorithmic) */
+#define PM__LBASE 0x1100u
+#define PM__VBASE 0x1161u
+#define PM__TBASE 0x11a7u
+#define PM__LCOUNT 19u
+#define PM__VCOUNT 21u
+#define PM__TCOUNT 28u
+#define PM__SCOUNT (PM__LCOUNT * PM__VCOUNT * PM__TCOUNT)
+
+/* Fields of a pm__nfd row. */
+static uint32_t pm__nfd_cp(const uint32_t *r) { return r[0] & 0x1fffffu; }
+static uint32_t pm__nfd_second_of(const uint32_t *r)
+{
+    uint32_t k = (r[0] >> 21) & 0x7fu;
+    return k ? pm__nfd_second[k - 1] : 0;
+}
+
+/* Row of pm__nfd for cp, or NULL if cp has no canonical decomposition. */
+static const uint32_t *pm__nfd_find(uint32_t cp)
+{
+    size_t lo = 0, hi = PM__TOK_COUNT(pm__nfd);
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        uint32_t c = pm__nfd_cp(pm__nfd[mid]);
+        if (c == cp) return pm__nfd[mid];
+        if (c < cp) lo = mid + 1;
+        else hi = mid;
+    }
+    return NULL;
+}
+
+/* Primary composite of (a, b) into *out; returns 0 if the pair does not compose. */
+static int pm__nfc_compose(uint32_t a, uint32_t b, uint32_t *out)
+{
+    size_t lo = 0, hi = PM__TOK_COUNT(pm__nfc_pairs);
+    if (a >= PM__LBASE && a < PM__LBASE + PM__LCOUNT &&
+        b >= PM__VBASE && b < PM__VBASE + PM__VCOUNT) {
+        *out = PM__SBASE + ((a - PM__LBASE) * PM__VCOUNT + (b - PM__VBASE)) * PM__TCOUNT;
+        return 1;
+    }
+    if (a >= PM__SBASE && a < PM__SBASE + PM__SCOUNT && (a - PM__SBASE) % PM__TCOUNT == 0 &&
+        b > PM__TBASE && b < PM__TBASE + PM__TCOUNT) {
+        *out = a + (b - PM__TBASE);
+        return 1;
+    }
+    if (b < 0x300) return 0;    /* no composition has a second char below U+0300 */
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        const uint32_t *r = pm__nfd[pm__nfc_pairs[mid]];
+        uint32_t ra = r[1], rb = pm__nfd_second_of(r);
+        if (ra == a && rb == b) {
+            *out = pm__nfd_cp(r);
+            return 1;
+        }
+        if (ra < a || (ra == a && rb < b)) lo = mid + 1;
+        else hi = mid;
+    }
+    return 0;
+}
+
+/* Appends the full canonical decomposition of cp to out. */
+static int pm__nfd_push(pm__tok_u32vec *out, uint32_t cp)
+{
+    uint32_t stack[16];         /* the tables nest 3 levels deep at most */
+    int sp = 0;
+    stack[sp++] = cp;
+    while (sp > 0) {
+        uint32_t c = stack[--sp], second;
+        const uint32_t *r;
+        if (c >= PM__SBASE && c < PM__SBASE + PM__SCOUNT) {
+            uint32_t s = c - PM__SBASE, t = s % PM__TCOUNT;
+            if (pm__tok_u32vec_push(out, PM__LBASE + s / (PM__VCOUNT * PM__TCOUNT))) return -1;
+            if (pm__tok_u32vec_push(out, PM__VBASE + (s % (PM__VCOUNT * PM__TCOUNT)) / PM__TCOUNT))
+                return -1;
+            if (t && pm__tok_u32vec_push(out, PM__TBASE + t)) return -1;
+            continue;
+        }
+        r = (c < 0xc0) ? NULL : pm__nfd_find(c);
+        if (!r) {
+            if (pm__tok_u32vec_push(out, c)) return -1;
+            continue;
+        }
+        if (sp > 13) return pm__errorf("tokenizer: decomposition table is corrupt");
+        second = pm__nfd_second_of(r);
+        if (second) stack[sp++] = second;   /* second part after the first */
+        stack[sp++] = r[1];
+    }
+    return 0;
+}
+
+/* Stable sort of cp[0..n) by combining class cls[0..n) (all nonzero); tmp holds n items. */
+static void pm__tok_ccc_sort(uint32_t *cp, unsigned char *cls, size_t n, uint32_t *tmp)
+{
+    size_t i, j;
+    if (n <= 32 || !tmp) {      /* short runs (the normal case): insertion sort */
+        for (i = 1; i < n; i++) {
+            uint32_t c = cp[i];
+            unsigned char k = cls[i];
+            for (j = i; j > 0 && cls[j - 1] > k; j--) {
+                cp[j] = cp[j - 1];
+                cls[j] = cls[j - 1];
+            }
+            cp[j] = c;
+            cls[j] = k;
+        }
+        return;
+    }
+    {                           /* long runs: counting sort, linear time */
+        size_t start[257];
+        memset(start, 0, sizeof(start));
+        for (i = 0; i < n; i++) start[cls[i] + 1]++;
+        for (i = 1; i < 257; i++) start[i] += start[i - 1];
+        for (i = 0; i < n; i++) tmp[start[cls[i]]++] = cp[i];
+        for (i = 0; i < n; i++) {
+            cp[i] = tmp[i];
+            cls[i] = (unsigned char)pm__ccc_of(tmp[i]);
+        }
+    }
+}
+
+/* NFC of in[0..n) into out (out is reset first). */
+static int pm__tok_nfc(const uint32_t *in, size_t n, pm__tok_u32vec *out)
+{
+    size_t i, w, st;
+    unsigned last;
+    unsigned char *cls = NULL;
+    uint32_t *tmp = NULL;
+    out->n = 0;
+    for (i = 0; i < n && in[i] < 0x300; i++) {}
+    if (i == n) {               /* below U+0300 everything is already NFC */
+        if (pm__tok_u32vec_reserve(out, n)) return -1;
+        if (n) memcpy(out->v, in, n * sizeof(uint32_t));
+        out->n = n;
+        return 0;
+    }
+    /* 1. full canonical decomposition */
+    for (i = 0; i < n; i++)
+        if (pm__nfd_push(out, in[i])) return -1;
+    if (out->n == 0) return 0;
+    cls = (unsigned char *)pm__malloc_array(out->n, 1);
+    if (!cls) return -1;
+    for (i = 0; i < out->n; i++) cls[i] = (unsigned char)pm__ccc_of(out->v[i]);
+    /* 2. canonical ordering of each run of non-starters */
+    for (i = 0; i < out->n;) {
+        size_t j = i;
+        while (j < out->n && cls[j]) j++;
+        if (j - i > 32 && !tmp) {
+            tmp = (uint32_t *)pm__malloc_array(out->n, sizeof(uint32_t));
+            if (!tmp) {
+                PM_FREE(cls);
+                return -1;
+            }
+        }
+        if (j - i > 1) pm__tok_ccc_sort(out->v + i, cls + i, j - i, tmp);
+        i = (j > i) ? j : i + 1;
+    }
+    /* 3. canonical composition, in place: st = last starter, last = class of the
+       last character kept after it (0: adjacent to it, 256: no starter yet) */
+    st = 0;
+    last = cls[0] ? 256 : 0;
+    for (i = 1, w = 1; i < out->n; i++) {
+        uint32_t c = out->v[i], comp;
+        unsigned k = cls[i];
+        if ((last < k || last == 0) && pm__nfc_compose(out->v[st], c, &comp)) {
+            out->v[st] = comp;
+            continue;
+        }
+        if (k == 0) st = w;
+        last = k;
+        out->v[w] = c;
+        cls[w] = (unsigned char)k;
+        w++;
+    }
+    out->n = w;
+    PM_FREE(cls);
+    PM_FREE(tmp);
+    return 0;
+}
+
+/* --------------------------------------------------------------------------
+   stage 3: HTML unescape (Python html.unescape)
+   -------------------------------------------------------------------------- */
+
+/* Finds the named reference name[0..len) (no ';'); legacy_only: only names valid
+   without ';'.  Returns the table row or NULL. */
+static const pm__html_entity *pm__tok_html_find(const uint32_t *name, size_t len, int legacy_only)
+{
+    char buf[40];
+    size_t k, lo = 0, hi = PM__TOK_COUNT(pm__html_ents);
+    if (len == 0 || len > 32) return NULL;
+    for (k = 0; k < len; k++) {
+        if (name[k] == 0 || name[k] >= 0x80) return NULL;   /* names are ASCII */
+        buf[k] = (char)name[k];
+    }
+    buf[len] = 0;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        unsigned off = pm__html_ents[mid].name;
+        int d = strcmp(buf, pm__html_names[off >> 12] + (off & 0xfffu));
+        if (d == 0) {
+            if (legacy_only && !pm__html_ents[mid].legacy) return NULL;
+            return &pm__html_ents[mid];
+        }
+        if (d > 0) lo = mid + 1;
+        else hi = mid;
+    }
+    return NULL;
+}
+
+/* Appends the value of a numeric reference (already clamped to <= 0x110000). */
+static int pm__tok_html_numeric(pm__tok_u32vec *out, uint32_t v)
+{
+    size_t k;
+    if (v == 0) return pm__tok_u32vec_push(out, 0xfffd);
+    if (v == 0x0d) return pm__tok_u32vec_push(out, 0x0d);
+    if (v >= 0x80 && v <= 0x9f) return pm__tok_u32vec_push(out, pm__html_cp1252[v - 0x80]);
+    if ((v >= 0xd800 && v <= 0xdfff) || v > 0x10ffff) return pm__tok_u32vec_push(out, 0xfffd);
+    for (k = 0; k < PM__TOK_COUNT(pm__html_bad); k++)
+        if (v >= pm__html_bad[k][0] && v <= pm__html_bad[k][1]) return 0;    /* dropped */
+    return pm__tok_u32vec_push(out, v);
+}
+
+/* Value of an ASCII hex digit, or -1. */
+static int pm__tok_hexval(uint32_t c)
+{
+    if (c >= '0' && c <= '9') return (int)(c - '0');
+    if (c >= 'a' && c <= 'f') return (int)(c - 'a' + 10);
+    if (c >= 'A' && c <= 'F') return (int)(c - 'A' + 10);
+    return -1;
+}
+
+/* One pass of html.unescape over in[0..n), result in out (reset first).  Matches
+   &#[0-9]+;? | &#[xX][0-9a-fA-F]+;? | &[^\t\n\f <&#;]{1,32};? left to right. */
+static int pm__tok_html_unescape(const uint32_t *in, size_t n, pm__tok_u32vec *out)
+{
+    size_t i = 0;
+    out->n = 0;
+    if (pm__tok_u32vec_reserve(out, n)) return -1;      /* output is never longer */
+    while (i < n) {
+        size_t j, len, x;
+        const pm__html_entity *e = NULL;
+        if (in[i] != '&' || i + 1 == n) {
+            out->v[out->n++] = in[i++];
+            continue;
+        }
+        if (in[i + 1] == '#') {                    /* numeric reference */
+            uint32_t v = 0;
+            int hex = (i + 2 < n && (in[i + 2] == 'x' || in[i + 2] == 'X'));
+            j = i + (hex ? 3 : 2);
+            while (j < n && (hex ? pm__tok_hexval(in[j]) >= 0 : (in[j] >= '0' && in[j] <= '9'))) {
+                v = v * (hex ? 16u : 10u) + (uint32_t)pm__tok_hexval(in[j]);
+                if (v > 0x10ffff) v = 0x110000;     /* saturate: any larger is U+FFFD */
+                j++;
+            }
+            if (j == i + (hex ? 3 : 2)) {           /* no digits: not a reference */
+                out->v[out->n++] = in[i++];
+                continue;
+            }
+            if (j < n && in[j] == ';') j++;
+            if (pm__tok_html_numeric(out, v)) return -1;
+            i = j;
+            continue;
+        }
+        /* named reference: up to 32 name characters, then an optional ';' */
+        for (j = i + 1; j < n && j - (i + 1) < 32; j++) {
+            uint32_t c = in[j];
+            if (c == '\t' || c == '\n' || c == '\f' || c == ' ' || c == '<' || c == '&' ||
+                c == '#' || c == ';')
+                break;
+        }
+        len = j - (i + 1);
+        if (len == 0) {
+            out->v[out->n++] = in[i++];
+            continue;
+        }
+        if (j < n && in[j] == ';') {                /* "&name;" */
+            e = pm__tok_html_find(in + i + 1, len, 0);
+            x = len + 1;                            /* chars consumed after '&' */
+            if (!e) {                               /* longest legacy prefix */
+                for (x = len; x >= 2 && !e; x--) e = pm__tok_html_find(in + i + 1, x, 1);
+                x++;
+            }
+        } else {                                    /* "&name" */
+            e = pm__tok_html_find(in + i + 1, len, 1);
+            x = len;
+            if (!e) {
+                for (x = len - 1; x >= 2 && !e; x--) e = pm__tok_html_find(in + i + 1, x, 1);
+                x++;
+            }
+        }
+        if (!e) {                                   /* not a reference: keep the '&' */
+            out->v[out->n++] = in[i++];
+            continue;
+        }
+        /* the replacement (1-2 chars) is shorter than the >= 3 chars it replaces, and
+           the unmatched rest of the name is copied by the main loop */
+        out->v[out->n++] = e->cp;
+        if (e->second) out->v[out->n++] = pm__html_second[e->second - 1];
+        i += 1 + x;
+    }
+    return 0;
+}
+
+/* --------------------------------------------------------------------------
+   stages 4-5: whitespace and lower-casing
+   -------------------------------------------------------------------------- */
+
+/* Strips str.isspace() characters from both ends of s[0..*n), in place. */
+static void pm__tok_strip(uint32_t *s, size_t *n)
+{
+    size_t a = 0, b = *n;
+    while (a < b && (pm__uprop_of(s[a]) & PM__UP_PYSPACE)) a++;
+    while (b > a && (pm__uprop_of(s[b - 1]) & PM__UP_PYSPACE)) b--;
+    if (a) memmove(s, s + a, (b - a) * sizeof(uint32_t));
+    *n = b - a;
+}
+
+/* strip(), runs of \s -> one ' ', strip(): in place on s[0..*n). */
+static void pm__tok_clean_space(uint32_t *s, size_t *n)
+{
+    size_t i, w = 0;
+    int in_run = 0;
+    pm__tok_strip(s, n);
+    for (i = 0; i < *n; i++) {          /* w <= i: writing never overtakes reading */
+        if (pm__uprop_of(s[i]) & PM__UP_RESPACE) {
+            if (!in_run) s[w++] = ' ';
+            in_run = 1;
+        } else {
+            s[w++] = s[i];
+            in_run = 0;
+        }
+    }
+    *n = w;
+    pm__tok_strip(s, n);
+}
+
+/* Python's final-sigma test for the U+03A3 at s[i]: a cased char before it and
+   none after it, skipping case-ignorable chars on both sides. */
+static int pm__tok_final_sigma(const uint32_t *s, size_t n, size_t i)
+{
+    size_t j = i;
+    int before = 0;
+    while (j > 0) {
+        unsigned p = pm__uprop_of(s[--j]);
+        if (!(p & PM__UP_IGNORABLE)) {
+            before = (p & PM__UP_CASED) != 0;
+            break;
+        }
+    }
+    if (!before) return 0;
+    for (j = i + 1; j < n; j++) {
+        unsigned p = pm__uprop_of(s[j]);
+        if (!(p & PM__UP_IGNORABLE)) return !(p & PM__UP_CASED);
+    }
+    return 1;
+}
+
+/* str.lower() of in[0..n) into out (reset first). */
+static int pm__tok_lower_text(const uint32_t *in, size_t n, pm__tok_u32vec *out)
+{
+    size_t i;
+    out->n = 0;
+    if (pm__tok_u32vec_reserve(out, n)) return -1;
+    for (i = 0; i < n; i++) {
+        uint32_t c = in[i];
+        if (c == 0x130) {                       /* the only multi-char lower-casing */
+            if (pm__tok_u32vec_push(out, 'i') || pm__tok_u32vec_push(out, 0x307)) return -1;
+            continue;
+        }
+        if (c == 0x3a3) c = pm__tok_final_sigma(in, n, i) ? 0x3c2 : 0x3c3;
+        else c = pm__tok_lower1(c);
+        if (pm__tok_u32vec_push(out, c)) return -1;
+    }
+    return 0;
+}
+
+/* --------------------------------------------------------------------------
+   stage 6: splitting into pieces
+   -------------------------------------------------------------------------- */
+
+/* Does codepoint c match the pattern letter `lit` under regex.IGNORECASE?
+   (simple case folding: the ASCII pair, plus U+017F LONG S for 's'; the
+   generator checks no other codepoint folds to a letter of the pattern) */
+static int pm__tok_ci_eq(uint32_t c, char lit)
+{
+    if (c == (uint32_t)(unsigned char)lit) return 1;
+    if (lit >= 'a' && lit <= 'z' && c == (uint32_t)(lit - 'a' + 'A')) return 1;
+    return lit == 's' && c == 0x17f;
+}
+
+/* Matches the literal `lit` case-insensitively at s[i..n); returns its length or 0.
+   *exact is set to 1 if the text is the literal itself. */
+static size_t pm__tok_ci_match(const uint32_t *s, size_t n, size_t i, const char *lit, int *exact)
+{
+    size_t k;
+    *exact = 1;
+    for (k = 0; lit[k]; k++) {
+        if (i + k >= n || !pm__tok_ci_eq(s[i + k], lit[k])) return 0;
+        if (s[i + k] != (uint32_t)(unsigned char)lit[k]) *exact = 0;
+    }
+    return k;
+}
+
+/* Length of the piece the split pattern matches at s[i] (0: no match here, skip
+   one char).  *special: 1 for an exact "<|startoftext|>", 2 for "<|endoftext|>". */
+static size_t pm__tok_split_at(const uint32_t *s, size_t n, size_t i, int *special)
+{
+    size_t len;
+    int exact;
+    unsigned cl;
+    *special = 0;
+    if (s[i] == '<') {
+        if ((len = pm__tok_ci_match(s, n, i, "<|startoftext|>", &exact)) != 0) {
+            *special = exact ? 1 : 0;
+            return len;
+        }
+        if ((len = pm__tok_ci_match(s, n, i, "<|endoftext|>", &exact)) != 0) {
+            *special = exact ? 2 : 0;
+            return len;
+        }
+    }
+    if (s[i] == '\'' && i + 1 < n) {
+        uint32_t a = s[i + 1];
+        if (pm__tok_ci_eq(a, 's') || pm__tok_ci_eq(a, 't') || pm__tok_ci_eq(a, 'm') ||
+            pm__tok_ci_eq(a, 'd'))
+            return 2;
+        if (i + 2 < n) {
+            uint32_t b = s[i + 2];
+            if ((pm__tok_ci_eq(a, 'r') && pm__tok_ci_eq(b, 'e')) ||
+                (pm__tok_ci_eq(a, 'v') && pm__tok_ci_eq(b, 'e')) ||
+                (pm__tok_ci_eq(a, 'l') && pm__tok_ci_eq(b, 'l')))
+                return 3;
+        }
+    }
+    cl = pm__uprop_of(s[i]) & PM__UP_CLASS;
+    if (cl == PM__CL_NONE) return 0;
+    if (cl == PM__CL_NUMBER) return 1;
+    for (len = 1; i + len < n && (pm__uprop_of(s[i + len]) & PM__UP_CLASS) == cl; len++) {}
+    return len;                 /* a run of letters, or a run of "other" chars */
+}
+
+/* --------------------------------------------------------------------------
+   stage 7: BPE
+   -------------------------------------------------------------------------- */
+
+/* One slot of the merge hash table: pair of symbol ids -> rank and merged id. */
+typedef struct {
+    int32_t left, right;        /* left < 0: empty slot */
+    int32_t rank, merged;
+} pm__tok_pair_slot;
+
+struct pm__tokenizer {
+    int n_merges;
+    int32_t sot, eot;           /* 512 + n_merges, 513 + n_merges */
+    int32_t byte_sym[256];      /* symbol id of byte b */
+    int32_t byte_eow[256];      /* symbol id of byte b followed by "</w>" */
+    pm__tok_pair_slot *pairs;       /* open addressing, pair_mask + 1 slots */
+    size_t pair_mask;
+};
+
+/* Hash slot index of the pair (l, r). */
+static size_t pm__tok_pair_hash(int32_t l, int32_t r, size_t mask)
+{
+    uint64_t k = ((uint64_t)(uint32_t)l << 32) | (uint32_t)r;
+    k *= 0x9e3779b97f4a7c15ull;
+    return (size_t)(k >> 29) & mask;
+}
+
+/* The merge (l, r), or NULL if that pair is not a merge. */
+static const pm__tok_pair_slot *pm__tok_pair_find(const pm__tokenizer *t, int32_t l, int32_t r)
+{
+    size_t h = pm__tok_pair_hash(l, r, t->pair_mask);
+    for (;;) {
+        const pm__tok_pair_slot *s = &t->pairs[h];
+        if (s->left < 0) return NULL;
+        if (s->left == l && s->right == r) return s;
+        h = (h + 1) & t->pair_mask;
+    }
+}
+
+/* Scratch memory of the BPE of one piece, grown on demand. */
+typedef struct {
+    int32_t *sym;               /* symbol at each position, -1 once merged away */
+    int32_t *next, *prev;       /* linked list of live positions */
+    uint64_t *heap;             /* min-heap of (rank << 32 | position) */
+    uint64_t *pend;             /* pairs created in the current round */
+    size_t cap;
+} pm__bpe_work;
+
+static void pm__bpe_work_free(pm__bpe_work *w)
+{
+    PM_FREE(w->sym);
+    PM_FREE(w->next);
+    PM_FREE(w->prev);
+    PM_FREE(w->heap);
+    PM_FREE(w->pend);
+}
+
+/* Makes room for a piece of n bytes. */
+static int pm__bpe_work_reserve(pm__bpe_work *w, size_t n)
+{
+    size_t cap;
+    if (n <= w->cap) return 0;
+    cap = pm__tok_grow_cap(w->cap, n, 3 * sizeof(uint64_t));
+    if (!cap || cap > 0x7fffffffu) return pm__errorf("tokenizer: piece too long");
+    pm__bpe_work_free(w);
+    memset(w, 0, sizeof(*w));
+    w->sym = (int32_t *)pm__malloc_array(cap, sizeof(int32_t));
+    w->next = (int32_t *)pm__malloc_array(cap, sizeof(int32_t));
+    w->prev = (int32_t *)pm__malloc_array(cap, sizeof(int32_t));
+    w->heap = (uint64_t *)pm__malloc_array(cap, 3 * sizeof(uint64_t));
+    w->pend = (uint64_t *)pm__malloc_array(cap, 2 * sizeof(uint64_t));
+    if (!w->sym || !w->next || !w->prev || !w->heap || !w->pend) {
+        pm__bpe_work_free(w);
+        memset(w, 0, sizeof(*w));
+        return pm__errorf("tokenizer: out of memory");
+    }
+    w->cap = cap;
+    return 0;
+}
+
+/* Min-heap insert. */
+static void pm__tok_heap_push(uint64_t *h, size_t *n, uint64_t key)
+{
+    size_t i = (*n)++;
+    while (i > 0) {
+        size_t p = (i - 1) / 2;
+        if (h[p] <= key) break;
+        h[i] = h[p];
+        i = p;
+    }
+    h[i] = key;
+}
+
+/* Min-heap removal of the smallest key. */
+static uint64_t pm__tok_heap_pop(uint64_t *h, size_t *n)
+{
+    uint64_t top = h[0], last = h[--(*n)];
+    size_t i = 0;
+    for (;;) {
+        size_t c = 2 * i + 1;
+        if (c >= *n) break;
+        if (c + 1 < *n && h[c + 1] < h[c]) c++;
+        if (last <= h[c]) break;
+        h[i] = h[c];
+        i = c;
+    }
+    if (*n > 0) h[i] = last;
+    return top;
+}
+
+/* Records the pair starting at live position p (if it is a merge) in keys[*n]. */
+static void pm__bpe_note_pair(const pm__tokenizer *t, const pm__bpe_work *w, int32_t p,
+                              uint64_t *keys, size_t *n, int heap)
+{
+    const pm__tok_pair_slot *s;
+    int32_t q = w->next[p];
+    if (q < 0) return;
+    s = pm__tok_pair_find(t, w->sym[p], w->sym[q]);
+    if (!s) return;
+    if (heap) pm__tok_heap_push(keys, n, ((uint64_t)(uint32_t)s->rank << 32) | (uint32_t)p);
+    else keys[(*n)++] = ((uint64_t)(uint32_t)s->rank << 32) | (uint32_t)p;
+}
+
+/* BPE of one piece given as UTF-8 bytes b[0..nb), nb >= 1; appends ids to out.
+   Rounds as in CLIP: take the lowest-ranked pair present, merge all of its
+   occurrences left to right; pairs formed during a round wait in `pend` until
+   the round is over, so a pair of lower rank cannot jump ahead of it. */
+static int pm__bpe_piece(const pm__tokenizer *t, pm__bpe_work *w, const unsigned char *b,
+                         size_t nb, pm__tok_i32vec *out)
+{
+    size_t i, hn = 0, pn = 0;
+    int32_t n, cur = -1, p;
+    if (pm__bpe_work_reserve(w, nb)) return -1;
+    n = (int32_t)nb;
+    for (p = 0; p < n; p++) {
+        w->sym[p] = (p == n - 1) ? t->byte_eow[b[p]] : t->byte_sym[b[p]];
+        w->prev[p] = p - 1;
+        w->next[p] = (p == n - 1) ? -1 : p + 1;
+    }
+    for (p = 0; p + 1 < n; p++) pm__bpe_note_pair(t, w, p, w->heap, &hn, 1);
+    for (;;) {
+        uint64_t key;
+        int32_t rank, q;
+        const pm__tok_pair_slot *s;
+        if (pn && (hn == 0 || (int32_t)(w->heap[0] >> 32) != cur)) {
+            for (i = 0; i < pn; i++) pm__tok_heap_push(w->heap, &hn, w->pend[i]);
+            pn = 0;
+        }
+        if (hn == 0) break;
+        key = pm__tok_heap_pop(w->heap, &hn);
+        rank = (int32_t)(key >> 32);
+        p = (int32_t)(key & 0xffffffffu);
+        cur = rank;
+        /* stale entry?  the pair at p must still be this merge */
+        if (w->sym[p] < 0 || w->next[p] < 0) continue;
+        q = w->next[p];
+        s = pm__tok_pair_find(t, w->sym[p], w->sym[q]);
+        if (!s || s->rank != rank) continue;
+        w->sym[p] = s->merged;
+        w->sym[q] = -1;
+        w->next[p] = w->next[q];
+        if (w->next[q] >= 0) w->prev[w->next[q]] = p;
+        if (w->prev[p] >= 0) pm__bpe_note_pair(t, w, w->prev[p], w->pend, &pn, 0);
+        pm__bpe_note_pair(t, w, p, w->pend, &pn, 0);
+    }
+    for (p = 0; p >= 0; p = w->next[p])
+        if (pm__tok_i32vec_push(out, w->sym[p])) return -1;
+    return 0;
+}
+
+/* --------------------------------------------------------------------------
+   building the tokenizer from the merge list
+   -------------------------------------------------------------------------- */
+
+/* Hash map of vocabulary strings (UTF-8 of the byte-symbol alphabet) -> id,
+   used only while building; a later id overwrites an earlier equal string,
+   like the dict CLIP builds. */
+typedef struct {
+    uint32_t off, len;          /* string in pool; len 0: empty slot */
+    int32_t id;
+} pm__tok_str_slot;
+
+typedef struct {
+    unsigned char *pool;
+    size_t pool_n, pool_cap;
+    pm__tok_str_slot *slots;
+    size_t mask;
+} pm__tok_strmap;
+
+/* FNV-1a over a then b. */
+static uint64_t pm__tok_fnv(const unsigned char *a, size_t na, const unsigned char *b, size_t nb)
+{
+    uint64_t h = 0xcbf29ce484222325ull;
+    size_t i;
+    for (i = 0; i < na; i++) h = (h ^ a[i]) * 0x100000001b3ull;
+    for (i = 0; i < nb; i++) h = (h ^ b[i]) * 0x100000001b3ull;
+    return h;
+}
+
+/* Slot of the string a+b (found, or the empty slot where it would go). */
+static pm__tok_str_slot *pm__tok_strmap_slot(const pm__tok_strmap *m,
+                                             const unsigned char *a, size_t na,
+                                             const unsigned char *b, size_t nb)
+{
+    size_t h = (size_t)(pm__tok_fnv(a, na, b, nb) >> 16) & m->mask;
+    for (;;) {
+        pm__tok_str_slot *s = &m->slots[h];
+        if (s->len == 0) return s;
+        if (s->len == na + nb && memcmp(m->pool + s->off, a, na) == 0 &&
+            (nb == 0 || memcmp(m->pool + s->off + na, b, nb) == 0))
+            return s;
+        h = (h + 1) & m->mask;
+    }
+}
+
+/* Sets map[a+b] = id (pool and slots are sized in advance by the caller). */
+static void pm__tok_strmap_put(pm__tok_strmap *m, const unsigned char *a, size_t na,
+                               const unsigned char *b, size_t nb, int32_t id)
+{
+    pm__tok_str_slot *s = pm__tok_strmap_slot(m, a, na, b, nb);
+    if (s->len == 0) {
+        PM_ASSERT(m->pool_n + na + nb <= m->pool_cap);
+        s->off = (uint32_t)m->pool_n;
+        s->len = (uint32_t)(na + nb);
+        memcpy(m->pool + m->pool_n, a, na);
+        if (nb) memcpy(m->pool + m->pool_n + na, b, nb);
+        m->pool_n += na + nb;
+    }
+    s->id = id;
+}
+
+/* map[a], or -1. */
+static int32_t pm__tok_strmap_get(const pm__tok_strmap *m, const unsigned char *a, size_t na)
+{
+    const pm__tok_str_slot *s = pm__tok_strmap_slot(m, a, na, NULL, 0);
+    return s->len ? s->id : -1;
+}
+
+/* The printable character GPT-2 uses for byte b. */
+static uint32_t pm__tok_byte_char(unsigned b, const unsigned char *kept_rank)
+{
+    if ((b >= 33 && b <= 126) || (b >= 161 && b <= 172) || b >= 174) return b;
+    return 256u + kept_rank[b];
+}
+
+/* Frees a tokenizer (NULL is fine). */
+static void pm__tokenizer_free(pm__tokenizer *t)
+{
+    if (!t) return;
+    PM_FREE(t->pairs);
+    PM_FREE(t);
+}
+
+/* Builds a tokenizer from the merge list text merges[0..len): exactly n_merges
+   lines "left right\n" (the last '\n' may be missing), rank order, no header.
+   Ids: 256 byte symbols, the same with "</w>", one per merge, <|startoftext|>,
+   <|endoftext|>.  Returns NULL (error set) on malformed input. */
 static pm__tokenizer *pm__tokenizer_create(const char *merges, size_t len, int n_merges)
 {
-    pm__tokenizer *t = (pm__tokenizer *)PM_MALLOC(sizeof(pm__tokenizer));
-    (void)merges, (void)len;
-    if (t) t->n_merges = n_merges;
+    typedef struct { uint32_t at, sp, end; } line_t;   /* start, space, end of a line */
+    const unsigned char *text = (const unsigned char *)merges;
+    pm__tokenizer *t = NULL;
+    pm__tok_strmap m;
+    line_t *lines = NULL;
+    unsigned char kept_rank[256], buf[8];
+    size_t i, pos, nslots, cap;
+    int32_t id, k, nk;
+    memset(&m, 0, sizeof(m));
+    if (n_merges < 0 || n_merges > PM__TOK_MAX_MERGES) {
+        pm__errorf("tokenizer: bad merge count %d", n_merges);
+        goto fail;
+    }
+    if (len > 0x7fffffffu) {
+        pm__errorf("tokenizer: merge list too large");
+        goto fail;
+    }
+    if (len > 0 && !merges) {
+        pm__errorf("tokenizer: merge list missing");
+        goto fail;
+    }
+
+    /* split the text into lines and check their shape */
+    lines = (line_t *)pm__malloc_array((size_t)n_merges + 1, sizeof(line_t));
+    if (!lines) goto fail;
+    pos = 0;
+    for (k = 0; k < n_merges; k++) {
+        size_t end, sp = 0;
+        int spaces = 0;
+        if (pos >= len) {
+            pm__errorf("tokenizer: merge list has %d lines, expected %d", (int)k, n_merges);
+            goto fail;
+        }
+        for (end = pos; end < len && text[end] != '\n'; end++) {
+            if (text[end] == ' ') {
+                spaces++;
+                sp = end;
+            } else if (text[end] < 0x20 || text[end] == 0x7f) {
+                spaces = 2;     /* control characters are never part of a symbol */
+            }
+        }
+        if (spaces != 1 || sp == pos || sp + 1 == end) {
+            pm__errorf("tokenizer: merge line %d is malformed", (int)k + 1);
+            goto fail;
+        }
+        lines[k].at = (uint32_t)pos;
+        lines[k].sp = (uint32_t)sp;
+        lines[k].end = (uint32_t)end;
+        pos = (end < len) ? end + 1 : end;
+    }
+    if (pos < len) {
+        pm__errorf("tokenizer: merge list has more than %d lines", n_merges);
+        goto fail;
+    }
+
+    /* vocabulary strings -> ids */
+    cap = 512 + (size_t)n_merges + 2;
+    for (nslots = 1024; nslots < 2 * cap; nslots *= 2) {}
+    m.mask = nslots - 1;
+    m.pool_cap = 512 * 6 + len + 64;
+    m.slots = (pm__tok_str_slot *)pm__malloc_array(nslots, sizeof(pm__tok_str_slot));
+    m.pool = (unsigned char *)pm__malloc_array(m.pool_cap, 1);
+    if (!m.slots || !m.pool) goto fail;
+    memset(m.slots, 0, nslots * sizeof(pm__tok_str_slot));
+    t = (pm__tokenizer *)pm__malloc_array(1, sizeof(pm__tokenizer));
+    if (!t) goto fail;
+    memset(t, 0, sizeof(*t));
+    t->n_merges = n_merges;
+    t->sot = 512 + n_merges;
+    t->eot = 513 + n_merges;
+
+    /* the 256 byte symbols: printable bytes first, then the 68 others */
+    for (i = 0, nk = 0; i < 256; i++) {
+        unsigned c = (unsigned)i;
+        kept_rank[i] = 0;
+        if (!((c >= 33 && c <= 126) || (c >= 161 && c <= 172) || c >= 174))
+            kept_rank[i] = (unsigned char)nk++;
+    }
+    id = 0;
+    for (k = 0; k < 2; k++) {   /* k = 0: printable, k = 1: remapped */
+        for (i = 0; i < 256; i++) {
+            uint32_t c = pm__tok_byte_char((unsigned)i, kept_rank);
+            size_t nb;
+            if ((c < 256) != (k == 0)) continue;
+            nb = pm__tok_utf8_put(buf, c);
+            pm__tok_strmap_put(&m, buf, nb, NULL, 0, id);
+            pm__tok_strmap_put(&m, buf, nb, (const unsigned char *)"</w>", 4, id + 256);
+            id++;
+        }
+    }
+    for (k = 0; k < n_merges; k++) {
+        const line_t *L = &lines[k];
+        pm__tok_strmap_put(&m, text + L->at, L->sp - L->at, text + L->sp + 1, L->end - L->sp - 1,
+                       512 + k);
+    }
+    pm__tok_strmap_put(&m, (const unsigned char *)"<|startoftext|>", 15, NULL, 0, t->sot);
+    pm__tok_strmap_put(&m, (const unsigned char *)"<|endoftext|>", 13, NULL, 0, t->eot);
+
+    /* initial symbols of each byte */
+    for (i = 0; i < 256; i++) {
+        size_t nb = pm__tok_utf8_put(buf, pm__tok_byte_char((unsigned)i, kept_rank));
+        t->byte_sym[i] = pm__tok_strmap_get(&m, buf, nb);
+        memcpy(buf + nb, "</w>", 4);
+        t->byte_eow[i] = pm__tok_strmap_get(&m, buf, nb + 4);
+    }
+
+    /* merge table: (left id, right id) -> (rank, merged id) */
+    for (nslots = 1024; nslots < 2 * ((size_t)n_merges + 1); nslots *= 2) {}
+    t->pair_mask = nslots - 1;
+    t->pairs = (pm__tok_pair_slot *)pm__malloc_array(nslots, sizeof(pm__tok_pair_slot));
+    if (!t->pairs) goto fail;
+    for (i = 0; i < nslots; i++) t->pairs[i].left = -1;
+    for (k = 0; k < n_merges; k++) {
+        const line_t *L = &lines[k];
+        const unsigned char *a = text + L->at, *b = text + L->sp + 1;
+        size_t na = L->sp - L->at, nb = L->end - L->sp - 1, h;
+        int32_t l = pm__tok_strmap_get(&m, a, na), r = pm__tok_strmap_get(&m, b, nb);
+        pm__tok_pair_slot *s;
+        if (l < 0 || r < 0) {
+            pm__errorf("tokenizer: merge line %d uses an unknown symbol", (int)k + 1);
+            goto fail;
+        }
+        h = pm__tok_pair_hash(l, r, t->pair_mask);
+        while (t->pairs[h].left >= 0 && !(t->pairs[h].left == l && t->pairs[h].right == r))
+            h = (h + 1) & t->pair_mask;
+        s = &t->pairs[h];
+        s->left = l;
+        s->right = r;
+        s->rank = k;            /* a repeated pair keeps its last rank, as in CLIP */
+        s->merged = pm__tok_strmap_slot(&m, a, na, b, nb)->id;
+    }
+    PM_FREE(lines);
+    PM_FREE(m.slots);
+    PM_FREE(m.pool);
     return t;
+
+fail:
+    PM_FREE(lines);
+    PM_FREE(m.slots);
+    PM_FREE(m.pool);
+    pm__tokenizer_free(t);
+    return NULL;
 }
-static void pm__tokenizer_free(pm__tokenizer *t) { PM_FREE(t); }
+
+/* --------------------------------------------------------------------------
+   encoding
+   -------------------------------------------------------------------------- */
+
+/* Encodes utf8[0..len) into token ids (no SOT/EOT).  On success *ids is a new
+   array of *n ids (at least one element allocated; caller frees with PM_FREE). */
+static int pm__tokenizer_encode(pm__tokenizer *t, const char *utf8, size_t len, int32_t **ids,
+                                int *n)
+{
+    pm__tok_u32vec a, b;
+    pm__tok_i32vec out;
+    pm__bpe_work w;
+    unsigned char *bytes = NULL;    /* UTF-8 of the current piece */
+    size_t i, ncp, bytes_cap = 0;
+    int rc = -1;
+    *ids = NULL;
+    *n = 0;
+    memset(&a, 0, sizeof(a));
+    memset(&b, 0, sizeof(b));
+    memset(&out, 0, sizeof(out));
+    memset(&w, 0, sizeof(w));
+    if (!t) return pm__errorf("tokenizer: no tokenizer");
+    if (len > PM__TOK_MAX_TEXT) return pm__errorf("tokenizer: text longer than 64 MiB");
+    if (len && !utf8) return pm__errorf("tokenizer: text missing");
+
+    /* the cleaning pipeline, ping-ponging between a and b */
+    if (pm__tok_utf8_decode((const unsigned char *)utf8, len, &a)) goto done;
+    if (pm__tok_nfc(a.v, a.n, &b)) goto done;
+    if (pm__tok_html_unescape(b.v, b.n, &a)) goto done;
+    if (pm__tok_html_unescape(a.v, a.n, &b)) goto done;
+    pm__tok_strip(b.v, &b.n);
+    pm__tok_clean_space(b.v, &b.n);
+    if (pm__tok_lower_text(b.v, b.n, &a)) goto done;
+
+    /* split and BPE each piece */
+    ncp = a.n;
+    if (pm__tok_i32vec_push(&out, 0)) goto done;       /* ensures an allocation */
+    out.n = 0;
+    for (i = 0; i < ncp;) {
+        int special;
+        size_t k, nb = 0, plen = pm__tok_split_at(a.v, ncp, i, &special);
+        if (plen == 0) {
+            i++;
+            continue;
+        }
+        if (special) {
+            if (pm__tok_i32vec_push(&out, special == 1 ? t->sot : t->eot)) goto done;
+            i += plen;
+            continue;
+        }
+        if (plen > bytes_cap / 4) {     /* plen <= ncp <= 8 * PM__TOK_MAX_TEXT */
+            PM_FREE(bytes);
+            bytes_cap = 0;
+            bytes = (unsigned char *)pm__malloc_array(plen, 4);
+            if (!bytes) goto done;
+            bytes_cap = plen * 4;
+        }
+        for (k = 0; k < plen; k++) nb += pm__tok_utf8_put(bytes + nb, a.v[i + k]);
+        if (pm__bpe_piece(t, &w, bytes, nb, &out)) goto done;
+        i += plen;
+    }
+    if (out.n > (size_t)INT_MAX) {
+        pm__errorf("tokenizer: too many tokens");
+        goto done;
+    }
+    *ids = out.v;
+    *n = (int)out.n;
+    out.v = NULL;
+    rc = 0;
+done:
+    PM_FREE(a.v);
+    PM_FREE(b.v);
+    PM_FREE(out.v);
+    PM_FREE(bytes);
+    pm__bpe_work_free(&w);
+    return rc;
+}
+
+/* Writes the context row of a NUL-terminated text: [sot] ids [eot] then zeros,
+   out[0..context).  Too long texts are cut to `context` tokens with eot kept as
+   the last one (open_clip).  Returns the index CLIP pools at, text.argmax(-1):
+   the first eot of the row (before the final one only if the text itself
+   contains "<|endoftext|>"), or -1 on error. */
 static int pm__tokenize(pm__tokenizer *t, const char *utf8, int32_t *out, int context)
 {
-    (void)t, (void)utf8, (void)out, (void)context;
-    return pm__errorf("tokenizer not yet integrated");
+    int32_t *ids = NULL;
+    int n = 0, k, m;
+    if (context < 1) return pm__errorf("tokenizer: context length %d is too small", context);
+    if (!utf8) return pm__errorf("tokenizer: text missing");
+    if (pm__tokenizer_encode(t, utf8, strlen(utf8), &ids, &n)) return -1;
+    m = (n > context - 2) ? context - 2 : n;       /* ids that fit */
+    if (m < 0) m = 0;
+    for (k = 0; k < context; k++) out[k] = 0;
+    out[0] = t->sot;
+    for (k = 0; k < m; k++) out[1 + k] = ids[k];
+    PM_FREE(ids);
+    if (context == 1) {         /* [sot] cut to one token, then eot forced last */
+        out[0] = t->eot;
+        return 0;
+    }
+    out[1 + m] = t->eot;
+    for (k = 0; out[k] != t->eot; k++) {}
+    return k;
 }
-/*@@END_TOKENIZER@@*/
+
+
+PMDEF pm_tokenizer *pm_tokenizer_load_memory(const void *data, size_t size, int n_merges)
+{
+    const char *text = (const char *)data, *end;
+    uint8_t *plain = NULL;
+    size_t n = size, start = 0, i, lines = 0;
+    pm_tokenizer *tok = NULL;
+    if (!data) return pm__errorf("no merge list given"), (pm_tokenizer *)NULL;
+    if (size >= 2 && (uint8_t)text[0] == 0x1f && (uint8_t)text[1] == 0x8b) {
+        if (pm__gunzip((const uint8_t *)data, size, &plain, &n, (size_t)1 << 28)) return NULL;
+        text = (const char *)plain;
+    }
+    end = (const char *)memchr(text, '\n', n);
+    if (end) { /* skip a first line that holds "#version" (CLIP's and HF's header) */
+        size_t first = (size_t)(end - text), k;
+        for (k = 0; k + 8 <= first; k++)
+            if (memcmp(text + k, "#version", 8) == 0) start = first + 1;
+    }
+    for (i = start; i < n; i++) lines += text[i] == '\n';
+    if (n > start && text[n - 1] != '\n') lines++;
+    if (n_merges <= 0) n_merges = lines >= 48894 ? 48894 : (int)lines;
+    if ((size_t)n_merges > lines) {
+        PM_FREE(plain);
+        return pm__errorf("the merge list has %lu merges, fewer than %d", (unsigned long)lines,
+                          n_merges), (pm_tokenizer *)NULL;
+    }
+    for (i = start, lines = 0; i < n && lines < (size_t)n_merges; i++) lines += text[i] == '\n';
+    tok = (pm_tokenizer *)PM_MALLOC(sizeof(pm_tokenizer));
+    if (tok) tok->t = pm__tokenizer_create(text + start, i - start, n_merges);
+    if (tok && !tok->t) PM_FREE(tok), tok = NULL;
+    else if (!tok) pm__errorf("out of memory");
+    PM_FREE(plain);
+    return tok;
+}
+
+#ifndef PM_NO_STDIO
+static uint8_t *pm__read_file(const char *path, size_t *size);
+PMDEF pm_tokenizer *pm_tokenizer_load(const char *path, int n_merges)
+{
+    size_t size = 0;
+    uint8_t *buf = pm__read_file(path, &size);
+    pm_tokenizer *tok;
+    if (!buf) return NULL;
+    tok = pm_tokenizer_load_memory(buf, size, n_merges);
+    PM_FREE(buf);
+    if (!tok) {
+        char why[400];
+        memcpy(why, pm__error_buf, sizeof(why));
+        why[sizeof(why) - 1] = 0;
+        pm__errorf("%s: %s", path, why);
+    }
+    return tok;
+}
+#endif
+
+PMDEF void pm_tokenizer_free(pm_tokenizer *tok)
+{
+    if (!tok) return;
+    pm__tokenizer_free(tok->t);
+    PM_FREE(tok);
+}
+
+PMDEF int pm_tokenizer_encode(pm_tokenizer *tok, const char *text, int32_t *ids, int context)
+{
+    if (!tok || !text || !ids) return pm__errorf("tokenize: no tokenizer, text or output");
+    if (context < 2) return pm__errorf("tokenize: context must hold at least 2 tokens");
+    return pm__tokenize(tok->t, text, ids, context);
+}
 
 /* ============================================================================================
    [6] IMAGES
@@ -1056,83 +4840,947 @@ static int pm__check_image_size(long w, long h)
     return 0;
 }
 
-/*@@DECODERS@@*/
-/* Skip whitespace and '#' comments of a PNM header; read one decimal number. */
-static int pm__pnm_number(const uint8_t *b, size_t n, size_t *pos, long *out)
+/* ===========================================================================
+ * Image decoders: PNG, BMP, PNM (inflate is in section [1]).
+ *
+ * Every decoder returns a PM_MALLOC'd buffer of w*h*3 bytes (RGB8, rows top to
+ * bottom, no padding) that matches what Pillow 9.4 gives for
+ * Image.open(f).convert("RGB"), or NULL with the error set via pm__errorf.
+ * Alpha channels are dropped without compositing (as convert("RGB") does).
+ *
+ * Pillow behaviours reproduced on purpose (checked against Pillow 9.4):
+ *   - PNG 16-bit gray is opened as mode "I", and I -> RGB clips: 0..255 stay,
+ *     anything above 255 becomes 255. Other 16-bit PNG modes keep the high byte.
+ *   - PNG 1/2/4-bit gray is expanded as v*255, v*85, v*17.
+ *   - a palette index beyond the palette (PNG and BMP) gives gray (i, i, i).
+ *   - BMP 5/6-bit channels are expanded as v*255/max (rounded down).
+ *   - PNM maxval != 255 is rescaled as round_half_even(v / maxval * 255) in
+ *     double precision; P2/P5 with maxval > 255 become mode "I" (rescaled to
+ *     0..65535) and are then clipped at 255 like the PNG 16-bit gray case.
+ * Files with IEND missing, bad CRCs, trailing zlib garbage etc. are rejected
+ * (stricter than Pillow, which tolerates some of these).
+ * ======================================================================== */
+
+
+/* allocates the w*h*3 RGB output after the size check; NULL + error on failure */
+static uint8_t *pm__img_alloc_rgb(long w, long h)
 {
-    long v = 0;
-    int digits = 0;
-    while (*pos < n) {
-        if (b[*pos] == '#') {
-            while (*pos < n && b[*pos] != '\n' && b[*pos] != '\r') (*pos)++;
-        } else if (b[*pos] == ' ' || (b[*pos] >= 9 && b[*pos] <= 13)) {
-            (*pos)++;
+    if (pm__check_image_size(w, h) != 0) return NULL;
+    if ((size_t)w > ((size_t)-1) / (size_t)h) {
+        pm__errorf("image: %ldx%ld pixels do not fit in memory", w, h);
+        return NULL;
+    }
+    return (uint8_t *)pm__malloc_array((size_t)w * (size_t)h, 3);
+}
+
+/* ---------------------------------------------------------------------------
+ * PNG
+ * ------------------------------------------------------------------------ */
+
+/* Adam7 pass origins and steps: x0, y0, dx, dy for passes 1..7 */
+static const uint8_t pm__adam7[7][4] = {
+    {0, 0, 8, 8}, {4, 0, 8, 8}, {0, 4, 4, 8}, {2, 0, 4, 4}, {0, 2, 2, 4}, {1, 0, 2, 2},
+    {0, 1, 1, 2}};
+
+/* Paeth predictor (PNG spec 9.4): whichever of a (left), b (up), c (up-left) is closest to
+   a + b - c, ties broken in the order a, b, c */
+static uint8_t pm__paeth(int a, int b, int c)
+{
+    int p = a + b - c;
+    int pa = abs(p - a), pb = abs(p - b), pc = abs(p - c);
+    if (pa <= pb && pa <= pc) return (uint8_t)a;
+    if (pb <= pc) return (uint8_t)b;
+    return (uint8_t)c;
+}
+
+/* undoes the PNG filter of one row in place. row: `len` bytes after the filter-type byte;
+   prev: the previous unfiltered row of the same pass or NULL for the first row;
+   bpp: bytes per complete pixel (>= 1). Returns 0 or -1 for an unknown filter type */
+static int pm__png_unfilter(int type, uint8_t *row, const uint8_t *prev, size_t len, size_t bpp)
+{
+    size_t i;
+    switch (type) {
+    case 0: /* None */
+        break;
+    case 1: /* Sub: left neighbour */
+        for (i = bpp; i < len; i++) row[i] = (uint8_t)(row[i] + row[i - bpp]);
+        break;
+    case 2: /* Up: pixel above */
+        if (prev)
+            for (i = 0; i < len; i++) row[i] = (uint8_t)(row[i] + prev[i]);
+        break;
+    case 3: /* Average of left and above, rounded down */
+        if (prev) {
+            for (i = 0; i < bpp && i < len; i++) row[i] = (uint8_t)(row[i] + (prev[i] >> 1));
+            for (; i < len; i++) row[i] = (uint8_t)(row[i] + ((row[i - bpp] + prev[i]) >> 1));
         } else {
-            break;
+            for (i = bpp; i < len; i++) row[i] = (uint8_t)(row[i] + (row[i - bpp] >> 1));
         }
+        break;
+    case 4: /* Paeth; with no row above it reduces to Sub */
+        if (prev) {
+            for (i = 0; i < bpp && i < len; i++) row[i] = (uint8_t)(row[i] + prev[i]);
+            for (; i < len; i++)
+                row[i] = (uint8_t)(row[i] + pm__paeth(row[i - bpp], prev[i], prev[i - bpp]));
+        } else {
+            for (i = bpp; i < len; i++) row[i] = (uint8_t)(row[i] + row[i - bpp]);
+        }
+        break;
+    default:
+        return pm__errorf("png: invalid filter type %d", type);
     }
-    while (*pos < n && b[*pos] >= '0' && b[*pos] <= '9') {
-        if (v > 100000000L) return pm__errorf("pnm: number too large");
-        v = v * 10 + (b[(*pos)++] - '0');
-        digits++;
-    }
-    if (!digits) return pm__errorf("pnm: malformed header");
-    *out = v;
     return 0;
 }
 
-/* PNM: P5/P6 binary and P2/P3 ASCII gray/RGB, any maxval 1..65535. */
-static uint8_t *pm__pnm_decode(const uint8_t *b, size_t n, int *w, int *h)
+typedef struct {
+    int ctype, depth;   /* IHDR colour type and bit depth */
+    uint8_t pal[256][3];
+    int npal;           /* palette entries (0 = no PLTE) */
+} pm__png_info;
+
+/* converts `npix` pixels of one unfiltered row to RGB8, writing pixel i at dst + i*step */
+static void pm__png_emit_row(const pm__png_info *pi, const uint8_t *row, size_t npix,
+                             uint8_t *dst, size_t step)
 {
-    size_t pos = 2, i, count, ch;
-    long W, H, maxval, v;
-    int kind;
-    uint8_t *out;
-    if (n < 3 || b[0] != 'P' || (b[1] != '2' && b[1] != '3' && b[1] != '5' && b[1] != '6'))
-        return pm__errorf("pnm: unsupported kind"), (uint8_t *)NULL;
-    kind = b[1] - '0';
-    ch = (kind == 3 || kind == 6) ? 3 : 1;
-    if (pm__pnm_number(b, n, &pos, &W) || pm__pnm_number(b, n, &pos, &H) ||
-        pm__pnm_number(b, n, &pos, &maxval))
-        return NULL;
-    if (maxval < 1 || maxval > 65535) return pm__errorf("pnm: bad maxval %ld", maxval), (uint8_t *)NULL;
-    if (pm__check_image_size(W, H)) return NULL;
-    count = (size_t)W * (size_t)H * ch;
-    out = (uint8_t *)pm__malloc_array((size_t)W * (size_t)H, 3);
-    if (!out) return NULL;
-    if (kind >= 5) {
-        size_t bpv = maxval > 255 ? 2 : 1;
-        if (pos >= n) goto trunc;
-        pos++; /* the single whitespace byte after maxval */
-        if ((n - pos) / bpv < count) goto trunc;
-        for (i = 0; i < count; i++) {
-            v = bpv == 2 ? (long)b[pos + 2 * i] << 8 | b[pos + 2 * i + 1] : b[pos + i];
-            if (v > maxval) v = maxval;
-            out[ch == 3 ? i : 3 * i] = (uint8_t)(maxval == 255 ? v : (v * 255 + maxval / 2) / maxval);
+    size_t i;
+    int d = pi->depth;
+    switch (pi->ctype) {
+    case 0: /* gray */
+        if (d == 16) {
+            /* Pillow reads 16-bit gray as mode "I"; I -> RGB clips to 0..255 */
+            for (i = 0; i < npix; i++, dst += step) {
+                uint8_t v = row[2 * i] ? 255 : row[2 * i + 1];
+                dst[0] = dst[1] = dst[2] = v;
+            }
+        } else if (d == 8) {
+            for (i = 0; i < npix; i++, dst += step) dst[0] = dst[1] = dst[2] = row[i];
+        } else {
+            /* 1/2/4-bit: scale by 255, 85, 17 so the maximum sample maps to 255 */
+            unsigned mask = (1u << d) - 1, scale = 255u / mask;
+            for (i = 0; i < npix; i++, dst += step) {
+                size_t bit = i * (size_t)d;
+                unsigned v = (row[bit >> 3] >> (8 - d - (bit & 7))) & mask;
+                dst[0] = dst[1] = dst[2] = (uint8_t)(v * scale);
+            }
         }
-    } else {
-        for (i = 0; i < count; i++) {
-            if (pm__pnm_number(b, n, &pos, &v)) goto trunc;
-            if (v > maxval) v = maxval;
-            out[ch == 3 ? i : 3 * i] = (uint8_t)(maxval == 255 ? v : (v * 255 + maxval / 2) / maxval);
+        break;
+    case 2: /* RGB: 16-bit keeps the high byte */
+        if (d == 8) {
+            for (i = 0; i < npix; i++, dst += step, row += 3) {
+                dst[0] = row[0];
+                dst[1] = row[1];
+                dst[2] = row[2];
+            }
+        } else {
+            for (i = 0; i < npix; i++, dst += step, row += 6) {
+                dst[0] = row[0];
+                dst[1] = row[2];
+                dst[2] = row[4];
+            }
+        }
+        break;
+    case 3: { /* palette: indices beyond the palette give gray (i, i, i) like Pillow */
+        unsigned mask = (1u << d) - 1;
+        for (i = 0; i < npix; i++, dst += step) {
+            size_t bit = i * (size_t)d;
+            unsigned v = d == 8 ? row[i] : (row[bit >> 3] >> (8 - d - (bit & 7))) & mask;
+            if ((int)v < pi->npal) {
+                dst[0] = pi->pal[v][0];
+                dst[1] = pi->pal[v][1];
+                dst[2] = pi->pal[v][2];
+            } else {
+                dst[0] = dst[1] = dst[2] = (uint8_t)v;
+            }
+        }
+        break;
+    }
+    case 4: { /* gray + alpha: alpha dropped, 16-bit keeps the high byte */
+        size_t ps = d == 8 ? 2 : 4;
+        for (i = 0; i < npix; i++, dst += step, row += ps) dst[0] = dst[1] = dst[2] = row[0];
+        break;
+    }
+    default: { /* 6, RGBA */
+        size_t ps = d == 8 ? 4 : 8, o = d == 8 ? 1 : 2;
+        for (i = 0; i < npix; i++, dst += step, row += ps) {
+            dst[0] = row[0];
+            dst[1] = row[o];
+            dst[2] = row[2 * o];
+        }
+        break;
+    }
+    }
+}
+
+/* Decodes a PNG file held in buf[0..len). Returns a PM_MALLOC'd w*h*3 RGB8 buffer and sets
+   *w, *h, or returns NULL with the error set. Checks every chunk CRC, the IHDR fields, chunk
+   order for PLTE/IDAT/IEND and rejects unknown critical chunks; ancillary chunks are skipped.
+   The zlib data must inflate to exactly the size the header implies. */
+static uint8_t *pm__png_decode(const uint8_t *buf, size_t len, int *w, int *h)
+{
+    static const uint8_t sig[8] = {0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A};
+    uint32_t crct[PM__CRC_TABLE_SIZE];
+    pm__png_info pi;
+    uint32_t width = 0, height = 0;
+    int interlace = 0, chans = 1, seen_ihdr = 0, seen_iend = 0, idat_state = 0;
+    size_t p = 8, idat_total = 0, idat_first = 0, bpp, bits_pp, expect = 0, zlen = 0;
+    uint8_t *idat = NULL, *raw = NULL, *rgb = NULL;
+    int pass;
+
+    *w = *h = 0;
+    if (len < 8 || memcmp(buf, sig, 8) != 0) {
+        pm__errorf("png: not a PNG file (bad signature)");
+        return NULL;
+    }
+    pm__crc32_init(crct);
+    pi.ctype = pi.depth = 0;
+    pi.npal = 0;
+
+    /* pass 1 over the chunks: validate, verify CRCs, collect header/palette, size IDAT */
+    while (!seen_iend) {
+        uint32_t clen, crc;
+        const uint8_t *type, *data;
+        int k;
+        if (len - p < 12) {
+            if (p == len)
+                pm__errorf("png: missing IEND chunk");
+            else
+                pm__errorf("png: chunk header truncated");
+            return NULL;
+        }
+        clen = pm__rd32be(buf + p);
+        type = buf + p + 4;
+        if (clen > 0x7FFFFFFFu) {
+            pm__errorf("png: chunk length too large");
+            return NULL;
+        }
+        for (k = 0; k < 4; k++) {
+            uint8_t c = type[k];
+            if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'))) {
+                pm__errorf("png: invalid chunk type");
+                return NULL;
+            }
+        }
+        if (len - p - 12 < clen) {
+            pm__errorf("png: %.4s chunk truncated", (const char *)type);
+            return NULL;
+        }
+        data = buf + p + 8;
+        crc = pm__crc32_update(crct, 0, type, 4 + (size_t)clen);
+        if (crc != pm__rd32be(data + clen)) {
+            pm__errorf("png: CRC mismatch in %.4s chunk", (const char *)type);
+            return NULL;
+        }
+        if (!seen_ihdr && memcmp(type, "IHDR", 4) != 0) {
+            pm__errorf("png: first chunk is not IHDR");
+            return NULL;
+        }
+        if (idat_state == 1 && memcmp(type, "IDAT", 4) != 0) idat_state = 2;
+
+        if (memcmp(type, "IHDR", 4) == 0) {
+            int ok;
+            if (seen_ihdr) {
+                pm__errorf("png: duplicate IHDR chunk");
+                return NULL;
+            }
+            if (clen != 13) {
+                pm__errorf("png: IHDR chunk has wrong length");
+                return NULL;
+            }
+            seen_ihdr = 1;
+            width = pm__rd32be(data);
+            height = pm__rd32be(data + 4);
+            pi.depth = data[8];
+            pi.ctype = data[9];
+            interlace = data[12];
+            switch (pi.ctype) {
+            case 0: ok = pi.depth == 1 || pi.depth == 2 || pi.depth == 4 || pi.depth == 8 ||
+                         pi.depth == 16; chans = 1; break;
+            case 3: ok = pi.depth == 1 || pi.depth == 2 || pi.depth == 4 || pi.depth == 8;
+                    chans = 1; break;
+            case 2: ok = pi.depth == 8 || pi.depth == 16; chans = 3; break;
+            case 4: ok = pi.depth == 8 || pi.depth == 16; chans = 2; break;
+            case 6: ok = pi.depth == 8 || pi.depth == 16; chans = 4; break;
+            default: ok = 0; break;
+            }
+            if (!ok) {
+                pm__errorf("png: invalid colour type %d / bit depth %d", pi.ctype, pi.depth);
+                return NULL;
+            }
+            if (data[10] != 0 || data[11] != 0) {
+                pm__errorf("png: unknown compression or filter method");
+                return NULL;
+            }
+            if (interlace > 1) {
+                pm__errorf("png: unknown interlace method %d", interlace);
+                return NULL;
+            }
+            if (width == 0 || height == 0 || width > 0x7FFFFFFFu || height > 0x7FFFFFFFu) {
+                pm__errorf("png: invalid image size %lux%lu", (unsigned long)width,
+                           (unsigned long)height);
+                return NULL;
+            }
+            if (pm__check_image_size((long)width, (long)height) != 0) return NULL;
+        } else if (memcmp(type, "PLTE", 4) == 0) {
+            uint32_t i;
+            if (idat_state) {
+                pm__errorf("png: PLTE after IDAT");
+                return NULL;
+            }
+            if (pi.npal) {
+                pm__errorf("png: duplicate PLTE chunk");
+                return NULL;
+            }
+            if (pi.ctype == 0 || pi.ctype == 4) {
+                pm__errorf("png: PLTE chunk in a grayscale image");
+                return NULL;
+            }
+            if (clen == 0 || clen > 768 || clen % 3 != 0) {
+                pm__errorf("png: invalid PLTE length %lu", (unsigned long)clen);
+                return NULL;
+            }
+            pi.npal = (int)(clen / 3);
+            for (i = 0; i < clen; i++) pi.pal[i / 3][i % 3] = data[i];
+        } else if (memcmp(type, "IDAT", 4) == 0) {
+            if (idat_state == 2) {
+                pm__errorf("png: IDAT chunks are not consecutive");
+                return NULL;
+            }
+            if (pi.ctype == 3 && pi.npal == 0) {
+                pm__errorf("png: missing PLTE before IDAT");
+                return NULL;
+            }
+            if (idat_state == 0) idat_first = p;
+            idat_state = 1;
+            idat_total += clen; /* bounded by len, cannot overflow */
+        } else if (memcmp(type, "IEND", 4) == 0) {
+            seen_iend = 1;
+        } else if (!(type[0] & 0x20)) {
+            pm__errorf("png: unknown critical chunk %.4s", (const char *)type);
+            return NULL;
+        }
+        /* ancillary chunks (tRNS, gAMA, tEXt, ...) are skipped: alpha is dropped anyway */
+        p += 12 + (size_t)clen;
+    }
+    if (idat_state == 0) {
+        pm__errorf("png: no IDAT chunk");
+        return NULL;
+    }
+
+    /* exact size of the filtered data: for each (Adam7) pass, rows * (1 + row bytes) */
+    bits_pp = (size_t)chans * (size_t)pi.depth;
+    bpp = (bits_pp + 7) / 8;
+    for (pass = 0; pass < 7; pass++) {
+        size_t pw, ph, rowb;
+        if (interlace) {
+            const uint8_t *a = pm__adam7[pass];
+            pw = width > a[0] ? (width - a[0] + a[2] - 1) / a[2] : 0;
+            ph = height > a[1] ? (height - a[1] + a[3] - 1) / a[3] : 0;
+        } else {
+            if (pass > 0) break;
+            pw = width;
+            ph = height;
+        }
+        if (pw == 0 || ph == 0) continue;
+        if (pw > ((size_t)-1 - 7) / bits_pp) goto too_big;
+        rowb = (pw * bits_pp + 7) / 8 + 1;
+        if (rowb > ((size_t)-1) / ph || rowb * ph > ((size_t)-1) - expect) goto too_big;
+        expect += rowb * ph;
+    }
+
+    /* gather the IDAT payload into one buffer (or use it in place if there is one chunk) */
+    {
+        uint32_t first_len = pm__rd32be(buf + idat_first);
+        const uint8_t *zdata;
+        if (first_len == idat_total) {
+            zdata = buf + idat_first + 8;
+        } else {
+            size_t q = idat_first, o = 0;
+            idat = (uint8_t *)PM_MALLOC(idat_total ? idat_total : 1);
+            if (!idat) {
+                pm__errorf("png: out of memory");
+                return NULL;
+            }
+            for (;;) {
+                uint32_t cl = pm__rd32be(buf + q);
+                if (memcmp(buf + q + 4, "IDAT", 4) != 0) break;
+                memcpy(idat + o, buf + q + 8, cl);
+                o += cl;
+                q += 12 + (size_t)cl;
+            }
+            zdata = idat;
+        }
+        if (pm__zlib_decode(zdata, idat_total, &raw, &zlen, expect)) {
+            PM_FREE(idat);
+            return NULL;
+        }
+        PM_FREE(idat);
+        idat = NULL;
+    }
+    if (zlen != expect) {
+        pm__errorf("png: image data is %lu bytes, expected %lu", (unsigned long)zlen,
+                   (unsigned long)expect);
+        goto fail;
+    }
+
+    rgb = pm__img_alloc_rgb((long)width, (long)height);
+    if (!rgb) goto fail;
+
+    /* unfilter in place pass by pass and scatter the pixels into the RGB image */
+    {
+        uint8_t *row = raw;
+        for (pass = 0; pass < 7; pass++) {
+            size_t x0 = 0, y0 = 0, dx = 1, dy = 1, pw, ph, rowb, y;
+            const uint8_t *prev = NULL;
+            if (interlace) {
+                const uint8_t *a = pm__adam7[pass];
+                x0 = a[0];
+                y0 = a[1];
+                dx = a[2];
+                dy = a[3];
+                pw = width > x0 ? (width - x0 + dx - 1) / dx : 0;
+                ph = height > y0 ? (height - y0 + dy - 1) / dy : 0;
+            } else {
+                if (pass > 0) break;
+                pw = width;
+                ph = height;
+            }
+            if (pw == 0 || ph == 0) continue;
+            rowb = (pw * bits_pp + 7) / 8;
+            for (y = 0; y < ph; y++) {
+                uint8_t *dst = rgb + (((y0 + y * dy) * (size_t)width) + x0) * 3;
+                if (pm__png_unfilter(row[0], row + 1, prev, rowb, bpp)) goto fail;
+                pm__png_emit_row(&pi, row + 1, pw, dst, dx * 3);
+                prev = row + 1;
+                row += rowb + 1;
+            }
         }
     }
-    if (ch == 1)
-        for (i = 0; i < (size_t)W * (size_t)H; i++) out[3 * i + 1] = out[3 * i + 2] = out[3 * i];
-    *w = (int)W, *h = (int)H;
-    return out;
-trunc:
-    PM_FREE(out);
-    pm__errorf("pnm: pixel data truncated");
+    PM_FREE(raw);
+    *w = (int)width;
+    *h = (int)height;
+    return rgb;
+
+too_big:
+    pm__errorf("png: image too large");
+fail:
+    PM_FREE(idat);
+    PM_FREE(raw);
+    PM_FREE(rgb);
     return NULL;
 }
-/*@@END_DECODERS@@*/
+
+/* ---------------------------------------------------------------------------
+ * BMP
+ * ------------------------------------------------------------------------ */
+
+/* unpacks a channel described by a bit mask from a pixel value, scaled to 0..255 as
+   value * 255 / max (rounded down; Pillow's rule for its 5- and 6-bit layouts) */
+typedef struct {
+    uint32_t mask;
+    unsigned shift;
+    uint32_t max; /* mask >> shift; 0 = channel absent (reads as 0) */
+} pm__bmp_chan;
+
+/* fills c from a bit mask */
+static void pm__bmp_chan_init(pm__bmp_chan *c, uint32_t mask)
+{
+    c->mask = mask;
+    c->shift = 0;
+    c->max = 0;
+    if (!mask) return;
+    while (!((mask >> c->shift) & 1)) c->shift++;
+    c->max = mask >> c->shift;
+}
+
+/* extracts channel c from pixel value v as 0..255 */
+static uint8_t pm__bmp_chan_get(const pm__bmp_chan *c, uint32_t v)
+{
+    uint32_t x;
+    if (!c->max) return 0;
+    x = (v & c->mask) >> c->shift;
+    if (c->max == 255) return (uint8_t)x;
+    return (uint8_t)(((uint64_t)x * 255u) / c->max);
+}
+
+/* Decodes the RLE8 / RLE4 stream src[0..n) into idx (w*h palette indices, row 0 = the first
+   row in file order, i.e. the bottom row for bottom-up files). Pixels never written stay 0.
+   Runs that overflow a row are clipped; decoding stops at end-of-bitmap or when the rows are
+   exhausted. Returns 0 or -1 with the error set (data ending without either is an error). */
+static int pm__bmp_rle(const uint8_t *src, size_t n, int rle4, uint8_t *idx, size_t w, size_t h)
+{
+    size_t p = 0, x = 0, y = 0;
+    while (y < h) {
+        unsigned a, b;
+        if (n - p < 2) return pm__errorf("bmp: RLE data truncated");
+        a = src[p];
+        b = src[p + 1];
+        p += 2;
+        if (a > 0) { /* encoded run: a pixels of colour b (RLE4: alternating nibbles) */
+            unsigned i;
+            for (i = 0; i < a && x < w; i++, x++)
+                idx[y * w + x] = (uint8_t)(rle4 ? ((i & 1) ? (b & 15) : (b >> 4)) : b);
+        } else if (b == 0) { /* end of line */
+            x = 0;
+            y++;
+        } else if (b == 1) { /* end of bitmap */
+            break;
+        } else if (b == 2) { /* delta: move right and up (in file order) */
+            if (n - p < 2) return pm__errorf("bmp: RLE data truncated");
+            x += src[p];
+            y += src[p + 1];
+            p += 2;
+        } else { /* absolute run of b literal pixels, padded to a 16-bit boundary */
+            size_t nbytes = rle4 ? ((size_t)b + 1) / 2 : b, i;
+            if (n - p < nbytes) return pm__errorf("bmp: RLE data truncated");
+            for (i = 0; i < b; i++, x++) {
+                unsigned v = rle4 ? ((i & 1) ? (src[p + i / 2] & 15) : (src[p + i / 2] >> 4))
+                                  : src[p + i];
+                if (x < w) idx[y * w + x] = (uint8_t)v;
+            }
+            p += nbytes + (nbytes & 1);
+            if (p > n) p = n; /* a missing final pad byte is harmless */
+        }
+    }
+    return 0;
+}
+
+/* Decodes a BMP file held in buf[0..len). Supports OS/2 1.x (12-byte) headers and Windows
+   BITMAPINFOHEADER (40) / V2 (52) / V3 (56) / OS/2 2.x (64) / V4 (108) / V5 (124) headers;
+   1/2/4/8-bit palettes, 16/24/32-bit BI_RGB, 16/24/32-bit BI_BITFIELDS (any masks) and
+   BI_ALPHABITFIELDS, RLE8 and RLE4; bottom-up and top-down rows.
+   Returns a PM_MALLOC'd w*h*3 RGB8 buffer and sets *w, *h, or NULL with the error set. */
+static uint8_t *pm__bmp_decode(const uint8_t *buf, size_t len, int *w, int *h)
+{
+    uint32_t hsize, comp = 0, colors = 0, off, rmask = 0, gmask = 0, bmask = 0, amask = 0;
+    long width, height;
+    int bits, topdown = 0, npal = 0, i;
+    uint8_t pal[256][3];
+    size_t palpos, stride, x, y, ww, hh;
+    uint8_t *rgb = NULL, *idx = NULL;
+    pm__bmp_chan ch[3];
+
+    *w = *h = 0;
+    if (len < 18 || buf[0] != 'B' || buf[1] != 'M') {
+        pm__errorf("bmp: not a BMP file");
+        return NULL;
+    }
+    off = pm__rd32(buf + 10);
+    hsize = pm__rd32(buf + 14);
+    if (hsize != 12 && hsize != 40 && hsize != 52 && hsize != 56 && hsize != 64 &&
+        hsize != 108 && hsize != 124) {
+        pm__errorf("bmp: unsupported header size %lu", (unsigned long)hsize);
+        return NULL;
+    }
+    if (len - 14 < hsize) {
+        pm__errorf("bmp: header truncated");
+        return NULL;
+    }
+    if (hsize == 12) { /* OS/2 1.x BITMAPCOREHEADER: 16-bit unsigned sizes, 3-byte palette */
+        width = (long)pm__rd16(buf + 18);
+        height = (long)pm__rd16(buf + 20);
+        bits = (int)pm__rd16(buf + 24);
+    } else {
+        uint32_t uw = pm__rd32(buf + 18), uh = pm__rd32(buf + 22);
+        /* sizes are signed 32-bit; a negative height means rows are stored top-down */
+        width = uw >= 0x80000000u ? -1 : (long)uw;
+        if (uh >= 0x80000000u) {
+            topdown = 1;
+            height = uh == 0x80000000u ? -1 : (long)(0xFFFFFFFFu - uh + 1u);
+        } else {
+            height = (long)uh;
+        }
+        bits = (int)pm__rd16(buf + 28);
+        comp = pm__rd32(buf + 30);
+        colors = pm__rd32(buf + 46);
+    }
+    if (width <= 0 || height <= 0) {
+        pm__errorf("bmp: invalid image size");
+        return NULL;
+    }
+    if (pm__check_image_size(width, height) != 0) return NULL;
+    if (bits != 1 && bits != 2 && bits != 4 && bits != 8 && bits != 16 && bits != 24 &&
+        bits != 32) {
+        pm__errorf("bmp: unsupported bit depth %d", bits);
+        return NULL;
+    }
+    palpos = 14 + (size_t)hsize;
+
+    /* compression and channel masks */
+    if (comp == 0) { /* BI_RGB */
+        if (bits == 16) {
+            rmask = 0x7C00; gmask = 0x03E0; bmask = 0x001F;
+        } else {
+            rmask = 0xFF0000; gmask = 0xFF00; bmask = 0xFF;
+        }
+    } else if ((comp == 3 || comp == 6) && hsize != 12 && hsize != 64 &&
+               (bits == 16 || bits == 24 || bits == 32)) { /* BI_(ALPHA)BITFIELDS */
+        if (hsize >= 52) { /* masks are part of the header */
+            rmask = pm__rd32(buf + 54);
+            gmask = pm__rd32(buf + 58);
+            bmask = pm__rd32(buf + 62);
+            if (hsize >= 56) amask = pm__rd32(buf + 66);
+        } else { /* 40-byte header: masks follow it */
+            size_t nm = comp == 6 ? 4 : 3;
+            if (len - palpos < 4 * nm) {
+                pm__errorf("bmp: bitfield masks truncated");
+                return NULL;
+            }
+            rmask = pm__rd32(buf + palpos);
+            gmask = pm__rd32(buf + palpos + 4);
+            bmask = pm__rd32(buf + palpos + 8);
+            palpos += 4 * nm;
+        }
+        (void)amask; /* alpha is dropped */
+        if (bits != 32 && ((rmask | gmask | bmask) >> bits) != 0) {
+            pm__errorf("bmp: bitfield mask wider than the pixel");
+            return NULL;
+        }
+        if (rmask == 0 && gmask == 0 && bmask == 0) { /* Pillow reads all-zero masks as BGR */
+            if (bits == 16) {
+                rmask = 0x7C00; gmask = 0x03E0; bmask = 0x001F;
+            } else {
+                rmask = 0xFF0000; gmask = 0xFF00; bmask = 0xFF;
+            }
+        }
+    } else if ((comp == 1 && bits == 8) || (comp == 2 && bits == 4)) {
+        /* RLE8 / RLE4 */
+    } else {
+        pm__errorf("bmp: unsupported compression %lu for %d-bit pixels", (unsigned long)comp,
+                   bits);
+        return NULL;
+    }
+    pm__bmp_chan_init(&ch[0], rmask);
+    pm__bmp_chan_init(&ch[1], gmask);
+    pm__bmp_chan_init(&ch[2], bmask);
+
+    /* palette: biClrUsed entries (0 = 2^bits), 4 bytes each (3 for OS/2 1.x) */
+    if (bits <= 8) {
+        size_t esz = hsize == 12 ? 3 : 4;
+        if (colors == 0 || hsize == 12) colors = 1u << bits;
+        if (colors > 65536) {
+            pm__errorf("bmp: palette size %lu is too large", (unsigned long)colors);
+            return NULL;
+        }
+        npal = colors > 256 ? 256 : (int)colors;
+        if ((len - palpos) / esz < (size_t)npal) {
+            pm__errorf("bmp: palette truncated");
+            return NULL;
+        }
+        for (i = 0; i < npal; i++) { /* stored as B, G, R (, reserved) */
+            pal[i][0] = buf[palpos + i * esz + 2];
+            pal[i][1] = buf[palpos + i * esz + 1];
+            pal[i][2] = buf[palpos + i * esz + 0];
+        }
+        /* like Pillow: a data offset pointing right after the header skips the palette */
+        if (off == 14 + hsize) off += 4 * colors;
+    }
+    if (off > len) {
+        pm__errorf("bmp: pixel data offset beyond the end of the file");
+        return NULL;
+    }
+
+    ww = (size_t)width;
+    hh = (size_t)height;
+
+    if (comp == 1 || comp == 2) {
+        rgb = pm__img_alloc_rgb(width, height);
+        if (!rgb) return NULL;
+        idx = (uint8_t *)pm__malloc_array(ww, hh);
+        if (!idx) goto fail;
+        memset(idx, 0, ww * hh);
+        if (pm__bmp_rle(buf + off, len - off, comp == 2, idx, ww, hh)) goto fail;
+        for (y = 0; y < hh; y++) {
+            const uint8_t *s = idx + (topdown ? y : hh - 1 - y) * ww;
+            uint8_t *d = rgb + y * ww * 3;
+            for (x = 0; x < ww; x++, d += 3) {
+                unsigned v = s[x];
+                if ((int)v < npal) {
+                    d[0] = pal[v][0]; d[1] = pal[v][1]; d[2] = pal[v][2];
+                } else {
+                    d[0] = d[1] = d[2] = (uint8_t)v;
+                }
+            }
+        }
+        PM_FREE(idx);
+        *w = (int)width;
+        *h = (int)height;
+        return rgb;
+    }
+
+    /* uncompressed rows, each padded to a multiple of 4 bytes */
+    if (ww > (((size_t)-1) - 31) / (size_t)bits) goto toobig;
+    stride = ((ww * (size_t)bits + 31) / 32) * 4;
+    if (stride > ((size_t)-1) / hh) goto toobig;
+    if ((len - off) / stride < hh) {
+        pm__errorf("bmp: pixel data truncated");
+        goto fail;
+    }
+    rgb = pm__img_alloc_rgb(width, height);
+    if (!rgb) return NULL;
+    for (y = 0; y < hh; y++) {
+        const uint8_t *s = buf + off + (topdown ? y : hh - 1 - y) * stride;
+        uint8_t *d = rgb + y * ww * 3;
+        if (bits <= 8) {
+            unsigned mask = (1u << bits) - 1;
+            for (x = 0; x < ww; x++, d += 3) {
+                size_t bit = x * (size_t)bits;
+                unsigned v = (s[bit >> 3] >> (8 - bits - (bit & 7))) & mask;
+                if ((int)v < npal) {
+                    d[0] = pal[v][0]; d[1] = pal[v][1]; d[2] = pal[v][2];
+                } else { /* beyond the palette: Pillow gives gray (i, i, i) */
+                    d[0] = d[1] = d[2] = (uint8_t)v;
+                }
+            }
+        } else if (bits == 24 && rmask == 0xFF0000 && gmask == 0xFF00 && bmask == 0xFF) {
+            for (x = 0; x < ww; x++, d += 3, s += 3) {
+                d[0] = s[2]; d[1] = s[1]; d[2] = s[0];
+            }
+        } else {
+            size_t bytespp = (size_t)bits / 8;
+            for (x = 0; x < ww; x++, d += 3, s += bytespp) {
+                uint32_t v = bits == 16 ? pm__rd16(s)
+                           : bits == 24 ? (pm__rd16(s) | ((uint32_t)s[2] << 16))
+                                        : pm__rd32(s);
+                d[0] = pm__bmp_chan_get(&ch[0], v);
+                d[1] = pm__bmp_chan_get(&ch[1], v);
+                d[2] = pm__bmp_chan_get(&ch[2], v);
+            }
+        }
+    }
+    *w = (int)width;
+    *h = (int)height;
+    return rgb;
+
+toobig:
+    pm__errorf("bmp: image too large");
+fail:
+    PM_FREE(idx);
+    PM_FREE(rgb);
+    return NULL;
+}
+
+/* ---------------------------------------------------------------------------
+ * PNM (P1..P6), following Pillow 9.4's PpmImagePlugin tokenizer and scaling.
+ * ------------------------------------------------------------------------ */
+
+/* whitespace as Pillow's PPM reader defines it: space, \t, \n, \v, \f, \r */
+static int pm__pnm_space(uint8_t c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == 0x0B || c == 0x0C || c == '\r';
+}
+
+/* reads the next token of up to 10 non-space characters starting at *p, skipping leading
+   whitespace; a '#' comment runs to and including the next \r or \n and is invisible (it
+   neither ends nor splits a token). The whitespace ending the token is consumed.
+   Stores the token in tok (NUL-terminated) and returns its length, 0 at end of input, or
+   -1 if it is longer than 10 characters */
+static int pm__pnm_token(const uint8_t *buf, size_t len, size_t *p, char tok[12])
+{
+    int n = 0;
+    while (*p < len) {
+        uint8_t c = buf[(*p)++];
+        if (c == '#') {
+            while (*p < len && buf[*p] != '\r' && buf[*p] != '\n') (*p)++;
+            if (*p < len) (*p)++;
+            continue;
+        }
+        if (pm__pnm_space(c)) {
+            if (n == 0) continue;
+            break;
+        }
+        if (n == 10) return -1;
+        tok[n++] = (char)c;
+    }
+    tok[n] = 0;
+    return n;
+}
+
+/* parses a decimal token of digits only into *v; returns 0 or -1 */
+static int pm__pnm_number(const char *tok, uint64_t *v)
+{
+    uint64_t x = 0;
+    if (!*tok) return -1;
+    for (; *tok; tok++) {
+        if (*tok < '0' || *tok > '9') return -1;
+        x = x * 10 + (uint64_t)(*tok - '0'); /* at most 10 digits: no overflow */
+    }
+    *v = x;
+    return 0;
+}
+
+/* round-half-to-even of v / maxval * out_max computed in double precision, as Python's
+   round() does for Pillow's PPM rescaling; result clipped to out_max */
+static uint32_t pm__pnm_rescale(uint32_t v, uint32_t maxval, uint32_t out_max)
+{
+    double q = (double)v / (double)maxval;
+    double f, r;
+    q = q * (double)out_max;
+    f = floor(q);
+    r = q - f;
+    if (r > 0.5 || (r == 0.5 && fmod(f, 2.0) != 0.0)) f += 1.0;
+    if (f > (double)out_max) f = (double)out_max;
+    return (uint32_t)f;
+}
+
+/* Decodes a PBM/PGM/PPM file (P1..P6) held in buf[0..len), maxval 1..65535.
+   Returns a PM_MALLOC'd w*h*3 RGB8 buffer and sets *w, *h, or NULL with the error set.
+   Scaling follows Pillow: maxval 255 is taken as is; otherwise values are rescaled with
+   round-half-even (to 0..255, or for grayscale with maxval > 255 to 0..65535 and then
+   clipped at 255, Pillow's mode "I" path). Bitmaps: 1 is black, 0 is white. */
+static uint8_t *pm__pnm_decode(const uint8_t *buf, size_t len, int *w, int *h)
+{
+    char tok[12];
+    uint64_t v[3] = {0, 0, 0};
+    size_t p = 2, npix, i, nsamp;
+    int kind, ntok, t, chans;
+    uint32_t maxval = 1, out_max = 255;
+    uint8_t *rgb = NULL, *lut = NULL;
+
+    *w = *h = 0;
+    if (len < 3 || buf[0] != 'P' || buf[1] < '1' || buf[1] > '6' || !pm__pnm_space(buf[2])) {
+        pm__errorf("pnm: not a PNM file");
+        return NULL;
+    }
+    kind = buf[1] - '0';
+    p = 3;
+    chans = (kind == 3 || kind == 6) ? 3 : 1;
+    ntok = (kind == 1 || kind == 4) ? 2 : 3;
+    for (t = 0; t < ntok; t++) {
+        int n = pm__pnm_token(buf, len, &p, tok);
+        if (n == 0) {
+            pm__errorf("pnm: header truncated");
+            return NULL;
+        }
+        if (n < 0 || pm__pnm_number(tok, &v[t]) != 0) {
+            pm__errorf("pnm: invalid number in header");
+            return NULL;
+        }
+    }
+    if (ntok == 3) {
+        if (v[2] < 1 || v[2] > 65535) {
+            pm__errorf("pnm: maxval must be 1..65535");
+            return NULL;
+        }
+        maxval = (uint32_t)v[2];
+        if (chans == 1 && maxval > 255) out_max = 65535; /* Pillow's mode "I" */
+    }
+    if (v[0] == 0 || v[1] == 0 || v[0] > 0x7FFFFFFF || v[1] > 0x7FFFFFFF) {
+        pm__errorf("pnm: invalid image size");
+        return NULL;
+    }
+    if (pm__check_image_size((long)v[0], (long)v[1]) != 0) return NULL;
+    if ((size_t)v[0] > ((size_t)-1) / 3 / (size_t)v[1]) {
+        pm__errorf("pnm: image too large");
+        return NULL;
+    }
+    npix = (size_t)v[0] * (size_t)v[1];
+    nsamp = npix * (size_t)chans;
+    /* cheap lower bound on the data size before allocating: every sample (P1/P2/P3) or
+       every packed row (P4), byte (P5/P6 with maxval < 256) or 2 bytes needs input */
+    {
+        size_t need = kind == 4 ? (((size_t)v[0] + 7) / 8) * (size_t)v[1]
+                    : kind >= 5 ? nsamp * (maxval > 255 ? 2 : 1) : nsamp;
+        if (len - p < need) {
+            pm__errorf("pnm: pixel data truncated");
+            return NULL;
+        }
+    }
+    rgb = pm__img_alloc_rgb((long)v[0], (long)v[1]);
+    if (!rgb) return NULL;
+
+    if (kind == 4) { /* packed bits, rows padded to whole bytes, 1 = black */
+        size_t rowb = ((size_t)v[0] + 7) / 8, x, y;
+        if ((len - p) / rowb < (size_t)v[1]) goto truncated;
+        for (y = 0; y < (size_t)v[1]; y++)
+            for (x = 0; x < (size_t)v[0]; x++) {
+                int bit = (buf[p + y * rowb + x / 8] >> (7 - (x & 7))) & 1;
+                memset(rgb + (y * (size_t)v[0] + x) * 3, bit ? 0 : 255, 3);
+            }
+    } else if (kind == 1) { /* one '0'/'1' character per pixel, spaces and comments between */
+        i = 0;
+        while (i < npix) {
+            uint8_t c;
+            if (p >= len) goto truncated;
+            c = buf[p++];
+            if (c == '#') {
+                while (p < len && buf[p] != '\r' && buf[p] != '\n') p++;
+                if (p < len) p++;
+                continue;
+            }
+            if (pm__pnm_space(c)) continue;
+            if (c != '0' && c != '1') {
+                pm__errorf("pnm: invalid character in P1 data");
+                goto fail;
+            }
+            memset(rgb + i * 3, c == '1' ? 0 : 255, 3);
+            i++;
+        }
+    } else {
+        /* samples land in rgb[0..nsamp) first; gray is expanded to RGB at the end */
+        /* lookup table over every value the data can hold (plain values above maxval are
+           rejected before the lookup, binary ones are clipped like Pillow does) */
+        uint32_t lutn = kind <= 3 ? maxval + 1 : maxval > 255 ? 65536 : 256;
+        lut = (uint8_t *)PM_MALLOC(65536); /* only lutn entries are filled and used */
+        if (!lut) {
+            pm__errorf("pnm: out of memory");
+            goto fail;
+        }
+        for (i = 0; i < lutn; i++) {
+            uint32_t s = (kind >= 5 && maxval == 255) ? (uint32_t)i
+                                                      : pm__pnm_rescale((uint32_t)i, maxval,
+                                                                        out_max);
+            if (kind == 5 && maxval == 65535) s = (uint32_t)i; /* raw I;16B */
+            lut[i] = (uint8_t)(s > 255 ? 255 : s);
+        }
+        if (kind >= 5) {
+            size_t bps = maxval > 255 ? 2 : 1;
+            if ((len - p) / bps < nsamp) goto truncated;
+            for (i = 0; i < nsamp; i++) {
+                uint32_t s = bps == 2 ? ((uint32_t)buf[p + 2 * i] << 8) | buf[p + 2 * i + 1]
+                                      : buf[p + i];
+                rgb[i] = lut[s];
+            }
+        } else {
+            for (i = 0; i < nsamp; i++) {
+                uint64_t s;
+                int n = pm__pnm_token(buf, len, &p, tok);
+                if (n == 0) goto truncated;
+                if (n < 0 || pm__pnm_number(tok, &s) != 0) {
+                    pm__errorf("pnm: invalid number in pixel data");
+                    goto fail;
+                }
+                if (s > maxval) {
+                    pm__errorf("pnm: sample value %lu exceeds maxval %lu", (unsigned long)s,
+                               (unsigned long)maxval);
+                    goto fail;
+                }
+                rgb[i] = lut[s];
+            }
+        }
+        if (chans == 1) /* expand gray in place, back to front */
+            for (i = npix; i-- > 0;) rgb[3 * i] = rgb[3 * i + 1] = rgb[3 * i + 2] = rgb[i];
+        PM_FREE(lut);
+    }
+    *w = (int)v[0];
+    *h = (int)v[1];
+    return rgb;
+
+truncated:
+    pm__errorf("pnm: pixel data truncated");
+fail:
+    PM_FREE(lut);
+    PM_FREE(rgb);
+    return NULL;
+}
+
 
 PMDEF uint8_t *pm_image_load_memory(const void *data, size_t size, int *w, int *h)
 {
     const uint8_t *b = (const uint8_t *)data;
     if (!b || size < 4) return pm__errorf("image: file too short"), (uint8_t *)NULL;
-    if (b[0] == 'P' && b[1] >= '1' && b[1] <= '7') return pm__pnm_decode(b, size, w, h);
+    if (b[0] == 'P' && b[1] >= '1' && b[1] <= '6') return pm__pnm_decode(b, size, w, h);
+    if (memcmp(b, "\x89PNG", 4) == 0) return pm__png_decode(b, size, w, h);
+    if (b[0] == 'B' && b[1] == 'M') return pm__bmp_decode(b, size, w, h);
     return pm__errorf("image: unknown or unsupported file format"), (uint8_t *)NULL;
 }
 
@@ -1492,9 +6140,13 @@ PMDEF int pm_logits(const pm_model *m, int n_img, const float *img, int n_txt,
 
 PMDEF int pm_tokenize(pm_model *m, const char *text, int32_t *ids)
 {
-    if (!m->info.has_text || !m->tok) return pm__errorf("the model has no text tower");
-    if (!text) return pm__errorf("no text given");
-    return pm__tokenize(m->tok, text, ids, m->info.context_length);
+    if (!m->tok.t) return pm__errorf("the model has no text tower");
+    return pm_tokenizer_encode(&m->tok, text, ids, m->info.context_length);
+}
+
+PMDEF pm_tokenizer *pm_model_tokenizer(pm_model *m)
+{
+    return m->tok.t ? &m->tok : NULL;
 }
 
 #endif /* PROMPTMARGIN_IMPLEMENTATION_DONE */

@@ -375,40 +375,52 @@ static int cmd_info(int argc, char **argv)
 static int cmd_tokenize(int argc, char **argv)
 {
     static const opt_spec specs[] = {
-        {"model", "FILE", NULL, "model file (.pmc) whose tokenizer to use (required)"},
+        {"model", "FILE", NULL, "model file (.pmc) whose tokenizer to use"},
+        {"bpe", "FILE", NULL, "or a merge list (bpe_simple_vocab_16e6.txt.gz, merges.txt)"},
+        {"context", "N", "77", "tokens per row with --bpe (a model sets its own)"},
         {"pad", NULL, NULL, "print the whole context row, zero padding included"},
         {"json", NULL, NULL, "print one JSON object per text"},
         {NULL, NULL, NULL, NULL}};
     opts o;
-    pm_model *m;
-    int i, t;
-    parse_opts(&o, "tokenize", "--model FILE [options] TEXT...",
+    pm_model *m = NULL;
+    pm_tokenizer *tok;
+    int32_t *row;
+    int i, t, context;
+    parse_opts(&o, "tokenize", "(--model FILE | --bpe FILE) [options] TEXT...",
                "Print the CLIP token ids of each TEXT (start and end tokens included).", specs,
                argc, argv, 2);
     if (o.n_pos == 0) die_usage("tokenize", "give at least one text");
-    m = load_model(opt_required(&o, "model"));
-    {
-        const pm_model_info *mi = pm_model_get_info(m);
-        int32_t *ids = tokenize_all(m, o.n_pos, o.pos);
-        for (i = 0; i < o.n_pos; i++) {
-            const int32_t *r = ids + (size_t)i * mi->context_length;
-            int n = mi->context_length;
-            if (!opt_flag(&o, "pad")) /* up to and including <|endoftext|> */
-                for (n = 1; n < mi->context_length && r[n - 1] != mi->eot_token;) n++;
-            if (opt_flag(&o, "json")) {
-                printf("{\"text\": ");
-                json_string(stdout, o.pos[i]);
-                printf(", \"ids\": [");
-                for (t = 0; t < n; t++) printf("%s%ld", t ? ", " : "", (long)r[t]);
-                printf("]}\n");
-            } else {
-                for (t = 0; t < n; t++) printf("%s%ld", t ? " " : "", (long)r[t]);
-                printf("\n");
-            }
-        }
-        free(ids);
+    if (!opt_str(&o, "model") == !opt_str(&o, "bpe"))
+        die_usage("tokenize", "give either --model or --bpe");
+    if (opt_str(&o, "model")) {
+        m = load_model(opt_str(&o, "model"));
+        tok = pm_model_tokenizer(m);
+        if (!tok) die("%s has no text tower", opt_str(&o, "model"));
+        context = pm_model_get_info(m)->context_length;
+    } else {
+        context = (int)opt_int(&o, "context", 2, 1 << 20);
+        tok = pm_tokenizer_load(opt_str(&o, "bpe"), 0);
+        if (!tok) die("%s", pm_last_error());
     }
-    pm_model_free(m);
+    row = (int32_t *)xmalloc(sizeof(int32_t) * (size_t)context);
+    for (i = 0; i < o.n_pos; i++) {
+        int eot = pm_tokenizer_encode(tok, o.pos[i], row, context);
+        int n = opt_flag(&o, "pad") ? context : eot + 1;
+        if (eot < 0) die("cannot tokenize \"%s\": %s", o.pos[i], pm_last_error());
+        if (opt_flag(&o, "json")) {
+            printf("{\"text\": ");
+            json_string(stdout, o.pos[i]);
+            printf(", \"eot\": %d, \"ids\": [", eot);
+            for (t = 0; t < n; t++) printf("%s%ld", t ? ", " : "", (long)row[t]);
+            printf("]}\n");
+        } else {
+            for (t = 0; t < n; t++) printf("%s%ld", t ? " " : "", (long)row[t]);
+            printf("\n");
+        }
+    }
+    free(row);
+    if (m) pm_model_free(m);
+    else pm_tokenizer_free(tok);
     return 0;
 }
 

@@ -9,18 +9,14 @@ regenerating them needs PyTorch, see tools/make_fixtures.py). Usage:
 Reads tests/fixtures/manifest.json and runs tools/convert.py on every checkpoint (f32), plus
 f16 and bf16 conversions of one checkpoint per model. Writes OUTDIR/models.txt with one line
 per model file:  <pmc path> <model> <format> <dtype> <expected-outputs dir>
-and OUTDIR/images.txt with the test images in the order of the expected outputs. When the real
-CLIP merge list is found beside the checkout (../shared/data), it is decompressed to
-OUTDIR/clip_merges.txt for the tokenizer tests.
+and OUTDIR/images.txt with the test images in the order of the expected outputs.
 """
-import gzip
 import json
 import os
 import subprocess
 import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-REAL_BPE = os.path.join(ROOT, "..", "shared", "data", "bpe_simple_vocab_16e6.txt.gz")
 
 
 def convert(src, dst, args, dtype):
@@ -52,12 +48,6 @@ def main():
         f.write("\n".join(lines) + "\n")
     with open(os.path.join(out, "images.txt"), "w") as f:
         f.write("\n".join(img["path"] for img in manifest["images"]) + "\n")
-    merges = os.path.join(out, "clip_merges.txt")
-    if os.path.exists(REAL_BPE):
-        with gzip.open(REAL_BPE, "rb") as src, open(merges, "wb") as dst:
-            dst.write(src.read())
-    elif os.path.exists(merges):
-        os.remove(merges)
     print("convert_fixtures: %d model files in %s" % (len(lines), out))
 
 

@@ -429,23 +429,106 @@ static void test_text_batching(void)
    [5] tokenizer: the real CLIP merge list (when present beside the checkout)
    ------------------------------------------------------------------------------------------ */
 
-/* The real merge list as the model file stores it: header line dropped, 48894 merges. */
-static pm__tokenizer *real_tokenizer(void)
+static const char *g_bpe = "../shared/data/bpe_simple_vocab_16e6.txt.gz";
+
+/* The real merge list, read from the gzipped file beside the checkout (NULL: absent). */
+static pm_tokenizer *real_tokenizer(void)
 {
-    char path[1024];
-    size_t n, start, end, lines = 0;
-    uint8_t *b;
-    pm__tokenizer *t;
-    snprintf(path, sizeof(path), "%s/clip_merges.txt", g_fixtures);
-    b = read_all(path, &n);
-    if (!b) return NULL;
-    for (start = 0; start < n && b[start] != '\n'; start++) {}
-    start++;
-    for (end = start; end < n && lines < 48894; end++) lines += b[end] == '\n';
-    t = pm__tokenizer_create((const char *)b + start, end - start, 48894);
+    FILE *f = fopen(g_bpe, "rb");
+    pm_tokenizer *t;
+    if (!f) return NULL;
+    fclose(f);
+    t = pm_tokenizer_load(g_bpe, 0);
     CHECK(t != NULL, "real merges: %s", pm_last_error());
-    free(b);
     return t;
+}
+
+/* Undo the escapes of the token vector files: \\ \n \t \r \xHH. */
+static size_t unescape(const char *s, size_t n, char *out)
+{
+    size_t i, o = 0;
+    for (i = 0; i < n; i++) {
+        if (s[i] != '\\' || i + 1 >= n) {
+            out[o++] = s[i];
+            continue;
+        }
+        i++;
+        if (s[i] == 'n') out[o++] = '\n';
+        else if (s[i] == 't') out[o++] = '\t';
+        else if (s[i] == 'r') out[o++] = '\r';
+        else if (s[i] == 'x' && i + 2 < n) {
+            out[o++] = (char)strtol((char[]){s[i + 1], s[i + 2], 0}, NULL, 16);
+            i += 2;
+        } else out[o++] = s[i];
+    }
+    out[o] = 0;
+    return o;
+}
+
+/* Check every line "EOT<TAB>IDS<TAB>TEXT" of a vector file: the BPE ids of TEXT and the
+   <|endoftext|> position in a 77-token row. */
+static void check_token_vectors(pm_tokenizer *t, const char *file, int sot)
+{
+    size_t n, pos = 0, lines = 0, bad = 0, with_nul = 0;
+    char *data = (char *)read_all(file, &n), *text = (char *)malloc(n + 1);
+    int32_t row[77], *want = (int32_t *)malloc(sizeof(int32_t) * (n + 1));
+    CHECK(data != NULL, "cannot read %s", file);
+    while (data && pos < n) {
+        char *line = data + pos, *nl = (char *)memchr(line, '\n', n - pos), *tab1, *tab2, *p;
+        size_t len = nl ? (size_t)(nl - line) : n - pos;
+        int eot, want_eot, n_want = 0, got_eot, k, ok = 1;
+        pos += len + 1;
+        if (len == 0 || line[0] == '#') continue;
+        tab1 = (char *)memchr(line, '\t', len);
+        tab2 = tab1 ? (char *)memchr(tab1 + 1, '\t', len - (size_t)(tab1 + 1 - line)) : NULL;
+        CHECK(tab2 != NULL, "%s: malformed line %lu", file, (unsigned long)lines);
+        if (!tab2) break;
+        want_eot = atoi(line);
+        for (p = tab1 + 1; p < tab2;) {
+            char *end;
+            long v = strtol(p, &end, 10);
+            if (end == p) break;
+            want[n_want++] = (int32_t)v;
+            p = end;
+        }
+        if (unescape(tab2 + 1, len - (size_t)(tab2 + 1 - line), text) != strlen(text)) {
+            with_nul++; /* the API takes C strings: a text with a NUL byte cannot be passed */
+            continue;
+        }
+        eot = pm_tokenizer_encode(t, text, row, 77);
+        got_eot = eot;
+        if (eot != want_eot || row[0] != sot) ok = 0;
+        /* the whole row: [sot] ids [eot] 0..., or [sot] ids[:75] [eot] when too long */
+        for (k = 1; ok && k < 77; k++) {
+            int32_t w = k - 1 < n_want && k < 76 ? want[k - 1]
+                        : k == (n_want + 1 < 76 ? n_want + 1 : 76) ? sot + 1 : 0;
+            if (row[k] != w) ok = 0;
+        }
+        if (!ok && ++bad <= 3)
+            printf("    %s text %lu differs: \"%.60s\" (EOT at %d, want %d)\n", file,
+                   (unsigned long)lines, text, got_eot, want_eot);
+        lines++;
+    }
+    printf("    %s: %lu of %lu texts identical (%lu with NUL bytes not applicable)\n", file,
+           (unsigned long)(lines - bad), (unsigned long)lines, (unsigned long)with_nul);
+    CHECK(bad == 0 && lines > 1000, "%lu of %lu texts differ", (unsigned long)bad,
+          (unsigned long)lines);
+    free(data), free(text), free(want);
+}
+
+static void test_tokenizer_corpus(void)
+{
+    pm_tokenizer *tiny = pm_tokenizer_load("tests/fixtures/tiny_bpe.txt", 0), *real;
+    CHECK(tiny != NULL, "tiny merges: %s", pm_last_error());
+    if (tiny) check_token_vectors(tiny, "tests/fixtures/tokens_tiny.txt", 812);
+    pm_tokenizer_free(tiny);
+    real = real_tokenizer();
+    if (!real) {
+        skip("real CLIP merge list not found (../shared/data/bpe_simple_vocab_16e6.txt.gz)");
+        return;
+    }
+    check_token_vectors(real, "tests/fixtures/tokens_clip.txt", 49406);
+    pm_tokenizer_free(real);
 }
 
 static void test_tokenizer_known_vectors(void)
@@ -453,21 +536,21 @@ static void test_tokenizer_known_vectors(void)
     static const struct { const char *text; int32_t ids[8]; } cases[] = {
         {"Hello World!", {49406, 3306, 1002, 256, 49407}},
         {"a photo of a", {49406, 320, 1125, 539, 320, 49407}}};
-    pm__tokenizer *t = real_tokenizer();
+    pm_tokenizer *t = real_tokenizer();
     int32_t row[77] = {0};
     int c, k;
     if (!t) {
-        skip("../shared/data/bpe_simple_vocab_16e6.txt.gz not found");
+        skip("real CLIP merge list not found (../shared/data/bpe_simple_vocab_16e6.txt.gz)");
         return;
     }
     for (c = 0; c < 2; c++) {
-        int eot = pm__tokenize(t, cases[c].text, row, 77);
+        int eot = pm_tokenizer_encode(t, cases[c].text, row, 77);
         CHECK(eot >= 0, "tokenize '%s': %s", cases[c].text, pm_last_error());
         for (k = 0; eot >= 0 && k <= eot; k++)
             CHECK(row[k] == cases[c].ids[k], "'%s' token %d: %ld, want %ld", cases[c].text, k,
                   (long)row[k], (long)cases[c].ids[k]);
     }
-    pm__tokenizer_free(t);
+    pm_tokenizer_free(t);
 }
 
 /* ------------------------------------------------------------------------------------------
@@ -737,7 +820,8 @@ static const test_case tests[] = {
     {"preprocess_matches_torchvision", test_preprocess, 1},
     {"models_match_pytorch", test_models, 1},
     {"text_batching", test_text_batching, 1},
-    {"tokenizer_known_vectors", test_tokenizer_known_vectors, 1},
+    {"tokenizer_known_vectors", test_tokenizer_known_vectors, 0},
+    {"tokenizer_corpus", test_tokenizer_corpus, 0},
     {"loader_corruption", test_loader_corruption, 1},
     {"cli", test_cli, 1},
     {NULL, NULL, 0}};
@@ -750,8 +834,9 @@ int main(int argc, char **argv)
         if (strcmp(argv[i], "--fixtures") == 0 && i + 1 < argc) g_fixtures = argv[++i];
         else if (strcmp(argv[i], "--cli") == 0 && i + 1 < argc) g_cli = argv[++i];
         else if (strcmp(argv[i], "--filter") == 0 && i + 1 < argc) filter = argv[++i];
+        else if (strcmp(argv[i], "--bpe") == 0 && i + 1 < argc) g_bpe = argv[++i];
         else {
-            fprintf(stderr, "usage: test_promptmargin --fixtures DIR --cli PATH [--filter S]\n");
+            fprintf(stderr, "usage: test_promptmargin --fixtures DIR --cli PATH [--bpe PATH] [--filter S]\n");
             return 2;
         }
     }
