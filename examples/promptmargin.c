@@ -18,6 +18,15 @@
    Errors and small helpers
    ------------------------------------------------------------------------------------------ */
 
+#if defined(__GNUC__) || defined(__clang__)
+#define NORETURN __attribute__((noreturn))
+#else
+#define NORETURN
+#endif
+
+NORETURN static void die(const char *fmt, ...);
+NORETURN static void die_usage(const char *cmd, const char *fmt, ...);
+
 static void die(const char *fmt, ...)
 {
     va_list ap;
@@ -518,7 +527,7 @@ static int read_lines(const char *path, char ***items, char **buf_out)
 {
     FILE *f = fopen(path, "rb");
     char *buf, *p, *line;
-    long len;
+    long len = 0;
     int n = 0, k = 0;
     if (!f) die("cannot open '%s'", path);
     if (fseek(f, 0, SEEK_END) != 0 || (len = ftell(f)) < 0 || fseek(f, 0, SEEK_SET) != 0)
