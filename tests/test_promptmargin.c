@@ -63,6 +63,7 @@ static uint8_t *read_all(const char *path, size_t *n)
     len = ftell(f);
     fseek(f, 0, SEEK_SET);
     buf = (uint8_t *)malloc((size_t)len + 1);
+    buf[len] = 0; /* callers may treat the contents as a string */
     if (fread(buf, 1, (size_t)len, f) != (size_t)len) {
         free(buf);
         buf = NULL;
@@ -793,6 +794,33 @@ static void test_cli(void)
     se = cli_output("err");
     CHECK(count_lines(se) == 1, "error output:\n%s", se);
     free(se);
+    /* a truncated model given to every command: one error line, exit 1 */
+    {
+        static const char *cmds[] = {"info %s", "tokenize --model %s hello",
+                                     "embed --model %s --text hello --out %s",
+                                     "zeroshot --model %s --classes a,b %s"};
+        char bad[1024], sub[2048];
+        size_t n;
+        uint8_t *good = read_all(e->path, &n);
+        FILE *bf;
+        int c;
+        snprintf(bad, sizeof(bad), "%s/truncated.pmc", g_fixtures);
+        bf = fopen(bad, "wb");
+        if (bf && good) fwrite(good, 1, n / 2, bf);
+        if (bf) fclose(bf);
+        free(good);
+        for (c = 0; c < 4; c++) {
+            snprintf(sub, sizeof(sub), cmds[c], bad, c == 2 ? out : g_images[0]);
+            snprintf(cmd, sizeof(cmd), "%s %s", g_cli, sub);
+            CHECK(run(cmd) == 1, "'%s' on a truncated model must exit 1", sub);
+            se = cli_output("err");
+            CHECK(count_lines(se) == 1 && strstr(se, "truncated"), "'%s':\n%s", sub, se);
+            free(se);
+        }
+        f = fopen(out, "rb");
+        CHECK(f == NULL, "a failed embed left an output file");
+        if (f) fclose(f);
+    }
     snprintf(cmd, sizeof(cmd), "%s embed --model %s --out %s", g_cli, e->path, out);
     CHECK(run(cmd) == 2, "embed without inputs is a usage error (exit 2)");
     snprintf(cmd, sizeof(cmd), "%s zeroshot --help", g_cli);
