@@ -48,6 +48,7 @@
        [5] tokenizer        CLIP's byte-level BPE, with its Unicode tables
        [6] images           decoders (PNG, BMP, PNM), PIL-exact resize, CLIP preprocessing
        [7] clip             image tower, text tower, logits
+       [8] datasets         ImageFolder and CSV datasets, class-name files
 
    LICENSE: MIT, see the end of the file.
 */
@@ -163,6 +164,33 @@ PMDEF uint8_t *pm_image_load(const char *path, int *w, int *h);
 PMDEF void pm_image_free(uint8_t *rgb);
 /* Largest image the decoders accept (defaults: 32768 x 32768, 2^28 pixels). */
 PMDEF void pm_set_image_limits(int max_width, int max_height, long max_pixels);
+
+/* A labelled image collection: an ImageFolder root (root/<class>/<images>, classes sorted by
+   folder name, hidden and non-image files ignored) or a CSV file ("path,label" with a header
+   row; paths relative to the CSV). class_names (may be NULL) is a text file of
+   "key<TAB>text name" lines giving the name used in prompts (default: the key with '_' read
+   as a space); when given, every class must be in it. Opening lists the files; problems that
+   do not stop the dataset (a non-image file, an empty class folder, and after
+   pm_dataset_verify an image that does not decode) are recorded once each, with their path,
+   and the rest loads. Not available with PM_NO_STDIO. */
+typedef struct pm_dataset pm_dataset;
+#ifndef PM_NO_STDIO
+PMDEF pm_dataset *pm_dataset_open(const char *path, const char *class_names);
+/* Decode every image once; drop those that fail (recorded as problems) and classes left
+   empty. progress(done, total, user) is called now and then when not NULL. Returns 0/-1. */
+PMDEF int pm_dataset_verify(pm_dataset *ds, void (*progress)(int done, int total, void *user),
+                            void *user);
+#endif
+PMDEF void pm_dataset_free(pm_dataset *ds);
+PMDEF int pm_dataset_num_classes(const pm_dataset *ds);
+PMDEF const char *pm_dataset_class_key(const pm_dataset *ds, int c);  /* folder or CSV label */
+PMDEF const char *pm_dataset_class_text(const pm_dataset *ds, int c); /* name for prompts */
+PMDEF int pm_dataset_class_count(const pm_dataset *ds, int c);        /* images of class c */
+PMDEF int pm_dataset_num_images(const pm_dataset *ds);
+PMDEF const char *pm_dataset_image_path(const pm_dataset *ds, int i);
+PMDEF int pm_dataset_image_label(const pm_dataset *ds, int i);
+PMDEF int pm_dataset_num_problems(const pm_dataset *ds);
+PMDEF const char *pm_dataset_problem(const pm_dataset *ds, int i);
 
 #endif /* PROMPTMARGIN_H */
 
@@ -6148,6 +6176,501 @@ PMDEF pm_tokenizer *pm_model_tokenizer(pm_model *m)
 {
     return m->tok.t ? &m->tok : NULL;
 }
+
+
+/* ============================================================================================
+   [8] DATASETS
+   An ImageFolder root or a CSV file becomes a list of (path, label) items with classes sorted
+   by key. Directory listing uses POSIX <dirent.h> or the Win32 API.
+   ============================================================================================ */
+#ifndef PM_NO_STDIO
+
+#if defined(_WIN32)
+#ifndef WIN32_LEAN_AND_MEAN
+#define WIN32_LEAN_AND_MEAN
+#endif
+#include <windows.h>
+#else
+#include <dirent.h>
+#include <sys/stat.h>
+#endif
+
+typedef struct pm__ds_item {
+    char *path;
+    int label;
+} pm__ds_item;
+
+/* A growable array of strings. */
+typedef struct pm__strlist {
+    char **s;
+    int n, cap;
+} pm__strlist;
+
+struct pm_dataset {
+    pm__strlist keys, texts, problems;
+    int *counts;          /* [n_classes] */
+    pm__ds_item *items;   /* [n_items], grouped by class, each class in path order */
+    int n_items, cap_items;
+};
+
+static char *pm__strdup(const char *s)
+{
+    size_t n = strlen(s) + 1;
+    char *d = (char *)pm__malloc_array(n, 1);
+    if (d) memcpy(d, s, n);
+    return d;
+}
+
+static int pm__strlist_push(pm__strlist *l, const char *s)
+{
+    char *d;
+    if (l->n == l->cap) {
+        int cap = l->cap ? 2 * l->cap : 16;
+        char **ns = (char **)PM_REALLOC(l->s, sizeof(char *) * (size_t)cap);
+        if (!ns) return pm__errorf("out of memory");
+        l->s = ns, l->cap = cap;
+    }
+    if (!(d = pm__strdup(s))) return -1;
+    l->s[l->n++] = d;
+    return 0;
+}
+
+static void pm__strlist_free(pm__strlist *l)
+{
+    int i;
+    for (i = 0; i < l->n; i++) PM_FREE(l->s[i]);
+    PM_FREE(l->s);
+    memset(l, 0, sizeof(*l));
+}
+
+static int pm__cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* "a" + "/" + "b" in a fresh string. */
+static char *pm__path_join(const char *a, const char *b)
+{
+    size_t na = strlen(a), nb = strlen(b);
+    char *p = (char *)pm__malloc_array(na + nb + 2, 1);
+    if (!p) return NULL;
+    memcpy(p, a, na);
+    p[na] = '/';
+    memcpy(p + na + 1, b, nb + 1);
+    if (na && (a[na - 1] == '/' || a[na - 1] == '\\')) memmove(p + na, p + na + 1, nb + 1);
+    return p;
+}
+
+/* Does the name end in an image extension we decode (case-insensitive)? */
+static int pm__is_image_name(const char *name)
+{
+    static const char *ext[] = {".png", ".jpg", ".jpeg", ".jpe", ".bmp", ".ppm", ".pgm",
+                                ".pnm", ".pbm"};
+    size_t n = strlen(name), i, k;
+    for (i = 0; i < sizeof(ext) / sizeof(ext[0]); i++) {
+        size_t m = strlen(ext[i]);
+        if (n <= m) continue;
+        for (k = 0; k < m; k++) {
+            char c = name[n - m + k];
+            if (c >= 'A' && c <= 'Z') c = (char)(c - 'A' + 'a');
+            if (c != ext[i][k]) break;
+        }
+        if (k == m) return 1;
+    }
+    return 0;
+}
+
+/* 1 directory, 0 other file, -1 missing. */
+static int pm__path_kind(const char *path)
+{
+#if defined(_WIN32)
+    DWORD a = GetFileAttributesA(path);
+    if (a == INVALID_FILE_ATTRIBUTES) return -1;
+    return (a & FILE_ATTRIBUTE_DIRECTORY) ? 1 : 0;
+#else
+    struct stat st;
+    if (stat(path, &st) != 0) return -1;
+    return S_ISDIR(st.st_mode) ? 1 : 0;
+#endif
+}
+
+/* The visible entries of a directory (no ".", "..", or names starting with '.'), sorted. */
+static int pm__list_dir(const char *dir, pm__strlist *out)
+{
+#if defined(_WIN32)
+    WIN32_FIND_DATAA fd;
+    HANDLE h;
+    char *pattern = pm__path_join(dir, "*");
+    if (!pattern) return -1;
+    h = FindFirstFileA(pattern, &fd);
+    PM_FREE(pattern);
+    if (h == INVALID_HANDLE_VALUE) return pm__errorf("cannot list folder '%s'", dir);
+    do {
+        if (fd.cFileName[0] != '.' && pm__strlist_push(out, fd.cFileName)) {
+            FindClose(h);
+            return -1;
+        }
+    } while (FindNextFileA(h, &fd));
+    FindClose(h);
+#else
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    if (!d) return pm__errorf("cannot list folder '%s'", dir);
+    while ((e = readdir(d)) != NULL) {
+        if (e->d_name[0] != '.' && pm__strlist_push(out, e->d_name)) {
+            closedir(d);
+            return -1;
+        }
+    }
+    closedir(d);
+#endif
+    if (out->n > 1) qsort(out->s, (size_t)out->n, sizeof(char *), pm__cmp_str);
+    return 0;
+}
+
+static int pm__ds_add_item(pm_dataset *ds, const char *path, int label)
+{
+    if (ds->n_items == ds->cap_items) {
+        int cap = ds->cap_items ? 2 * ds->cap_items : 256;
+        pm__ds_item *ni = (pm__ds_item *)PM_REALLOC(ds->items, sizeof(pm__ds_item) * (size_t)cap);
+        if (!ni) return pm__errorf("out of memory");
+        ds->items = ni, ds->cap_items = cap;
+    }
+    if (!(ds->items[ds->n_items].path = pm__strdup(path))) return -1;
+    ds->items[ds->n_items++].label = label;
+    return 0;
+}
+
+static int pm__ds_problem(pm_dataset *ds, const char *path, const char *what)
+{
+    size_t n = strlen(path) + strlen(what) + 3;
+    char *msg = (char *)pm__malloc_array(n, 1);
+    int rc;
+    if (!msg) return -1;
+    sprintf(msg, "%s: %s", path, what);
+    rc = pm__strlist_push(&ds->problems, msg);
+    PM_FREE(msg);
+    return rc;
+}
+
+/* Add the images under dir (recursively, sorted, at most 8 levels) with the given label. */
+static int pm__ds_walk(pm_dataset *ds, const char *dir, int label, int depth)
+{
+    pm__strlist names;
+    int i, rc = 0;
+    memset(&names, 0, sizeof(names));
+    if (pm__list_dir(dir, &names)) return -1;
+    for (i = 0; i < names.n && rc == 0; i++) {
+        char *p = pm__path_join(dir, names.s[i]);
+        int kind = p ? pm__path_kind(p) : -1;
+        if (!p) rc = -1;
+        else if (kind == 1 && depth < 8) rc = pm__ds_walk(ds, p, label, depth + 1);
+        else if (kind == 0 && pm__is_image_name(names.s[i])) rc = pm__ds_add_item(ds, p, label);
+        else if (kind == 0) rc = pm__ds_problem(ds, p, "not an image file, ignored");
+        PM_FREE(p);
+    }
+    pm__strlist_free(&names);
+    return rc;
+}
+
+static int pm__ds_open_folder(pm_dataset *ds, const char *root)
+{
+    pm__strlist names;
+    int i, rc = 0;
+    memset(&names, 0, sizeof(names));
+    if (pm__list_dir(root, &names)) return -1;
+    for (i = 0; i < names.n && rc == 0; i++) {
+        char *p = pm__path_join(root, names.s[i]);
+        int kind = p ? pm__path_kind(p) : -1, before = ds->n_items;
+        if (!p) {
+            rc = -1;
+        } else if (kind == 1) {
+            rc = pm__ds_walk(ds, p, ds->keys.n, 0);
+            if (rc == 0 && ds->n_items == before)
+                rc = pm__ds_problem(ds, p, "class folder holds no images, class skipped");
+            else if (rc == 0)
+                rc = pm__strlist_push(&ds->keys, names.s[i]);
+        } else if (kind == 0) {
+            rc = pm__ds_problem(ds, p, "file outside the class folders, ignored");
+        }
+        PM_FREE(p);
+    }
+    pm__strlist_free(&names);
+    if (rc == 0 && ds->keys.n == 0)
+        return pm__errorf("'%s' has no class folders with images (expected root/<class>/<image>)",
+                          root);
+    return rc;
+}
+
+/* Split one CSV record (RFC 4180 quoting) starting at *pos into fields; returns the count
+   (at most max), -1 at the end of the data. Fields are written NUL-terminated into buf. */
+static int pm__csv_record(const char *s, size_t n, size_t *pos, char *buf, char **fields,
+                          int max)
+{
+    size_t p = *pos, o = 0;
+    int nf = 0;
+    if (p >= n) return -1;
+    fields[nf++] = buf;
+    while (p < n && s[p] != '\n') {
+        if (s[p] == '"' && (o == 0 || buf[o - 1] == 0)) { /* quoted field */
+            for (p++; p < n; p++) {
+                if (s[p] == '"' && p + 1 < n && s[p + 1] == '"') buf[o++] = '"', p++;
+                else if (s[p] == '"') { p++; break; }
+                else buf[o++] = s[p];
+            }
+        } else if (s[p] == ',') {
+            buf[o++] = 0;
+            if (nf < max) fields[nf++] = buf + o;
+            p++;
+        } else {
+            if (s[p] != '\r') buf[o++] = s[p];
+            p++;
+        }
+    }
+    buf[o] = 0;
+    *pos = p + 1;
+    return nf;
+}
+
+static int pm__ds_open_csv(pm_dataset *ds, const char *path)
+{
+    size_t n = 0, pos = 0;
+    uint8_t *data = pm__read_file(path, &n);
+    char *buf = NULL, *fields[64], *dir = NULL, *slash;
+    int nf, line = 1, col_path = 0, col_label = 1, rc = -1, i;
+    pm__strlist labels;
+    memset(&labels, 0, sizeof(labels));
+    if (!data) return -1;
+    buf = (char *)pm__malloc_array(n + 1, 1);
+    dir = pm__strdup(path);
+    if (!buf || !dir) goto done;
+    slash = strrchr(dir, '/');
+#if defined(_WIN32)
+    if (!slash || strrchr(dir, '\\') > slash) slash = strrchr(dir, '\\');
+#endif
+    if (slash) *slash = 0;
+    else strcpy(dir, ".");
+    nf = pm__csv_record((const char *)data, n, &pos, buf, fields, 64);
+    if (nf < 2) {
+        pm__errorf("%s: the first line must be a header naming at least two columns "
+                   "(path,label)", path);
+        goto done;
+    }
+    for (i = 0; i < nf; i++) { /* columns named path and label, else the first two */
+        if (!strcmp(fields[i], "path") || !strcmp(fields[i], "filepath") ||
+            !strcmp(fields[i], "image") || !strcmp(fields[i], "filename"))
+            col_path = i;
+        if (!strcmp(fields[i], "label") || !strcmp(fields[i], "class")) col_label = i;
+    }
+    while ((nf = pm__csv_record((const char *)data, n, &pos, buf, fields, 64)) >= 0) {
+        line++;
+        if (nf == 1 && fields[0][0] == 0) continue; /* blank line */
+        if (nf <= col_path || nf <= col_label || !fields[col_path][0] || !fields[col_label][0]) {
+            pm__errorf("%s:%d: expected a path and a label", path, line);
+            goto done;
+        }
+        if (pm__strlist_push(&labels, fields[col_label])) goto done;
+        {
+            const char *f = fields[col_path];
+            int absolute = f[0] == '/' || f[0] == '\\' || (f[0] && f[1] == ':');
+            char *full = absolute ? pm__strdup(f) : pm__path_join(dir, f);
+            if (!full || pm__ds_add_item(ds, full, labels.n - 1)) {
+                PM_FREE(full);
+                goto done;
+            }
+            PM_FREE(full);
+        }
+    }
+    if (ds->n_items == 0) {
+        pm__errorf("%s lists no images", path);
+        goto done;
+    }
+    /* classes: the distinct labels, sorted; items point to them */
+    {
+        pm__strlist sorted;
+        memset(&sorted, 0, sizeof(sorted));
+        for (i = 0; i < labels.n; i++)
+            if (pm__strlist_push(&sorted, labels.s[i])) {
+                pm__strlist_free(&sorted);
+                goto done;
+            }
+        qsort(sorted.s, (size_t)sorted.n, sizeof(char *), pm__cmp_str);
+        for (i = 0; i < sorted.n; i++)
+            if ((i == 0 || strcmp(sorted.s[i], sorted.s[i - 1]) != 0) &&
+                pm__strlist_push(&ds->keys, sorted.s[i])) {
+                pm__strlist_free(&sorted);
+                goto done;
+            }
+        pm__strlist_free(&sorted);
+        for (i = 0; i < ds->n_items; i++) {
+            const char *key = labels.s[ds->items[i].label];
+            int lo = 0, hi = ds->keys.n - 1;
+            while (lo < hi) {
+                int mid = (lo + hi) / 2;
+                if (strcmp(ds->keys.s[mid], key) < 0) lo = mid + 1;
+                else hi = mid;
+            }
+            ds->items[i].label = lo;
+        }
+    }
+    rc = 0;
+done:
+    pm__strlist_free(&labels);
+    PM_FREE(data), PM_FREE(buf), PM_FREE(dir);
+    return rc;
+}
+
+/* Prompt names: from the class-name file, else the key with '_' as spaces. */
+static int pm__ds_class_texts(pm_dataset *ds, const char *names_path)
+{
+    size_t n = 0, pos = 0;
+    uint8_t *data = NULL;
+    int c, rc = -1;
+    pm__strlist keys, texts;
+    memset(&keys, 0, sizeof(keys));
+    memset(&texts, 0, sizeof(texts));
+    if (names_path) {
+        if (!(data = pm__read_file(names_path, &n))) return -1;
+        while (pos < n) {
+            char *line = (char *)data + pos, *nl = (char *)memchr(line, '\n', n - pos), *tab;
+            size_t len = nl ? (size_t)(nl - line) : n - pos;
+            pos += len + 1;
+            if (len && line[len - 1] == '\r') len--;
+            line[len] = 0;
+            if (len == 0 || line[0] == '#') continue;
+            tab = strchr(line, '\t');
+            if (!tab) {
+                pm__errorf("%s: line '%.60s' lacks a TAB between the class and its name",
+                           names_path, line);
+                goto done;
+            }
+            *tab = 0;
+            if (pm__strlist_push(&keys, line) || pm__strlist_push(&texts, tab + 1)) goto done;
+        }
+    }
+    for (c = 0; c < ds->keys.n; c++) {
+        int k, found = -1;
+        for (k = 0; k < keys.n; k++)
+            if (!strcmp(keys.s[k], ds->keys.s[c])) found = k;
+        if (names_path && found < 0) {
+            pm__errorf("class '%s' is not in the class-name file %s", ds->keys.s[c], names_path);
+            goto done;
+        }
+        if (pm__strlist_push(&ds->texts, found >= 0 ? texts.s[found] : ds->keys.s[c])) goto done;
+        if (found < 0) {
+            char *t = ds->texts.s[c];
+            for (; *t; t++)
+                if (*t == '_') *t = ' ';
+        }
+    }
+    rc = 0;
+done:
+    pm__strlist_free(&keys);
+    pm__strlist_free(&texts);
+    PM_FREE(data);
+    return rc;
+}
+
+/* Count images per class; drop classes without images (renumbering labels). */
+static int pm__ds_finish(pm_dataset *ds)
+{
+    int c, i, kept = 0, *map;
+    PM_FREE(ds->counts);
+    ds->counts = (int *)pm__malloc_array((size_t)ds->keys.n + 1, sizeof(int));
+    map = (int *)pm__malloc_array((size_t)ds->keys.n + 1, sizeof(int));
+    if (!ds->counts || !map) return PM_FREE(map), -1;
+    memset(ds->counts, 0, sizeof(int) * (size_t)ds->keys.n);
+    for (i = 0; i < ds->n_items; i++) ds->counts[ds->items[i].label]++;
+    for (c = 0; c < ds->keys.n; c++) {
+        map[c] = ds->counts[c] ? kept : -1;
+        if (ds->counts[c]) {
+            ds->keys.s[kept] = ds->keys.s[c];
+            ds->texts.s[kept] = ds->texts.s[c];
+            ds->counts[kept++] = ds->counts[c];
+        } else {
+            PM_FREE(ds->keys.s[c]);
+            PM_FREE(ds->texts.s[c]);
+        }
+    }
+    ds->keys.n = ds->texts.n = kept;
+    for (i = 0; i < ds->n_items; i++) ds->items[i].label = map[ds->items[i].label];
+    PM_FREE(map);
+    return 0;
+}
+
+/* Items grouped by class (stable: path order within a class). */
+static int pm__cmp_item(const void *a, const void *b)
+{
+    const pm__ds_item *x = (const pm__ds_item *)a, *y = (const pm__ds_item *)b;
+    if (x->label != y->label) return x->label < y->label ? -1 : 1;
+    return strcmp(x->path, y->path);
+}
+
+PMDEF pm_dataset *pm_dataset_open(const char *path, const char *class_names)
+{
+    pm_dataset *ds;
+    int kind;
+    if (!path) return pm__errorf("no dataset path given"), (pm_dataset *)NULL;
+    kind = pm__path_kind(path);
+    if (kind < 0) return pm__errorf("dataset '%s' does not exist", path), (pm_dataset *)NULL;
+    ds = (pm_dataset *)PM_MALLOC(sizeof(pm_dataset));
+    if (!ds) return pm__errorf("out of memory"), (pm_dataset *)NULL;
+    memset(ds, 0, sizeof(*ds));
+    if ((kind == 1 ? pm__ds_open_folder(ds, path) : pm__ds_open_csv(ds, path)) ||
+        pm__ds_class_texts(ds, class_names) || pm__ds_finish(ds)) {
+        pm_dataset_free(ds);
+        return NULL;
+    }
+    qsort(ds->items, (size_t)ds->n_items, sizeof(pm__ds_item), pm__cmp_item);
+    return ds;
+}
+
+PMDEF int pm_dataset_verify(pm_dataset *ds, void (*progress)(int done, int total, void *user),
+                            void *user)
+{
+    int i, kept = 0, total = ds->n_items;
+    for (i = 0; i < total; i++) {
+        int w, h;
+        uint8_t *rgb = pm_image_load(ds->items[i].path, &w, &h);
+        if (rgb) {
+            ds->items[kept++] = ds->items[i];
+            PM_FREE(rgb);
+        } else {
+            /* pm_image_load's message already names the path */
+            if (pm__strlist_push(&ds->problems, pm__error_buf)) return -1;
+            PM_FREE(ds->items[i].path);
+        }
+        if (progress && (i % 16 == 15 || i + 1 == total)) progress(i + 1, total, user);
+    }
+    ds->n_items = kept;
+    if (pm__ds_finish(ds)) return -1;
+    if (kept == 0) return pm__errorf("no image of the dataset could be decoded");
+    return 0;
+}
+#endif /* PM_NO_STDIO */
+
+PMDEF void pm_dataset_free(pm_dataset *ds)
+{
+    int i;
+    if (!ds) return;
+    for (i = 0; i < ds->n_items; i++) PM_FREE(ds->items[i].path);
+    PM_FREE(ds->items);
+    PM_FREE(ds->counts);
+    pm__strlist_free(&ds->keys);
+    pm__strlist_free(&ds->texts);
+    pm__strlist_free(&ds->problems);
+    PM_FREE(ds);
+}
+
+PMDEF int pm_dataset_num_classes(const pm_dataset *ds) { return ds->keys.n; }
+PMDEF const char *pm_dataset_class_key(const pm_dataset *ds, int c) { return ds->keys.s[c]; }
+PMDEF const char *pm_dataset_class_text(const pm_dataset *ds, int c) { return ds->texts.s[c]; }
+PMDEF int pm_dataset_class_count(const pm_dataset *ds, int c) { return ds->counts[c]; }
+PMDEF int pm_dataset_num_images(const pm_dataset *ds) { return ds->n_items; }
+PMDEF const char *pm_dataset_image_path(const pm_dataset *ds, int i) { return ds->items[i].path; }
+PMDEF int pm_dataset_image_label(const pm_dataset *ds, int i) { return ds->items[i].label; }
+PMDEF int pm_dataset_num_problems(const pm_dataset *ds) { return ds->problems.n; }
+PMDEF const char *pm_dataset_problem(const pm_dataset *ds, int i) { return ds->problems.s[i]; }
 
 #endif /* PROMPTMARGIN_IMPLEMENTATION_DONE */
 #endif /* PROMPTMARGIN_IMPLEMENTATION */

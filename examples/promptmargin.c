@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <math.h>
+#include <time.h>
 
 /* ------------------------------------------------------------------------------------------
    Errors and small helpers
@@ -652,6 +653,100 @@ static int cmd_zeroshot(int argc, char **argv)
 }
 
 /* ------------------------------------------------------------------------------------------
+   Progress on stderr: "label: done/total (pct), ETA", at most about once a second.
+   ------------------------------------------------------------------------------------------ */
+
+typedef struct {
+    const char *label;
+    time_t start, last;
+} progress_state;
+
+static void progress_report(int done, int total, void *user)
+{
+    progress_state *p = (progress_state *)user;
+    time_t now = time(NULL);
+    double el = difftime(now, p->start);
+    if (done < total && difftime(now, p->last) < 1.0) return;
+    p->last = now;
+    fprintf(stderr, "\r%s: %d/%d (%.0f%%)", p->label, done, total,
+            total ? 100.0 * done / total : 100.0);
+    if (done < total && done > 0 && el >= 1.0)
+        fprintf(stderr, ", about %.0f s left   ", el * (total - done) / done);
+    else
+        fprintf(stderr, ", %.0f s            ", el);
+    if (done == total) fprintf(stderr, "\n");
+    fflush(stderr);
+}
+
+/* ------------------------------------------------------------------------------------------
+   dataset-info
+   ------------------------------------------------------------------------------------------ */
+
+static pm_dataset *open_dataset(const char *path, const char *class_names, int verify)
+{
+    pm_dataset *ds = pm_dataset_open(path, class_names);
+    int i;
+    if (!ds) die("%s", pm_last_error());
+    if (verify) {
+        progress_state ps;
+        ps.label = "checking images";
+        ps.start = ps.last = time(NULL);
+        if (pm_dataset_verify(ds, progress_report, &ps)) die("%s: %s", path, pm_last_error());
+    }
+    for (i = 0; i < pm_dataset_num_problems(ds); i++)
+        fprintf(stderr, "promptmargin: warning: %s\n", pm_dataset_problem(ds, i));
+    return ds;
+}
+
+static int cmd_dataset_info(int argc, char **argv)
+{
+    static const opt_spec specs[] = {
+        {"class-names", "FILE", NULL, "class-name file: 'folder<TAB>text name' per line"},
+        {"no-verify", NULL, NULL, "list the files only, do not decode every image"},
+        {"json", NULL, NULL, "print one JSON object"},
+        {NULL, NULL, NULL, NULL}};
+    opts o;
+    pm_dataset *ds;
+    int c, i, n_cls;
+    parse_opts(&o, "dataset-info", "[options] DIR|CSV",
+               "List a dataset's classes with their image counts and any unreadable files.\n"
+               "DIR is an ImageFolder root (DIR/<class>/<images>); CSV has a header row and\n"
+               "'path,label' rows, paths relative to the CSV file.",
+               specs, argc, argv, 2);
+    if (o.n_pos != 1) die_usage("dataset-info", "give exactly one dataset folder or CSV file");
+    ds = open_dataset(o.pos[0], opt_str(&o, "class-names"), !opt_flag(&o, "no-verify"));
+    n_cls = pm_dataset_num_classes(ds);
+    if (opt_flag(&o, "json")) {
+        printf("{\"dataset\": ");
+        json_string(stdout, o.pos[0]);
+        printf(", \"images\": %d, \"classes\": [", pm_dataset_num_images(ds));
+        for (c = 0; c < n_cls; c++) {
+            printf("%s{\"key\": ", c ? ", " : "");
+            json_string(stdout, pm_dataset_class_key(ds, c));
+            printf(", \"name\": ");
+            json_string(stdout, pm_dataset_class_text(ds, c));
+            printf(", \"images\": %d}", pm_dataset_class_count(ds, c));
+        }
+        printf("], \"problems\": [");
+        for (i = 0; i < pm_dataset_num_problems(ds); i++) {
+            printf("%s", i ? ", " : "");
+            json_string(stdout, pm_dataset_problem(ds, i));
+        }
+        printf("]}\n");
+    } else {
+        printf("%s: %d classes, %d images\n", o.pos[0], n_cls, pm_dataset_num_images(ds));
+        printf("  %5s  %7s  %-24s %s\n", "class", "images", "folder/label", "prompt name");
+        for (c = 0; c < n_cls; c++)
+            printf("  %5d  %7d  %-24s %s\n", c, pm_dataset_class_count(ds, c),
+                   pm_dataset_class_key(ds, c), pm_dataset_class_text(ds, c));
+        if (pm_dataset_num_problems(ds))
+            printf("%d problem(s), listed on stderr\n", pm_dataset_num_problems(ds));
+    }
+    pm_dataset_free(ds);
+    return 0;
+}
+
+/* ------------------------------------------------------------------------------------------
    main
    ------------------------------------------------------------------------------------------ */
 
@@ -666,6 +761,7 @@ static const command commands[] = {
     {"tokenize", cmd_tokenize, "print the CLIP token ids of texts"},
     {"embed", cmd_embed, "embed images and texts into a .npy file"},
     {"zeroshot", cmd_zeroshot, "classify images among class names (zero-shot CLIP)"},
+    {"dataset-info", cmd_dataset_info, "list a dataset's classes, counts and unreadable files"},
     {NULL, NULL, NULL}};
 
 static void usage(FILE *f)

@@ -308,6 +308,8 @@ static void test_gemm(void)
                 }
 }
 
+#include "test_images.c"
+
 /* ------------------------------------------------------------------------------------------
    [6] images: PIL-exact preprocessing
    ------------------------------------------------------------------------------------------ */
@@ -828,6 +830,18 @@ static void test_cli(void)
     so = cli_output("out");
     CHECK(strstr(so, "--template") && strstr(so, "default: a photo of a {}."), "help:\n%s", so);
     free(so);
+    /* a dataset with a corrupt image, a non-image file and an empty class: exit 0, each
+       problem named once */
+    snprintf(cmd, sizeof(cmd), "%s dataset-info --json tests/fixtures/dataset/folder", g_cli);
+    CHECK(run(cmd) == 0, "dataset-info on a folder with problems must still exit 0");
+    se = cli_output("err");
+    so = cli_output("out");
+    CHECK(strstr(se, "corrupt.png") && strstr(se, "notes.txt") && strstr(se, "empty_class"),
+          "dataset-info warnings:\n%s", se);
+    CHECK(strstr(so, "\"images\": 5") != NULL, "dataset-info --json:\n%s", so);
+    free(se), free(so);
+    snprintf(cmd, sizeof(cmd), "%s dataset-info tests/fixtures/dataset/no_such", g_cli);
+    CHECK(run(cmd) == 1, "dataset-info on a missing folder must exit 1");
     snprintf(cmd, sizeof(cmd), "%s frobnicate", g_cli);
     CHECK(run(cmd) == 2, "unknown command exits 2");
 }
@@ -845,6 +859,10 @@ typedef struct {
 static const test_case tests[] = {
     {"half_conversions", test_half_conversions, 0},
     {"gemm", test_gemm, 0},
+    {"decoders_match_pil", test_decoders, 0},
+    {"image_limits", test_image_limits, 0},
+    {"dataset_folder", test_dataset_folder, 0},
+    {"dataset_csv", test_dataset_csv, 0},
     {"preprocess_matches_torchvision", test_preprocess, 1},
     {"models_match_pytorch", test_models, 1},
     {"text_batching", test_text_batching, 1},
