@@ -10,7 +10,7 @@ SAN      = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-re
 
 FIXTURE_INPUTS = tests/fixtures/manifest.json tests/convert_fixtures.py tools/convert.py
 
-.PHONY: all test sanitize demo clean
+.PHONY: all test sanitize demo fuzz clean
 
 all: promptmargin
 
@@ -38,6 +38,30 @@ test: $(BUILD)/promptmargin $(BUILD)/test_promptmargin $(BUILD)/hello $(BUILD)/f
 # The same suite under AddressSanitizer and UndefinedBehaviorSanitizer.
 sanitize:
 	$(MAKE) test BUILD=build/san CFLAGS="-O1 -g" EXTRA="$(SAN)"
+
+# libFuzzer harnesses (clang with its sanitizer runtime): `make fuzz FUZZ_SECONDS=600`, or one
+# harness with `make fuzz-png`. Each keeps its corpus in build/fuzz/corpus_NAME and ends with
+# libFuzzer's statistics (stat::number_of_executed_units = executions).
+FUZZ_CC      ?= clang
+FUZZ_SECONDS ?= 60
+FUZZERS       = png bmp pnm jpeg zlib model tokenizer
+FUZZ_FLAGS    = -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
+FUZZ_SEEDS_png       = tests/fixtures/decoders
+FUZZ_SEEDS_bmp       = tests/fixtures/decoders
+FUZZ_SEEDS_pnm       = tests/fixtures/decoders
+FUZZ_SEEDS_zlib      = tests/fixtures/decoders
+FUZZ_SEEDS_jpeg      = tests/fixtures/jpeg
+FUZZ_SEEDS_model     = tests/fuzz/seeds/model
+FUZZ_SEEDS_tokenizer = tests/fuzz/seeds/tokenizer
+
+fuzz: $(addprefix fuzz-,$(FUZZERS))
+
+fuzz-%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_common.h promptmargin.h
+	@mkdir -p build/fuzz/corpus_$*
+	$(FUZZ_CC) $(FUZZ_FLAGS) tests/fuzz/fuzz_$*.c -o build/fuzz/fuzz_$* -lm
+	build/fuzz/fuzz_$* -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -timeout=10 \
+	    -print_final_stats=1 build/fuzz/corpus_$* $(FUZZ_SEEDS_$*) > build/fuzz/$*.log 2>&1; \
+	    rc=$$?; tail -n 12 build/fuzz/$*.log; exit $$rc
 
 # The whole path on a tiny random test model (no download needed): convert, inspect, tokenize,
 # classify. Its predictions mean nothing; real weights: see weights/README.md.
