@@ -46,7 +46,7 @@
        [3] layers           layernorm, linear, activations, attention, transformer block
        [4] model file       the .pmc format, its validating loader
        [5] tokenizer        CLIP's byte-level BPE, with its Unicode tables
-       [6] images           decoders (PNG, BMP, PNM), PIL-exact resize, CLIP preprocessing
+       [6] images           decoders (PNG, JPEG, BMP, PNM), PIL-exact resize, preprocessing
        [7] clip             image tower, text tower, logits
        [8] datasets         ImageFolder and CSV datasets, class-name files
 
@@ -155,7 +155,8 @@ PMDEF void pm_normalize_rows(int n, int d, float *x);
 /* In-place softmax over each of the n rows of x [n, d]. */
 PMDEF void pm_softmax_rows(int n, int d, float *x);
 
-/* Decode an image (PNG, BMP, PNM) to RGB8 [h, w, 3], as PIL's convert("RGB") would. The
+/* Decode an image (PNG, JPEG, BMP, PNM) to RGB8 [h, w, 3], as PIL's convert("RGB") would (a
+   JPEG's EXIF orientation applied, as ImageOps.exif_transpose does). The
    buffer is the library's: release it with pm_image_free. NULL on failure (pm_last_error). */
 PMDEF uint8_t *pm_image_load_memory(const void *data, size_t size, int *w, int *h);
 #ifndef PM_NO_STDIO
@@ -5802,6 +5803,1502 @@ fail:
 }
 
 
+/* =============================================================================================
+ * JPEG decoder
+ *
+ * pm__jpeg_decode() turns a JPEG file held in memory into a tightly packed RGB8 image.
+ *
+ * Supported: baseline (SOF0), extended sequential 8-bit Huffman (SOF1) and progressive (SOF2)
+ * files; 1 (grayscale), 3 (YCbCr or RGB) and 4 (Adobe CMYK / YCCK) components; sampling
+ * factors 1..4 (any mix); interleaved and non-interleaved scans; restart intervals (with
+ * libjpeg's resynchronisation rules for missing or damaged RSTn markers); EXIF orientation.
+ * Not supported (clear error): arithmetic coding, lossless, hierarchical, 12/16-bit samples.
+ *
+ * The pipeline copies the default decompression of libjpeg-turbo (what PIL uses) so that the
+ * output is bit-identical to PIL's, not just close:
+ *   Huffman decoding -> dequantisation + "islow" integer IDCT (13-bit fixed point, 2 passes,
+ *   with the 16-bit lane behaviour of its x86 SIMD version) -> one plane per component
+ *   (progressive files: coefficients first, then libjpeg's block smoothing when some low
+ *   frequencies never arrived) -> "fancy" triangle-filter upsampling of 2x subsampled
+ *   components, replication for other integral ratios -> fixed-point YCbCr->RGB, or PIL's
+ *   CMYK->RGB for 4-component files (stored inverted, Adobe style) -> EXIF orientation
+ *   (like PIL.ImageOps.exif_transpose).
+ * Truncated or damaged entropy-coded data is handled like libjpeg: missing bits read as zeros
+ * and the rest of the restart interval is skipped (flat gray in sequential files). Structural
+ * errors (bad tables, bad scan parameters, ...) are reported as errors, as PIL does.
+ *
+ * Memory: one byte per component sample plus the RGB output; progressive files also keep 2
+ * bytes per component sample of coefficients. Work is bounded by the input size, except for
+ * end-of-band runs, which cost O(1) per run or per block, and the scan count is capped.
+ * =========================================================================================== */
+
+/* A progressive file with more scans than this is rejected (real encoders use about 10; the
+ * limit bounds the work an adversarial file can cause, as every scan walks the image). */
+#define PM__JPEG_MAX_SCANS 1000
+
+/* Zig-zag scan position -> natural (row-major) coefficient index. The 16 extra entries catch
+ * run lengths that overshoot position 63 in corrupt data (they land harmlessly on 63). */
+static const uint8_t pm__jpeg_natural[64 + 16] = {
+     0,  1,  8, 16,  9,  2,  3, 10, 17, 24, 32, 25, 18, 11,  4,  5,
+    12, 19, 26, 33, 40, 48, 41, 34, 27, 20, 13,  6,  7, 14, 21, 28,
+    35, 42, 49, 56, 57, 50, 43, 36, 29, 22, 15, 23, 30, 37, 44, 51,
+    58, 59, 52, 45, 38, 31, 39, 46, 53, 60, 61, 54, 47, 55, 62, 63,
+    63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63
+};
+
+/* The example Huffman tables of ITU T.81 Annex K.3. libjpeg-turbo installs them in empty
+ * table slots 0 and 1, so Motion-JPEG frames stored without DHT still decode; we do the same.
+ * Each table: 16 code-length counts followed by the symbols. */
+static const uint8_t pm__jpeg_std_dc_luma[16 + 12] = {
+    0, 1, 5, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0,
+    0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11
+};
+static const uint8_t pm__jpeg_std_dc_chroma[16 + 12] = {
+    0, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0,
+    0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11
+};
+static const uint8_t pm__jpeg_std_ac_luma[16 + 162] = {
+    0, 2, 1, 3, 3, 2, 4, 3, 5, 5, 4, 4, 0, 0, 1, 0x7d,
+    0x01, 0x02, 0x03, 0x00, 0x04, 0x11, 0x05, 0x12, 0x21, 0x31, 0x41, 0x06, 0x13, 0x51, 0x61,
+    0x07, 0x22, 0x71, 0x14, 0x32, 0x81, 0x91, 0xa1, 0x08, 0x23, 0x42, 0xb1, 0xc1, 0x15, 0x52,
+    0xd1, 0xf0, 0x24, 0x33, 0x62, 0x72, 0x82, 0x09, 0x0a, 0x16, 0x17, 0x18, 0x19, 0x1a, 0x25,
+    0x26, 0x27, 0x28, 0x29, 0x2a, 0x34, 0x35, 0x36, 0x37, 0x38, 0x39, 0x3a, 0x43, 0x44, 0x45,
+    0x46, 0x47, 0x48, 0x49, 0x4a, 0x53, 0x54, 0x55, 0x56, 0x57, 0x58, 0x59, 0x5a, 0x63, 0x64,
+    0x65, 0x66, 0x67, 0x68, 0x69, 0x6a, 0x73, 0x74, 0x75, 0x76, 0x77, 0x78, 0x79, 0x7a, 0x83,
+    0x84, 0x85, 0x86, 0x87, 0x88, 0x89, 0x8a, 0x92, 0x93, 0x94, 0x95, 0x96, 0x97, 0x98, 0x99,
+    0x9a, 0xa2, 0xa3, 0xa4, 0xa5, 0xa6, 0xa7, 0xa8, 0xa9, 0xaa, 0xb2, 0xb3, 0xb4, 0xb5, 0xb6,
+    0xb7, 0xb8, 0xb9, 0xba, 0xc2, 0xc3, 0xc4, 0xc5, 0xc6, 0xc7, 0xc8, 0xc9, 0xca, 0xd2, 0xd3,
+    0xd4, 0xd5, 0xd6, 0xd7, 0xd8, 0xd9, 0xda, 0xe1, 0xe2, 0xe3, 0xe4, 0xe5, 0xe6, 0xe7, 0xe8,
+    0xe9, 0xea, 0xf1, 0xf2, 0xf3, 0xf4, 0xf5, 0xf6, 0xf7, 0xf8, 0xf9, 0xfa
+};
+static const uint8_t pm__jpeg_std_ac_chroma[16 + 162] = {
+    0, 2, 1, 2, 4, 4, 3, 4, 7, 5, 4, 4, 0, 1, 2, 0x77,
+    0x00, 0x01, 0x02, 0x03, 0x11, 0x04, 0x05, 0x21, 0x31, 0x06, 0x12, 0x41, 0x51, 0x07, 0x61,
+    0x71, 0x13, 0x22, 0x32, 0x81, 0x08, 0x14, 0x42, 0x91, 0xa1, 0xb1, 0xc1, 0x09, 0x23, 0x33,
+    0x52, 0xf0, 0x15, 0x62, 0x72, 0xd1, 0x0a, 0x16, 0x24, 0x34, 0xe1, 0x25, 0xf1, 0x17, 0x18,
+    0x19, 0x1a, 0x26, 0x27, 0x28, 0x29, 0x2a, 0x35, 0x36, 0x37, 0x38, 0x39, 0x3a, 0x43, 0x44,
+    0x45, 0x46, 0x47, 0x48, 0x49, 0x4a, 0x53, 0x54, 0x55, 0x56, 0x57, 0x58, 0x59, 0x5a, 0x63,
+    0x64, 0x65, 0x66, 0x67, 0x68, 0x69, 0x6a, 0x73, 0x74, 0x75, 0x76, 0x77, 0x78, 0x79, 0x7a,
+    0x82, 0x83, 0x84, 0x85, 0x86, 0x87, 0x88, 0x89, 0x8a, 0x92, 0x93, 0x94, 0x95, 0x96, 0x97,
+    0x98, 0x99, 0x9a, 0xa2, 0xa3, 0xa4, 0xa5, 0xa6, 0xa7, 0xa8, 0xa9, 0xaa, 0xb2, 0xb3, 0xb4,
+    0xb5, 0xb6, 0xb7, 0xb8, 0xb9, 0xba, 0xc2, 0xc3, 0xc4, 0xc5, 0xc6, 0xc7, 0xc8, 0xc9, 0xca,
+    0xd2, 0xd3, 0xd4, 0xd5, 0xd6, 0xd7, 0xd8, 0xd9, 0xda, 0xe2, 0xe3, 0xe4, 0xe5, 0xe6, 0xe7,
+    0xe8, 0xe9, 0xea, 0xf2, 0xf3, 0xf4, 0xf5, 0xf6, 0xf7, 0xf8, 0xf9, 0xfa
+};
+
+/* Colour space of the coded components (decided like libjpeg, from markers and ids). */
+enum { PM__JPEG_GRAY, PM__JPEG_YCC, PM__JPEG_RGB, PM__JPEG_CMYK, PM__JPEG_YCCK };
+
+/* How a component plane is brought to full resolution (see pm__jpeg_upsample_row). */
+enum {
+    PM__JPEG_UP_FULL,      /* same size as the image: used directly */
+    PM__JPEG_UP_H2V1,      /* 2x horizontally: triangle filter */
+    PM__JPEG_UP_H1V2,      /* 2x vertically: triangle filter */
+    PM__JPEG_UP_H2V2,      /* 2x both ways: triangle filter */
+    PM__JPEG_UP_REPLICATE, /* other integral ratios: pixel replication */
+    PM__JPEG_UP_NEAREST    /* non-integral ratios (libjpeg refuses these): nearest sample */
+};
+
+/* One Huffman decoding table. */
+typedef struct {
+    uint16_t fast[512];   /* next 9 bits -> (code length << 8) | symbol; 0 = code is longer */
+    int32_t maxcode[17];  /* [len]: largest code of that length, -1 if there is none */
+    int32_t valoff[17];   /* [len]: index of a code's symbol = code + valoff[len] */
+    uint8_t symbols[256]; /* symbols in code order (zero beyond the defined ones) */
+    int maxsym;           /* largest symbol (DC tables may not exceed 15) */
+    int state;            /* 0 = slot empty, 1 = valid table, -1 = defined but malformed */
+} pm__jpeg_huff;
+
+/* One image component (frame parameters, per-scan state and its decoded samples). */
+typedef struct {
+    int id, h, v, tq;     /* component id, sampling factors, quantisation table slot */
+    int cw, ch;           /* samples in the component: ceil(W*h/hmax) x ceil(H*v/vmax) */
+    int bw, bh;           /* 8x8 blocks covering cw x ch */
+    int stride;           /* bw * 8: bytes per row of `plane` */
+    uint8_t *plane;       /* (bh*8) x stride IDCT output samples, owned */
+    int16_t *coefs;       /* progressive only: bw*bh blocks x 64 coefficients, natural order */
+    uint8_t *nz;          /* progressive only: per block, an upper bound of the zig-zag index
+                             of its last nonzero AC coefficient (0 = none): lets refinement
+                             scans skip empty blocks in O(1) */
+    int32_t q[64];        /* dequantisation table latched at the first scan (natural order) */
+    int32_t qraw[64];     /* the same table before the 16-bit wrap of q (for smoothing) */
+    int coef_bits[64];    /* progressive: Al of the last scan of each coefficient, -1 = none */
+    int prev_bits[10];    /* coef_bits[0..9] before the last scan of this component */
+    int q_latched;
+    int dc_pred;          /* DC predictor, kept in int16 range like libjpeg's JCOEF */
+    int dc_tbl, ac_tbl;   /* Huffman table slots chosen by the current scan */
+    int up, hr, vr;       /* upsampling method and integral ratios hmax/h, vmax/v */
+    uint8_t *row;         /* W + 8 bytes: one upsampled row, owned */
+} pm__jpeg_comp;
+
+/* Bit reader over entropy-coded data: removes 0xFF00 stuffing, stops at markers. */
+typedef struct {
+    const uint8_t *p, *end; /* next unread byte / end of the file */
+    uint64_t bits;          /* valid bits are left-aligned; everything below them is zero */
+    int nbits;              /* number of valid bits in `bits` */
+    int marker;             /* marker code met in the data (p points at its 0xFF), 0 if none */
+    int insufficient;       /* set once bits past the end of the segment were needed */
+} pm__jpeg_bits;
+
+/* The whole decoder state. */
+typedef struct {
+    const uint8_t *buf;
+    size_t len, pos;                /* the file, and the marker parser's position */
+    int width, height, ncomp;       /* frame size and number of components */
+    int hmax, vmax;                 /* largest sampling factors */
+    int mcus_x, mcus_y;             /* MCUs of an interleaved scan */
+    int frame_seen, progressive, scans;
+    pm__jpeg_comp comp[4];
+    pm__jpeg_huff dc[4], ac[4];
+    int32_t qt[4][64];              /* quantisation tables as last defined (natural order) */
+    int32_t qt_raw[4][64];          /* the same without the 16-bit wrap */
+    int qt_defined[4];
+    int restart_interval;
+    int scan_n, scan_comp[4];       /* current scan: its components ... */
+    int ss, se, ah, al;             /* ... spectral selection and successive approximation */
+    int eobrun;                     /* progressive AC: blocks left in the current EOB run */
+    int last_good_row;              /* last iMCU row decoded before the data ran out */
+    pm__jpeg_bits bits;
+    int jfif, adobe, adobe_transform, orientation, exif_seen;
+    int colorspace;
+    int16_t dummy[64];              /* sink for the padding blocks of interleaved MCUs */
+    uint8_t dummy_nz;
+    int32_t cr_r[256], cb_b[256], cr_g[256], cb_g[256]; /* YCbCr->RGB fixed-point tables */
+} pm__jpeg;
+
+/* Floor division of v by 2^s (1 <= s <= 31) without right-shifting a negative value. */
+static int32_t pm__jpeg_asr(int32_t v, int s)
+{
+    uint32_t u = ((uint32_t)v ^ 0x80000000u) >> s; /* = (v + 2^31) >> s, no sign issues */
+    return (int32_t)u - (int32_t)(0x80000000u >> s);
+}
+
+/* Reduces an integer to the int16 range with two's complement wrap-around (what storing into
+ * libjpeg's 16-bit JCOEF does), without implementation-defined conversions. */
+static int16_t pm__jpeg_i16(uint32_t v)
+{
+    return (int16_t)((int32_t)((v & 0xFFFFu) ^ 0x8000u) - 0x8000);
+}
+
+/* Clamps to a sample value. */
+static uint8_t pm__jpeg_clamp(int v)
+{
+    return (uint8_t)(v < 0 ? 0 : v > 255 ? 255 : v);
+}
+
+/* Big-endian 16-bit field. */
+static int pm__jpeg_u16(const uint8_t *p)
+{
+    return (p[0] << 8) | p[1];
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * Bit reader
+ * ------------------------------------------------------------------------------------------- */
+
+/* Tops the bit buffer up to at least 57 bits, unless a marker or the end of the file comes
+ * first; the bits after the real ones then read as zeros (libjpeg's padding). */
+static void pm__jpeg_fill(pm__jpeg_bits *b)
+{
+    while (b->nbits <= 56) {
+        uint32_t c;
+        if (b->marker || b->p >= b->end) return;
+        c = *b->p;
+        if (c == 0xFF) {
+            /* 0xFF 0x00 is a data byte 0xFF; 0xFF 0xFF... are fill bytes; else a marker */
+            const uint8_t *q = b->p + 1;
+            while (q < b->end && *q == 0xFF) q++;
+            if (q >= b->end) {
+                b->p = b->end;
+                return;
+            }
+            if (*q != 0) {
+                b->marker = *q;
+                b->p = q - 1;
+                return;
+            }
+            b->p = q + 1;
+        } else {
+            b->p++;
+        }
+        b->bits |= (uint64_t)c << (56 - b->nbits);
+        b->nbits += 8;
+    }
+}
+
+/* Drops n (<= 32) bits; running past the real data flags the segment as insufficient. */
+static void pm__jpeg_skip(pm__jpeg_bits *b, int n)
+{
+    if (n > b->nbits) {
+        b->insufficient = 1;
+        b->bits = 0;
+        b->nbits = 0;
+    } else {
+        b->bits <<= n;
+        b->nbits -= n;
+    }
+}
+
+/* Returns the next n (0..16) bits as an unsigned number. */
+static int pm__jpeg_get_bits(pm__jpeg_bits *b, int n)
+{
+    int v;
+    if (n == 0) return 0;
+    if (b->nbits < n) pm__jpeg_fill(b);
+    v = (int)(b->bits >> (64 - n));
+    pm__jpeg_skip(b, n);
+    return v;
+}
+
+/* Reads an s-bit magnitude category value (T.81 F.2.2.1 "EXTEND"): s = 0..16. */
+static int pm__jpeg_extend(pm__jpeg_bits *b, int s)
+{
+    int v = pm__jpeg_get_bits(b, s);
+    if (s > 0 && v < (1 << (s - 1))) v = v - (1 << s) + 1;
+    return v;
+}
+
+/* Decodes one Huffman symbol. A bit pattern that matches no code reads as symbol 0 and
+ * consumes 17 bits, as in libjpeg. */
+static int pm__jpeg_huff_decode(pm__jpeg_bits *b, const pm__jpeg_huff *h)
+{
+    int e, len, sym;
+    if (b->nbits < 17) pm__jpeg_fill(b);
+    e = h->fast[b->bits >> 55];
+    if (e) {
+        len = e >> 8;
+        sym = e & 255;
+    } else {
+        int32_t code;
+        len = 10;
+        code = (int32_t)(b->bits >> (64 - len));
+        while (len <= 16 && code > h->maxcode[len]) {
+            len++;
+            code = (int32_t)(b->bits >> (64 - len));
+        }
+        if (len > 16) {
+            sym = 0;
+        } else {
+            sym = h->symbols[(code + h->valoff[len]) & 255];
+        }
+    }
+    pm__jpeg_skip(b, len);
+    return sym;
+}
+
+/* Moves b->p to the next marker (0xFF followed by a byte other than 0x00 and 0xFF) and records
+ * it in b->marker, or leaves b->marker = 0 with b->p at the end when there is none. */
+static void pm__jpeg_find_marker(pm__jpeg_bits *b)
+{
+    const uint8_t *p = b->p;
+    while (p < b->end) {
+        if (*p != 0xFF) {
+            p++;
+            continue;
+        }
+        while (p + 1 < b->end && p[1] == 0xFF) p++;
+        if (p + 1 >= b->end) break;
+        if (p[1] != 0) {
+            b->p = p;
+            b->marker = p[1];
+            return;
+        }
+        p += 2;
+    }
+    b->p = b->end;
+    b->marker = 0;
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * Huffman tables
+ * ------------------------------------------------------------------------------------------- */
+
+/* Builds decoding tables from 16 code-length counts and nsym (<= 256) symbols. The table is
+ * marked malformed (state -1) when the counts overflow the code space or use an all-ones
+ * code, which libjpeg also rejects. */
+static void pm__jpeg_build_huff(pm__jpeg_huff *h, const uint8_t *counts, const uint8_t *syms,
+                                int nsym)
+{
+    int len, i, k = 0;
+    uint32_t code = 0;
+    memset(h, 0, sizeof(*h));
+    memcpy(h->symbols, syms, (size_t)nsym);
+    for (i = 0; i < nsym; i++) {
+        if (syms[i] > h->maxsym) h->maxsym = syms[i];
+    }
+    h->state = 1;
+    for (len = 1; len <= 16; len++) {
+        int n = counts[len - 1];
+        h->valoff[len] = k - (int32_t)code;
+        h->maxcode[len] = n ? (int32_t)(code + (uint32_t)n - 1) : -1;
+        for (i = 0; i < n; i++, k++, code++) {
+            if (len <= 9) {
+                /* every 9-bit lookahead starting with this code decodes to it */
+                uint32_t first = code << (9 - len), t, cnt = 1u << (9 - len);
+                for (t = 0; t < cnt && first + t < 512; t++) {
+                    h->fast[first + t] = (uint16_t)((len << 8) | syms[k]);
+                }
+            }
+        }
+        if (code >= (1u << len)) { /* next free code must still fit in len bits */
+            h->state = -1;
+            return;
+        }
+        code <<= 1;
+    }
+}
+
+/* Parses a DHT segment (d, n bytes), which may define several tables. */
+static int pm__jpeg_read_dht(pm__jpeg *j, const uint8_t *d, size_t n)
+{
+    while (n > 0) {
+        int tc, th, i, total = 0;
+        if (n < 17) return pm__errorf("jpeg: DHT segment truncated");
+        tc = d[0] >> 4;
+        th = d[0] & 15;
+        if (tc > 1 || th > 3) return pm__errorf("jpeg: bad Huffman table index in DHT");
+        for (i = 0; i < 16; i++) total += d[1 + i];
+        if (total > 256 || (size_t)total > n - 17) {
+            return pm__errorf("jpeg: bad Huffman table in DHT");
+        }
+        pm__jpeg_build_huff(tc ? &j->ac[th] : &j->dc[th], d + 1, d + 17, total);
+        d += 17 + total;
+        n -= 17 + (size_t)total;
+    }
+    return 0;
+}
+
+/* Parses a DQT segment, which may define several tables (8- or 16-bit entries). */
+static int pm__jpeg_read_dqt(pm__jpeg *j, const uint8_t *d, size_t n)
+{
+    while (n > 0) {
+        int pq = d[0] >> 4, tq = d[0] & 15, k;
+        size_t need = 1 + (pq ? 128 : 64);
+        if (tq > 3) return pm__errorf("jpeg: bad quantization table index in DQT");
+        if (n < need) return pm__errorf("jpeg: DQT segment truncated");
+        for (k = 0; k < 64; k++) {
+            int32_t q = pq ? pm__jpeg_u16(d + 1 + 2 * k) : d[1 + k];
+            j->qt_raw[tq][pm__jpeg_natural[k]] = q;
+            /* libjpeg-turbo (SIMD builds) keeps multipliers in a short: mimic the wrap */
+            if (q > 32767) q -= 65536;
+            j->qt[tq][pm__jpeg_natural[k]] = q;
+        }
+        j->qt_defined[tq] = 1;
+        d += need;
+        n -= need;
+    }
+    return 0;
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * Inverse DCT
+ *
+ * libjpeg's "islow" IDCT: the Loeffler-Ligtenberg-Moschytz factorisation with 13-bit fixed-point
+ * constants, columns first (keeping 2 extra bits), then rows. PIL's libjpeg-turbo runs it as
+ * x86 SIMD code that keeps every value between the stages in 16-bit lanes; the arithmetic below
+ * reproduces that exactly: dequantised coefficients and three butterfly sums wrap to 16 bits,
+ * stage outputs saturate to 16 bits, and samples are clamped to 0..255. For valid data none of
+ * this ever triggers and the result is the textbook one; for corrupt data the output still
+ * matches PIL's. All intermediate values provably fit in 32 bits.
+ * ------------------------------------------------------------------------------------------- */
+
+/* Two's complement wrap and saturation of a value to the int16 range. */
+static int32_t pm__jpeg_wrap16(int32_t v)
+{
+    return pm__jpeg_i16((uint32_t)v);
+}
+
+static int32_t pm__jpeg_sat16(int32_t v)
+{
+    return v < -32768 ? -32768 : v > 32767 ? 32767 : v;
+}
+
+/* One 8-point IDCT on 16-bit inputs x[0], x[step], ..., x[7*step]. Writes the 8 outputs,
+ * still scaled by 2^13 (the constants' fraction bits), to o[0..7]. */
+static void pm__jpeg_idct_1d(const int32_t *x, int step, int32_t *o)
+{
+    int32_t x0 = x[0], x1 = x[step], x2 = x[2 * step], x3 = x[3 * step];
+    int32_t x4 = x[4 * step], x5 = x[5 * step], x6 = x[6 * step], x7 = x[7 * step];
+    int32_t e0, e1, e2, e3, t10, t11, t12, t13, z3, z4, o0, o1, o2, o3;
+    /* even part: rotation of x2, x6 by sqrt(2) c6; butterflies of x0, x4 */
+    e3 = x2 * (4433 + 6270) + x6 * 4433;        /* 0.541196100, 0.765366865 */
+    e2 = x2 * 4433 + x6 * (4433 - 15137);       /* 1.847759065 */
+    e0 = pm__jpeg_wrap16(x0 + x4) * 8192;
+    e1 = pm__jpeg_wrap16(x0 - x4) * 8192;
+    t10 = e0 + e3;
+    t13 = e0 - e3;
+    t11 = e1 + e2;
+    t12 = e1 - e2;
+    /* odd part */
+    z3 = pm__jpeg_wrap16(x7 + x3);
+    z4 = pm__jpeg_wrap16(x5 + x1);
+    e0 = z3 * (9633 - 16069) + z4 * 9633;       /* 1.175875602, 1.961570560 */
+    e1 = z3 * 9633 + z4 * (9633 - 3196);        /* 0.390180644 */
+    o0 = x7 * (2446 - 7373) - x1 * 7373 + e0;   /* 0.298631336, 0.899976223 */
+    o1 = x5 * (16819 - 20995) - x3 * 20995 + e1; /* 2.053119869, 2.562915447 */
+    o2 = x3 * (25172 - 20995) - x5 * 20995 + e0; /* 3.072711026 */
+    o3 = x1 * (12299 - 7373) - x7 * 7373 + e1;  /* 1.501321110 */
+    o[0] = t10 + o3;
+    o[7] = t10 - o3;
+    o[1] = t11 + o2;
+    o[6] = t11 - o2;
+    o[2] = t12 + o1;
+    o[5] = t12 - o1;
+    o[3] = t13 + o0;
+    o[4] = t13 - o0;
+}
+
+/* Dequantises one block (64 coefficients, natural order) with q (16-bit multipliers) and
+ * inverse-transforms it into 8x8 samples at out (row stride `stride`). */
+static void pm__jpeg_idct(const int16_t *coef, const int32_t *q, uint8_t *out, int stride)
+{
+    int32_t dq[64], ws[64], t[8];
+    int i, k, ac_zero = 1;
+    for (k = 0; k < 64; k++) dq[k] = pm__jpeg_wrap16(coef[k] * q[k]);
+    for (k = 8; k < 64; k++) {
+        if (coef[k] != 0) {
+            ac_zero = 0;
+            break;
+        }
+    }
+    /* pass 1: columns -> ws, descaled by 2^11 (keeping 2 fraction bits) */
+    for (i = 0; i < 8; i++) {
+        const int32_t *c = dq + i;
+        if (ac_zero || (c[8] == 0 && c[16] == 0 && c[24] == 0 && c[32] == 0 && c[40] == 0 &&
+                        c[48] == 0 && c[56] == 0)) {
+            /* constant column; when the whole block has only row 0 the SIMD code takes a
+             * shortcut that wraps instead of saturating */
+            int32_t v = ac_zero ? pm__jpeg_wrap16(c[0] * 4) : pm__jpeg_sat16(c[0] * 4);
+            for (k = 0; k < 8; k++) ws[8 * k + i] = v;
+            continue;
+        }
+        pm__jpeg_idct_1d(c, 8, t);
+        for (k = 0; k < 8; k++) ws[8 * k + i] = pm__jpeg_sat16(pm__jpeg_asr(t[k] + 1024, 11));
+    }
+    /* pass 2: rows -> samples, descaled by 2^18 (13 + 2 + 3 for the two sqrt(8) factors) */
+    for (i = 0; i < 8; i++) {
+        const int32_t *w = ws + 8 * i;
+        uint8_t *o = out + (size_t)i * (size_t)stride;
+        if (w[1] == 0 && w[2] == 0 && w[3] == 0 && w[4] == 0 && w[5] == 0 && w[6] == 0 &&
+            w[7] == 0) {
+            int32_t v = pm__jpeg_asr(w[0] + 16, 5);
+            memset(o, pm__jpeg_clamp(v + 128), 8);
+            continue;
+        }
+        pm__jpeg_idct_1d(w, 1, t);
+        for (k = 0; k < 8; k++) o[k] = pm__jpeg_clamp(pm__jpeg_asr(t[k] + (1 << 17), 18) + 128);
+    }
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * Entropy decoding of one block (sequential, and the four kinds of progressive scans)
+ * ------------------------------------------------------------------------------------------- */
+
+/* Sequential: decodes a whole block into blk (64 coefficients, natural order, pre-zeroed). */
+static void pm__jpeg_block_seq(pm__jpeg *j, pm__jpeg_comp *c, int16_t *blk)
+{
+    pm__jpeg_bits *b = &j->bits;
+    const pm__jpeg_huff *ac = &j->ac[c->ac_tbl];
+    int s, k;
+    s = pm__jpeg_huff_decode(b, &j->dc[c->dc_tbl]);
+    c->dc_pred = pm__jpeg_i16((uint32_t)(c->dc_pred + pm__jpeg_extend(b, s)));
+    blk[0] = (int16_t)c->dc_pred;
+    for (k = 1; k < 64; k++) {
+        int rs = pm__jpeg_huff_decode(b, ac);
+        int r = rs >> 4;
+        s = rs & 15;
+        if (s) {
+            k += r;
+            blk[pm__jpeg_natural[k]] = (int16_t)pm__jpeg_extend(b, s);
+        } else {
+            if (r != 15) break; /* end of block */
+            k += 15;            /* run of 16 zeros */
+        }
+    }
+}
+
+/* Progressive, first DC scan: the DC difference, scaled by 2^Al. */
+static void pm__jpeg_block_dc_first(pm__jpeg *j, pm__jpeg_comp *c, int16_t *blk)
+{
+    pm__jpeg_bits *b = &j->bits;
+    int s = pm__jpeg_huff_decode(b, &j->dc[c->dc_tbl]);
+    c->dc_pred = pm__jpeg_i16((uint32_t)(c->dc_pred + pm__jpeg_extend(b, s)));
+    blk[0] = pm__jpeg_i16((uint32_t)c->dc_pred << j->al);
+}
+
+/* Progressive, DC refinement: one more bit of the DC value. */
+static void pm__jpeg_block_dc_refine(pm__jpeg *j, int16_t *blk)
+{
+    if (pm__jpeg_get_bits(&j->bits, 1)) {
+        blk[0] = pm__jpeg_i16((uint32_t)blk[0] | (1u << j->al));
+    }
+}
+
+/* Progressive, first AC scan of band Ss..Se (with end-of-band runs across blocks). *nz is the
+ * block's last-nonzero bound (see pm__jpeg_comp). */
+static void pm__jpeg_block_ac_first(pm__jpeg *j, pm__jpeg_comp *c, int16_t *blk, uint8_t *nz)
+{
+    pm__jpeg_bits *b = &j->bits;
+    const pm__jpeg_huff *ac = &j->ac[c->ac_tbl];
+    int k;
+    if (j->eobrun > 0) {
+        j->eobrun--;
+        return;
+    }
+    for (k = j->ss; k <= j->se; k++) {
+        int rs = pm__jpeg_huff_decode(b, ac);
+        int r = rs >> 4, s = rs & 15;
+        if (s) {
+            k += r;
+            blk[pm__jpeg_natural[k]] = pm__jpeg_i16((uint32_t)pm__jpeg_extend(b, s) << j->al);
+            if (k > *nz) *nz = (uint8_t)(k < 63 ? k : 63);
+        } else if (r == 15) {
+            k += 15;
+        } else {
+            /* EOBn: this block and the next 2^r + bits - 1 ones end here */
+            j->eobrun = (1 << r) + pm__jpeg_get_bits(b, r) - 1;
+            break;
+        }
+    }
+}
+
+/* Progressive, AC refinement: appends correction bits to the coefficients that are already
+ * nonzero and places new +-2^Al coefficients (T.81 G.1.2.3). */
+static void pm__jpeg_block_ac_refine(pm__jpeg *j, pm__jpeg_comp *c, int16_t *blk, uint8_t *nz)
+{
+    pm__jpeg_bits *b = &j->bits;
+    const pm__jpeg_huff *ac = &j->ac[c->ac_tbl];
+    uint32_t p1 = 1u << j->al;   /* +1 at this bit position */
+    uint32_t m1 = 0u - p1;       /* -1 at this bit position (two's complement) */
+    int k = j->ss;
+
+    if (j->eobrun == 0) {
+        for (; k <= j->se; k++) {
+            int rs = pm__jpeg_huff_decode(b, ac);
+            int r = rs >> 4, s = rs & 15;
+            uint32_t val = 0;
+            if (s) {
+                /* the size of a new coefficient is always 1: just read its sign */
+                val = pm__jpeg_get_bits(b, 1) ? p1 : m1;
+            } else if (r != 15) {
+                j->eobrun = (1 << r) + pm__jpeg_get_bits(b, r);
+                break; /* the rest of the band is handled by the EOB logic below */
+            }
+            /* skip r zero coefficients (refining the nonzero ones met on the way) */
+            do {
+                int16_t *cf = blk + pm__jpeg_natural[k];
+                if (*cf != 0) {
+                    if (pm__jpeg_get_bits(b, 1) && ((uint32_t)*cf & p1) == 0) {
+                        *cf = pm__jpeg_i16((uint32_t)*cf + (*cf >= 0 ? p1 : m1));
+                    }
+                } else {
+                    if (--r < 0) break;
+                }
+                k++;
+            } while (k <= j->se);
+            if (val) {
+                blk[pm__jpeg_natural[k]] = pm__jpeg_i16(val);
+                if (k > *nz) *nz = (uint8_t)(k < 63 ? k : 63);
+            }
+        }
+    }
+    if (j->eobrun > 0) {
+        /* inside an end-of-band run: only correction bits for the nonzero coefficients,
+         * none of which lies beyond *nz */
+        int last = j->se < *nz ? j->se : *nz;
+        for (; k <= last; k++) {
+            int16_t *cf = blk + pm__jpeg_natural[k];
+            if (*cf != 0) {
+                if (pm__jpeg_get_bits(b, 1) && ((uint32_t)*cf & p1) == 0) {
+                    *cf = pm__jpeg_i16((uint32_t)*cf + (*cf >= 0 ? p1 : m1));
+                }
+            }
+        }
+        j->eobrun--;
+    }
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * Scans
+ * ------------------------------------------------------------------------------------------- */
+
+/* Handles a restart boundary: finds the next marker and resynchronises the way libjpeg's
+ * default resync_to_restart does when it is not the expected RSTn, then resets the DC
+ * predictors and the EOB run. `expected` is the RSTn number (0..7) due here. */
+static void pm__jpeg_restart(pm__jpeg *j, int expected)
+{
+    pm__jpeg_bits *b = &j->bits;
+    int i, consumed = 0;
+    b->bits = 0;
+    b->nbits = 0;
+    if (!b->marker) pm__jpeg_find_marker(b);
+    for (;;) {
+        int m = b->marker, action;
+        if (m == 0) {
+            action = 3; /* end of the file: acts like EOI */
+        } else if (m < 0xC0) {
+            action = 2; /* not a valid marker: skip it */
+        } else if (m < 0xD0 || m > 0xD7) {
+            action = 3; /* a real marker: leave it for the marker parser */
+        } else {
+            int n = m - 0xD0;
+            if (n == ((expected + 1) & 7) || n == ((expected + 2) & 7)) {
+                action = 3; /* a later RSTn: this interval's data is missing */
+            } else if (n == ((expected + 7) & 7) || n == ((expected + 6) & 7)) {
+                action = 2; /* an earlier RSTn: skip ahead */
+            } else {
+                action = 1; /* the expected one (or too far off to reason about) */
+            }
+        }
+        if (action == 1) {
+            b->p += 2;
+            b->marker = 0;
+            consumed = 1;
+            break;
+        }
+        if (action == 3) break;
+        b->p += 2;
+        b->marker = 0;
+        pm__jpeg_find_marker(b);
+    }
+    /* a segment that starts right at a marker stays "insufficient": it is empty */
+    if (consumed) b->insufficient = 0;
+    for (i = 0; i < j->ncomp; i++) j->comp[i].dc_pred = 0;
+    j->eobrun = 0;
+}
+
+/* Decodes (or refines) one block of component c at block position (bx, by). Blocks outside
+ * the component (right/bottom padding of interleaved MCUs) are decoded into a scratch block. */
+static void pm__jpeg_do_block(pm__jpeg *j, pm__jpeg_comp *c, int bx, int by)
+{
+    int inside = bx < c->bw && by < c->bh;
+    if (!j->progressive) {
+        int16_t blk[64];
+        memset(blk, 0, sizeof(blk));
+        pm__jpeg_block_seq(j, c, blk);
+        if (inside) {
+            pm__jpeg_idct(blk, c->q,
+                          c->plane + (size_t)by * 8 * (size_t)c->stride + (size_t)bx * 8,
+                          c->stride);
+        }
+    } else {
+        int16_t *blk = j->dummy;
+        uint8_t *nz = &j->dummy_nz;
+        if (inside) {
+            size_t bi = (size_t)by * (size_t)c->bw + (size_t)bx;
+            blk = c->coefs + bi * 64;
+            nz = c->nz + bi;
+        } else {
+            memset(j->dummy, 0, sizeof(j->dummy));
+        }
+        if (j->ss == 0) {
+            if (j->ah == 0) pm__jpeg_block_dc_first(j, c, blk);
+            else pm__jpeg_block_dc_refine(j, blk);
+        } else {
+            if (j->ah == 0) pm__jpeg_block_ac_first(j, c, blk, nz);
+            else pm__jpeg_block_ac_refine(j, c, blk, nz);
+        }
+    }
+}
+
+/* Decodes the entropy-coded data of the current scan, which starts at j->pos. On return
+ * j->pos is where the marker parser should continue. */
+static void pm__jpeg_decode_scan(pm__jpeg *j)
+{
+    pm__jpeg_bits *b = &j->bits;
+    int mcus_x, mcus_y, ri = j->restart_interval, left = ri, expected = 0, i;
+    long m, total;
+
+    if (j->scan_n == 1) {
+        /* non-interleaved: one block per MCU, only the component's own blocks */
+        mcus_x = j->comp[j->scan_comp[0]].bw;
+        mcus_y = j->comp[j->scan_comp[0]].bh;
+    } else {
+        mcus_x = j->mcus_x;
+        mcus_y = j->mcus_y;
+    }
+    total = (long)mcus_x * mcus_y;
+
+    b->p = j->buf + j->pos;
+    b->end = j->buf + j->len;
+    b->bits = 0;
+    b->nbits = 0;
+    b->marker = 0;
+    b->insufficient = 0;
+    j->eobrun = 0;
+    for (i = 0; i < j->ncomp; i++) j->comp[i].dc_pred = 0;
+
+    for (m = 0; m < total; m++) {
+        int mx, my;
+        if (ri) {
+            if (left == 0) {
+                pm__jpeg_restart(j, expected);
+                expected = (expected + 1) & 7;
+                left = ri;
+                /* stuck before a marker that no later restart can consume (or at the end of
+                 * the file): nothing more will be decoded in this scan */
+                if (b->insufficient && (b->marker < 0xD0 || b->marker > 0xD7)) break;
+            }
+            left--;
+        }
+        if (b->insufficient) {
+            /* out of data: the rest of this restart interval stays as it is */
+            if (!ri) break;
+            m += left;
+            left = 0;
+            continue;
+        }
+        if (j->progressive && j->ss > 0 && j->eobrun > 0) {
+            /* inside an end-of-band run (AC scans have one component): a first scan leaves
+             * the blocks untouched and a refinement scan reads nothing for blocks without
+             * nonzero coefficients in the band, so skip such blocks all at once (up to the
+             * end of the run, scan or restart interval) */
+            pm__jpeg_comp *c = &j->comp[j->scan_comp[0]];
+            long n = j->eobrun, k = 0;
+            if (n > total - m) n = total - m;
+            if (ri && n > left + 1) n = left + 1;
+            if (j->ah == 0) {
+                k = n;
+            } else {
+                while (k < n && c->nz[m + k] < j->ss) k++;
+            }
+            if (k > 0) {
+                j->eobrun -= (int)k;
+                m += k - 1;
+                if (ri) left -= (int)(k - 1);
+                j->last_good_row = (int)(m / mcus_x) / c->v;
+                continue;
+            }
+        }
+        mx = (int)(m % mcus_x);
+        my = (int)(m / mcus_x);
+        j->last_good_row = j->scan_n == 1 ? my / j->comp[j->scan_comp[0]].v : my;
+        if (j->scan_n == 1) {
+            pm__jpeg_do_block(j, &j->comp[j->scan_comp[0]], mx, my);
+        } else {
+            for (i = 0; i < j->scan_n; i++) {
+                pm__jpeg_comp *c = &j->comp[j->scan_comp[i]];
+                int x, y;
+                for (y = 0; y < c->v; y++) {
+                    for (x = 0; x < c->h; x++) {
+                        pm__jpeg_do_block(j, c, mx * c->h + x, my * c->v + y);
+                    }
+                }
+            }
+        }
+    }
+    /* continue parsing at the marker that ended the data (or wherever the reader stopped) */
+    j->pos = (size_t)(b->p - j->buf);
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * Marker segments
+ * ------------------------------------------------------------------------------------------- */
+
+/* Reads the orientation tag (0x0112) from the TIFF structure of an APP1 Exif payload (d, n
+ * bytes, starting at the "II"/"MM" byte-order mark). Returns 1..8, or 0 if absent/invalid. */
+static int pm__jpeg_exif_orientation(const uint8_t *d, size_t n)
+{
+    int le;
+    uint32_t ifd, count, i;
+    if (n < 8) return 0;
+    if (d[0] == 'I' && d[1] == 'I') le = 1;
+    else if (d[0] == 'M' && d[1] == 'M') le = 0;
+    else return 0;
+#define PM__RD16(p) (le ? (uint32_t)(p)[0] | ((uint32_t)(p)[1] << 8) \
+                        : ((uint32_t)(p)[0] << 8) | (uint32_t)(p)[1])
+#define PM__RD32(p) (le ? PM__RD16(p) | (PM__RD16((p) + 2) << 16) \
+                        : (PM__RD16(p) << 16) | PM__RD16((p) + 2))
+    if (PM__RD16(d + 2) != 42) return 0;
+    ifd = PM__RD32(d + 4);
+    if (ifd > n - 2) return 0;
+    count = PM__RD16(d + ifd);
+    for (i = 0; i < count; i++) {
+        size_t e = (size_t)ifd + 2 + 12 * (size_t)i;
+        uint32_t v;
+        if (e + 12 > n) return 0;
+        if (PM__RD16(d + e) != 0x0112) continue;
+        if (PM__RD32(d + e + 4) != 1) return 0;           /* count must be 1 */
+        if (PM__RD16(d + e + 2) == 3) v = PM__RD16(d + e + 8);       /* SHORT */
+        else if (PM__RD16(d + e + 2) == 4) v = PM__RD32(d + e + 8);  /* LONG */
+        else return 0;
+        return (v >= 1 && v <= 8) ? (int)v : 0;
+    }
+#undef PM__RD16
+#undef PM__RD32
+    return 0;
+}
+
+/* Looks at APPn segments that matter for decoding: JFIF (APP0), Exif (APP1), Adobe (APP14). */
+static void pm__jpeg_read_app(pm__jpeg *j, int marker, const uint8_t *d, size_t n)
+{
+    if (marker == 0xE0 && n >= 14 && memcmp(d, "JFIF\0", 5) == 0) {
+        j->jfif = 1;
+    } else if (marker == 0xE1 && n >= 6 && memcmp(d, "Exif\0\0", 6) == 0 && !j->exif_seen) {
+        j->exif_seen = 1; /* PIL only looks at the first Exif segment */
+        j->orientation = pm__jpeg_exif_orientation(d + 6, n - 6);
+    } else if (marker == 0xEE && n >= 12 && memcmp(d, "Adobe", 5) == 0) {
+        j->adobe = 1;
+        j->adobe_transform = d[11];
+    }
+}
+
+/* Parses a SOF0/1/2 segment, checks the image size and allocates the component planes. */
+static int pm__jpeg_read_sof(pm__jpeg *j, int marker, const uint8_t *d, size_t n)
+{
+    int i, k;
+    if (j->frame_seen) return pm__errorf("jpeg: more than one frame header (SOF)");
+    if (n < 6) return pm__errorf("jpeg: SOF segment too short");
+    if (d[0] != 8) {
+        return pm__errorf("jpeg: %d-bit samples are not supported (only 8-bit)", d[0]);
+    }
+    j->height = pm__jpeg_u16(d + 1);
+    j->width = pm__jpeg_u16(d + 3);
+    j->ncomp = d[5];
+    if (j->width == 0 || j->height == 0) {
+        return pm__errorf("jpeg: image has zero width or height (DNL is not supported)");
+    }
+    if (j->ncomp != 1 && j->ncomp != 3 && j->ncomp != 4) {
+        return pm__errorf("jpeg: unsupported number of components (%d)", j->ncomp);
+    }
+    if (n != 6 + 3 * (size_t)j->ncomp) return pm__errorf("jpeg: bad SOF segment length");
+    j->progressive = marker == 0xC2;
+    j->hmax = j->vmax = 1;
+    for (i = 0; i < j->ncomp; i++) {
+        pm__jpeg_comp *c = &j->comp[i];
+        c->id = d[6 + 3 * i];
+        c->h = d[7 + 3 * i] >> 4;
+        c->v = d[7 + 3 * i] & 15;
+        c->tq = d[8 + 3 * i];
+        if (c->h < 1 || c->h > 4 || c->v < 1 || c->v > 4) {
+            return pm__errorf("jpeg: bad sampling factors");
+        }
+        if (c->h > j->hmax) j->hmax = c->h;
+        if (c->v > j->vmax) j->vmax = c->v;
+    }
+    if (pm__check_image_size(j->width, j->height) != 0) return -1;
+    j->frame_seen = 1;
+    j->mcus_x = (j->width + 8 * j->hmax - 1) / (8 * j->hmax);
+    j->mcus_y = (j->height + 8 * j->vmax - 1) / (8 * j->vmax);
+    for (i = 0; i < j->ncomp; i++) {
+        pm__jpeg_comp *c = &j->comp[i];
+        size_t rows;
+        c->cw = (j->width * c->h + j->hmax - 1) / j->hmax;
+        c->ch = (j->height * c->v + j->vmax - 1) / j->vmax;
+        c->bw = (c->cw + 7) / 8;
+        c->bh = (c->ch + 7) / 8;
+        c->stride = c->bw * 8;
+        rows = (size_t)c->bh * 8;
+        /* blocks no scan reaches keep zero coefficients, i.e. mid-gray, as in libjpeg */
+        c->plane = (uint8_t *)pm__malloc_array(rows, (size_t)c->stride);
+        if (!c->plane) return -1;
+        memset(c->plane, 128, rows * (size_t)c->stride);
+        if (j->progressive) {
+            size_t nblk = (size_t)c->bw * (size_t)c->bh;
+            c->coefs = (int16_t *)pm__malloc_array(nblk * 64, sizeof(int16_t));
+            if (!c->coefs) return -1;
+            memset(c->coefs, 0, nblk * 64 * sizeof(int16_t));
+            c->nz = (uint8_t *)pm__malloc_array(nblk, 1);
+            if (!c->nz) return -1;
+            memset(c->nz, 0, nblk);
+        }
+        c->row = (uint8_t *)pm__malloc_array((size_t)j->width + 8, 1);
+        if (!c->row) return -1;
+        for (k = 0; k < 64; k++) {
+            c->q[k] = c->qraw[k] = 0;
+            c->coef_bits[k] = -1;
+        }
+    }
+    return 0;
+}
+
+/* Decides the colour space of the coded data like libjpeg's default_decompress_parms(). */
+static void pm__jpeg_pick_colorspace(pm__jpeg *j)
+{
+    if (j->ncomp == 1) {
+        j->colorspace = PM__JPEG_GRAY;
+    } else if (j->ncomp == 3) {
+        j->colorspace = PM__JPEG_YCC;
+        if (j->jfif) {
+            j->colorspace = PM__JPEG_YCC;
+        } else if (j->adobe) {
+            if (j->adobe_transform == 0) j->colorspace = PM__JPEG_RGB;
+        } else if (j->comp[0].id == 'R' && j->comp[1].id == 'G' && j->comp[2].id == 'B') {
+            j->colorspace = PM__JPEG_RGB;
+        }
+    } else {
+        j->colorspace = PM__JPEG_CMYK;
+        if (j->adobe && j->adobe_transform != 0) j->colorspace = PM__JPEG_YCCK;
+    }
+}
+
+/* Makes sure Huffman table slot `id` of the given class can be used: empty slots 0 and 1 get
+ * the standard tables, other empty or malformed tables are errors. */
+static int pm__jpeg_check_huff(pm__jpeg *j, int is_dc, int id)
+{
+    pm__jpeg_huff *h;
+    if (id > 3) return pm__errorf("jpeg: bad Huffman table index %d in SOS", id);
+    h = is_dc ? &j->dc[id] : &j->ac[id];
+    if (h->state == 0 && id < 2) {
+        const uint8_t *t = is_dc ? (id ? pm__jpeg_std_dc_chroma : pm__jpeg_std_dc_luma)
+                                 : (id ? pm__jpeg_std_ac_chroma : pm__jpeg_std_ac_luma);
+        pm__jpeg_build_huff(h, t, t + 16, is_dc ? 12 : 162);
+    }
+    if (h->state == 0) return pm__errorf("jpeg: scan uses undefined Huffman table %d", id);
+    if (h->state < 0 || (is_dc && h->maxsym > 15)) {
+        return pm__errorf("jpeg: bad Huffman table %d", id);
+    }
+    return 0;
+}
+
+/* Parses an SOS segment (d, n bytes) and validates the scan against the frame. */
+static int pm__jpeg_read_sos(pm__jpeg *j, const uint8_t *d, size_t n)
+{
+    int ns, i, k;
+    if (!j->frame_seen) return pm__errorf("jpeg: scan (SOS) before frame header (SOF)");
+    if (n < 1) return pm__errorf("jpeg: bad SOS segment");
+    ns = d[0];
+    if (ns < 1 || ns > 4 || n != 4 + 2 * (size_t)ns) return pm__errorf("jpeg: bad SOS segment");
+    for (i = 0; i < ns; i++) {
+        int id = d[1 + 2 * i], ci;
+        for (ci = 0; ci < j->ncomp; ci++) {
+            if (j->comp[ci].id == id) break;
+        }
+        if (ci == j->ncomp) return pm__errorf("jpeg: SOS names unknown component %d", id);
+        for (k = 0; k < i; k++) {
+            if (j->scan_comp[k] == ci) return pm__errorf("jpeg: SOS repeats component %d", id);
+        }
+        j->scan_comp[i] = ci;
+        j->comp[ci].dc_tbl = d[2 + 2 * i] >> 4;
+        j->comp[ci].ac_tbl = d[2 + 2 * i] & 15;
+    }
+    j->scan_n = ns;
+    j->ss = d[1 + 2 * ns];
+    j->se = d[2 + 2 * ns];
+    j->ah = d[3 + 2 * ns] >> 4;
+    j->al = d[3 + 2 * ns] & 15;
+
+    if (++j->scans > PM__JPEG_MAX_SCANS) {
+        return pm__errorf("jpeg: too many scans (more than %d)", PM__JPEG_MAX_SCANS);
+    }
+    if (j->progressive) {
+        /* the same checks as libjpeg: DC alone or one AC band of one component, Al <= 13,
+         * refinements lower Al by exactly one */
+        int bad = 0;
+        if (j->ss == 0) {
+            if (j->se != 0) bad = 1;
+        } else {
+            if (j->ss > j->se || j->se > 63 || ns != 1) bad = 1;
+        }
+        if (j->ah != 0 && j->al != j->ah - 1) bad = 1;
+        if (j->al > 13) bad = 1;
+        if (bad) return pm__errorf("jpeg: bad progressive scan parameters");
+    }
+    if (j->scans == 1) pm__jpeg_pick_colorspace(j);
+
+    for (i = 0; i < ns; i++) {
+        pm__jpeg_comp *c = &j->comp[j->scan_comp[i]];
+        if (!c->q_latched) {
+            /* like libjpeg, a component keeps the table it had at its first scan */
+            if (c->tq > 3 || !j->qt_defined[c->tq]) {
+                return pm__errorf("jpeg: component uses undefined quantization table");
+            }
+            memcpy(c->q, j->qt[c->tq], sizeof(c->q));
+            memcpy(c->qraw, j->qt_raw[c->tq], sizeof(c->qraw));
+            c->q_latched = 1;
+        }
+        if (j->progressive) {
+            /* progression bookkeeping for block smoothing, as libjpeg keeps it */
+            for (k = 1; k <= 9; k++) c->prev_bits[k] = j->scans > 1 ? c->coef_bits[k] : 0;
+            for (k = j->ss; k <= j->se; k++) c->coef_bits[k] = j->al;
+        }
+        if (!j->progressive) {
+            if (pm__jpeg_check_huff(j, 1, c->dc_tbl) || pm__jpeg_check_huff(j, 0, c->ac_tbl)) {
+                return -1;
+            }
+        } else if (j->ss == 0) {
+            if (j->ah == 0 && pm__jpeg_check_huff(j, 1, c->dc_tbl)) return -1;
+        } else {
+            if (pm__jpeg_check_huff(j, 0, c->ac_tbl)) return -1;
+        }
+    }
+    return 0;
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * Output: upsampling, colour conversion, orientation
+ * ------------------------------------------------------------------------------------------- */
+
+/* Chooses the upsampling method of every component, mirroring libjpeg's jinit_upsampler. */
+static void pm__jpeg_setup_upsampling(pm__jpeg *j)
+{
+    int i;
+    for (i = 0; i < j->ncomp; i++) {
+        pm__jpeg_comp *c = &j->comp[i];
+        c->hr = j->hmax % c->h == 0 ? j->hmax / c->h : 0;
+        c->vr = j->vmax % c->v == 0 ? j->vmax / c->v : 0;
+        if (c->hr == 1 && c->vr == 1) {
+            c->up = PM__JPEG_UP_FULL;
+        } else if (c->hr == 2 && c->vr == 1 && c->cw > 2) {
+            c->up = PM__JPEG_UP_H2V1;
+        } else if (c->hr == 1 && c->vr == 2) {
+            c->up = PM__JPEG_UP_H1V2;
+        } else if (c->hr == 2 && c->vr == 2 && c->cw > 2) {
+            c->up = PM__JPEG_UP_H2V2;
+        } else if (c->hr && c->vr) {
+            c->up = PM__JPEG_UP_REPLICATE;
+        } else {
+            c->up = PM__JPEG_UP_NEAREST;
+        }
+    }
+}
+
+/* Returns row y (0..H-1) of component c brought to the full image width W, computing it into
+ * c->row when needed. The triangle filters weigh the nearer sample 3/4 and the other 1/4 in
+ * each upsampled direction; at the component's edges the edge sample is repeated. The rounding
+ * biases alternate between neighbouring outputs exactly as in libjpeg. */
+static const uint8_t *pm__jpeg_upsample_row(pm__jpeg *j, pm__jpeg_comp *c, int y)
+{
+    int W = j->width, cw = c->cw, x, i;
+    uint8_t *out = c->row;
+    const uint8_t *rn, *rf; /* nearer / farther input row */
+    switch (c->up) {
+    case PM__JPEG_UP_FULL:
+        return c->plane + (size_t)y * (size_t)c->stride;
+    case PM__JPEG_UP_H2V1:
+        rn = c->plane + (size_t)y * (size_t)c->stride;
+        for (i = 0; i < cw; i++) {
+            int l = rn[i > 0 ? i - 1 : 0], r = rn[i + 1 < cw ? i + 1 : cw - 1];
+            int m3 = rn[i] * 3;
+            out[2 * i] = (uint8_t)((m3 + l + 1) >> 2);
+            out[2 * i + 1] = (uint8_t)((m3 + r + 2) >> 2);
+        }
+        return out;
+    case PM__JPEG_UP_H1V2: {
+        int yn = y >> 1, yf, bias;
+        if (y & 1) {
+            yf = yn + 1 < c->ch ? yn + 1 : c->ch - 1;
+            bias = 2;
+        } else {
+            yf = yn > 0 ? yn - 1 : 0;
+            bias = 1;
+        }
+        rn = c->plane + (size_t)yn * (size_t)c->stride;
+        rf = c->plane + (size_t)yf * (size_t)c->stride;
+        for (x = 0; x < cw; x++) out[x] = (uint8_t)((rn[x] * 3 + rf[x] + bias) >> 2);
+        return out;
+    }
+    case PM__JPEG_UP_H2V2: {
+        /* vertical pass into column sums (3*rn + rf), then horizontal pass */
+        int yn = y >> 1, yf, last, cur, next;
+        if (y & 1) yf = yn + 1 < c->ch ? yn + 1 : c->ch - 1;
+        else yf = yn > 0 ? yn - 1 : 0;
+        rn = c->plane + (size_t)yn * (size_t)c->stride;
+        rf = c->plane + (size_t)yf * (size_t)c->stride;
+        cur = rn[0] * 3 + rf[0];
+        last = cur;
+        for (i = 0; i < cw; i++) {
+            next = i + 1 < cw ? rn[i + 1] * 3 + rf[i + 1] : cur;
+            out[2 * i] = (uint8_t)((cur * 3 + last + 8) >> 4);
+            out[2 * i + 1] = (uint8_t)((cur * 3 + next + 7) >> 4);
+            last = cur;
+            cur = next;
+        }
+        return out;
+    }
+    case PM__JPEG_UP_REPLICATE:
+        rn = c->plane + (size_t)(y / c->vr) * (size_t)c->stride;
+        for (x = 0; x < W; x++) out[x] = rn[x / c->hr];
+        return out;
+    default: /* PM__JPEG_UP_NEAREST */
+        rn = c->plane + (size_t)((long)y * c->v / j->vmax) * (size_t)c->stride;
+        for (x = 0; x < W; x++) out[x] = rn[(long)x * c->h / j->hmax];
+        return out;
+    }
+}
+
+/* PIL's CMYK->RGB for one channel: (255 - k) - c * (255 - k) / 255 with its rounding, where
+ * c and k are PIL's (already un-inverted) ink values. */
+static uint8_t pm__jpeg_cmyk_channel(int c, int k)
+{
+    int nk = 255 - k, t = c * nk + 128;
+    return (uint8_t)(nk - ((t + (t >> 8)) >> 8));
+}
+
+/* Converts one row of W pixels from the component rows r[] to packed RGB in rgb. */
+static void pm__jpeg_color_row(const pm__jpeg *j, const uint8_t *const *r, int W, uint8_t *rgb)
+{
+    int x;
+    switch (j->colorspace) {
+    case PM__JPEG_GRAY:
+        for (x = 0; x < W; x++) rgb[3 * x] = rgb[3 * x + 1] = rgb[3 * x + 2] = r[0][x];
+        break;
+    case PM__JPEG_RGB:
+        for (x = 0; x < W; x++) {
+            rgb[3 * x] = r[0][x];
+            rgb[3 * x + 1] = r[1][x];
+            rgb[3 * x + 2] = r[2][x];
+        }
+        break;
+    case PM__JPEG_YCC:
+        for (x = 0; x < W; x++) {
+            int y = r[0][x], cb = r[1][x], cr = r[2][x];
+            rgb[3 * x] = pm__jpeg_clamp(y + j->cr_r[cr]);
+            rgb[3 * x + 1] = pm__jpeg_clamp(y + pm__jpeg_asr(j->cb_g[cb] + j->cr_g[cr], 16));
+            rgb[3 * x + 2] = pm__jpeg_clamp(y + j->cb_b[cb]);
+        }
+        break;
+    default: /* CMYK or YCCK, stored inverted (Adobe): libjpeg then PIL's "CMYK;I" + convert */
+        for (x = 0; x < W; x++) {
+            int c = r[0][x], m = r[1][x], ye = r[2][x], k = r[3][x];
+            if (j->colorspace == PM__JPEG_YCCK) {
+                int y = c, cb = m, cr = ye;
+                c = pm__jpeg_clamp(255 - (y + j->cr_r[cr]));
+                m = pm__jpeg_clamp(255 - (y + pm__jpeg_asr(j->cb_g[cb] + j->cr_g[cr], 16)));
+                ye = pm__jpeg_clamp(255 - (y + j->cb_b[cb]));
+            }
+            rgb[3 * x] = pm__jpeg_cmyk_channel(255 - c, 255 - k);
+            rgb[3 * x + 1] = pm__jpeg_cmyk_channel(255 - m, 255 - k);
+            rgb[3 * x + 2] = pm__jpeg_cmyk_channel(255 - ye, 255 - k);
+        }
+        break;
+    }
+}
+
+/* Fills the YCbCr->RGB tables (16-bit fixed point, as libjpeg: R = Y + 1.402 Cr',
+ * G = Y - 0.34414 Cb' - 0.71414 Cr', B = Y + 1.772 Cb', with Cb' = Cb - 128, Cr' = Cr - 128;
+ * G's two terms are added before rounding). */
+static void pm__jpeg_init_tables(pm__jpeg *j)
+{
+    int i;
+    for (i = 0; i < 256; i++) {
+        int32_t x = i - 128;
+        j->cr_r[i] = pm__jpeg_asr(91881 * x + 32768, 16);
+        j->cb_b[i] = pm__jpeg_asr(116130 * x + 32768, 16);
+        j->cr_g[i] = -46802 * x;
+        j->cb_g[i] = -22554 * x + 32768;
+    }
+}
+
+/* Block smoothing (libjpeg-turbo's decompress_smooth_data): when a progressive file leaves
+ * some of the first nine AC coefficients (zig-zag 1..9) incomplete, libjpeg estimates the
+ * missing ones from the DC values of the 5x5 neighbouring blocks. Each estimate is a weighted
+ * sum of those DC values; these are the weights, row by row (2 rows up .. 2 rows down, 2
+ * columns left .. 2 columns right). "small" is used while some AC bits are known
+ * (coefficients 1..5), "big" when no AC bit at all is known (coefficients 1..9 and the DC). */
+static const int16_t pm__jpeg_smooth_small[5][25] = {
+    {  0,  0,  0,  0,  0,   0,  0,  0,   0,  0,  -7, 50,   0, -50,  7,
+       0,  0,  0,  0,  0,   0,  0,  0,   0,  0 },                               /* 0,1 */
+    {  0,  0, -7,  0,  0,   0,  0, 50,   0,  0,   0,  0,   0,   0,  0,
+       0,  0,-50,  0,  0,   0,  0,  7,   0,  0 },                               /* 1,0 */
+    {  0,  0, -1,  0,  0,   0,  0, 13,   0,  0,   0,  0, -24,   0,  0,
+       0,  0, 13,  0,  0,   0,  0, -1,   0,  0 },                               /* 2,0 */
+    {  0, -1,  0,  1,  0,  -1, 10,  0, -10,  1,   0,  0,   0,   0,  0,
+       1,-10,  0, 10, -1,   0,  1,  0,  -1,  0 },                               /* 1,1 */
+    {  0,  0,  0,  0,  0,   0,  0,  0,   0,  0,  -1, 13, -24,  13, -1,
+       0,  0,  0,  0,  0,   0,  0,  0,   0,  0 }                                /* 0,2 */
+};
+static const int16_t pm__jpeg_smooth_big[10][25] = {
+    { -2, -6, -8, -6, -2,  -6,  6, 42,   6, -6,  -8, 42, 152,  42, -8,
+      -6,  6, 42,  6, -6,  -2, -6, -8,  -6, -2 },                               /* DC */
+    { -1, -1,  0,  1,  1,  -3, 13,  0, -13,  3,  -3, 38,   0, -38,  3,
+      -3, 13,  0,-13,  3,  -1, -1,  0,   1,  1 },                               /* 0,1 */
+    { -1, -3, -3, -3, -1,  -1, 13, 38,  13, -1,   0,  0,   0,   0,  0,
+       1,-13,-38,-13,  1,   1,  3,  3,   3,  1 },                               /* 1,0 */
+    {  0,  0,  1,  0,  0,   0,  2,  7,   2,  0,   0, -5, -14,  -5,  0,
+       0,  2,  7,  2,  0,   0,  0,  1,   0,  0 },                               /* 2,0 */
+    { -1,  0,  0,  0,  1,   0,  9,  0,  -9,  0,   0,  0,   0,   0,  0,
+       0, -9,  0,  9,  0,   1,  0,  0,   0, -1 },                               /* 1,1 */
+    {  0,  0,  0,  0,  0,   0,  2, -5,   2,  0,   1,  7, -14,   7,  1,
+       0,  2, -5,  2,  0,   0,  0,  0,   0,  0 },                               /* 0,2 */
+    {  0,  0,  0,  0,  0,   0,  1,  0,  -1,  0,   0,  2,   0,  -2,  0,
+       0,  1,  0, -1,  0,   0,  0,  0,   0,  0 },                               /* 0,3 */
+    {  0,  0,  0,  0,  0,   0,  1, -3,   1,  0,   0,  0,   0,   0,  0,
+       0, -1,  3, -1,  0,   0,  0,  0,   0,  0 },                               /* 1,2 */
+    {  0,  0,  0,  0,  0,   0,  1,  0,  -1,  0,   0, -3,   0,   3,  0,
+       0,  1,  0, -1,  0,   0,  0,  0,   0,  0 },                               /* 2,1 */
+    {  0,  0,  0,  0,  0,   0,  1,  2,   1,  0,   0,  0,   0,   0,  0,
+       0, -1, -2, -1,  0,   0,  0,  0,   0,  0 }                                /* 3,0 */
+};
+
+/* One smoothing estimate: num / (256 q) rounded half away from zero, its magnitude limited to
+ * what the al missing low bits can hold (al > 0), stored like libjpeg's JCOEF. */
+static int16_t pm__jpeg_smooth_pred(int64_t num, int64_t q, int al)
+{
+    int64_t pred = ((q * 128) + (num >= 0 ? num : -num)) / (q * 256);
+    if (al > 0 && pred >= ((int64_t)1 << al)) pred = ((int64_t)1 << al) - 1;
+    if (num < 0) pred = -pred;
+    return pm__jpeg_i16((uint32_t)(uint64_t)pred);
+}
+
+/* Decides whether libjpeg would smooth this progressive image (its smoothing_ok()) and
+ * latches the per-component knowledge of coefficients 0..9: cur[] after all scans, prev[]
+ * before each component's last scan (used below the last fully decoded iMCU row). */
+static int pm__jpeg_smoothing_ok(pm__jpeg *j, int cur[4][10], int prev[4][10])
+{
+    int i, k, useful = 0;
+    for (i = 0; i < j->ncomp; i++) {
+        pm__jpeg_comp *c = &j->comp[i];
+        if (!c->q_latched || c->coef_bits[0] < 0) return 0;
+        for (k = 0; k < 10; k++) {
+            if (c->qraw[pm__jpeg_natural[k]] == 0) return 0;
+        }
+        for (k = 0; k < 10; k++) {
+            cur[i][k] = c->coef_bits[k];
+            prev[i][k] = j->scans > 1 ? c->prev_bits[k] : -1;
+            if (k > 0 && cur[i][k] != 0) useful = 1;
+        }
+    }
+    return useful;
+}
+
+/* IDCT of all blocks of a progressive component with libjpeg's block smoothing. The choice of
+ * neighbouring block rows reproduces libjpeg's, quirks included (it works per iMCU row). */
+static void pm__jpeg_idct_smooth(pm__jpeg *j, pm__jpeg_comp *c, const int *cur, const int *prev)
+{
+    int T = j->mcus_y, v = c->v, bx, by, k, t, cols[5];
+    int64_t q00 = c->qraw[0];
+    for (by = 0; by < c->bh; by++) {
+        int r = by / v, b = by % v, rows[5], change_dc = 1;
+        int br = r < T - 1 ? v : (c->bh % v ? c->bh % v : v);
+        const int *bits = r > j->last_good_row ? prev : cur;
+        for (k = 1; k <= 9; k++) {
+            if (bits[k] != -1) change_dc = 0;
+        }
+        /* rows 2 up .. 2 down; libjpeg decides per iMCU row r (v block rows, fewer in the
+         * last one) and block row b in it, so some rows repeat a nearer one */
+        rows[2] = by;
+        rows[1] = (b > 0 || r > 0) ? by - 1 : by;
+        rows[0] = (b > 1 || r > 1) ? by - 2 : rows[1];
+        rows[3] = (b < br - 1 || r < T - 1) ? by + 1 : by;
+        rows[4] = (b < br - 2 || r + 1 < T - 1) ? by + 2 : rows[3];
+        /* the 5 block columns whose DC values are used; libjpeg slides a window of
+         * registers along the row: all start at column 0, the first block loads only the
+         * column to its right, later blocks load the column two to the right while it exists
+         * (so in a 2-block-wide component the right edge is not replicated) */
+        for (t = 0; t < 5; t++) cols[t] = 0;
+        for (bx = 0; bx < c->bw; bx++) {
+            int32_t dc[25];
+            int16_t ws[64];
+            if (bx == 0 && c->bw > 1) cols[3] = 1;
+            if (bx + 2 < c->bw) cols[4] = bx + 2;
+            for (t = 0; t < 25; t++) {
+                dc[t] = c->coefs[((size_t)rows[t / 5] * (size_t)c->bw + (size_t)cols[t % 5]) * 64];
+            }
+            memcpy(ws, c->coefs + ((size_t)by * (size_t)c->bw + (size_t)bx) * 64, sizeof(ws));
+            for (k = 1; k <= (change_dc ? 9 : 5); k++) {
+                int pos = pm__jpeg_natural[k];
+                const int16_t *wt = change_dc ? pm__jpeg_smooth_big[k]
+                                              : pm__jpeg_smooth_small[k - 1];
+                if (bits[k] != 0 && ws[pos] == 0) {
+                    int32_t sum = 0;
+                    for (t = 0; t < 25; t++) sum += wt[t] * dc[t];
+                    ws[pos] = pm__jpeg_smooth_pred(q00 * sum, c->qraw[pos], bits[k]);
+                }
+            }
+            if (change_dc) {
+                int32_t sum = 0;
+                for (t = 0; t < 25; t++) sum += pm__jpeg_smooth_big[0][t] * dc[t];
+                ws[0] = pm__jpeg_smooth_pred(q00 * sum, q00, 0);
+            }
+            pm__jpeg_idct(ws, c->q,
+                          c->plane + (size_t)by * 8 * (size_t)c->stride + (size_t)bx * 8,
+                          c->stride);
+            for (t = 0; t < 4; t++) cols[t] = cols[t + 1];
+        }
+    }
+}
+
+/* Runs the IDCT of every stored block of a progressive image into the component planes,
+ * with block smoothing where libjpeg would use it. */
+static void pm__jpeg_idct_all(pm__jpeg *j)
+{
+    int i, bx, by, cur[4][10], prev[4][10];
+    int smooth = pm__jpeg_smoothing_ok(j, cur, prev);
+    for (i = 0; i < j->ncomp; i++) {
+        pm__jpeg_comp *c = &j->comp[i];
+        if (smooth) {
+            pm__jpeg_idct_smooth(j, c, cur[i], prev[i]);
+            continue;
+        }
+        for (by = 0; by < c->bh; by++) {
+            for (bx = 0; bx < c->bw; bx++) {
+                const int16_t *blk = c->coefs + ((size_t)by * (size_t)c->bw + (size_t)bx) * 64;
+                pm__jpeg_idct(blk, c->q,
+                              c->plane + (size_t)by * 8 * (size_t)c->stride + (size_t)bx * 8,
+                              c->stride);
+            }
+        }
+    }
+}
+
+/* Produces the final RGB image (W x H before orientation), applying the EXIF orientation the
+ * way PIL's exif_transpose does. Returns a PM_MALLOC'd buffer or NULL (error set). */
+static uint8_t *pm__jpeg_output(pm__jpeg *j, int *out_w, int *out_h)
+{
+    int W = j->width, H = j->height, o = j->orientation, y, x, i;
+    size_t npix = (size_t)W * (size_t)H;
+    ptrdiff_t base = 0, sx = 1, sy = W; /* destination pixel = base + x*sx + y*sy */
+    uint8_t *img, *rgb = NULL;
+    const uint8_t *rows[4] = { NULL, NULL, NULL, NULL };
+
+    if (npix > (size_t)PTRDIFF_MAX / 3) {
+        pm__errorf("jpeg: image too large");
+        return NULL;
+    }
+    img = (uint8_t *)pm__malloc_array(npix, 3);
+    if (!img) return NULL;
+    if (o >= 2 && o <= 8) {
+        rgb = (uint8_t *)pm__malloc_array((size_t)W, 3);
+        if (!rgb) {
+            PM_FREE(img);
+            return NULL;
+        }
+    }
+    switch (o) {
+    case 2: base = W - 1; sx = -1; sy = W; break;                         /* mirror */
+    case 3: base = (ptrdiff_t)npix - 1; sx = -1; sy = -W; break;           /* rotate 180 */
+    case 4: base = (ptrdiff_t)(H - 1) * W; sx = 1; sy = -W; break;         /* flip */
+    case 5: base = 0; sx = H; sy = 1; break;                              /* transpose */
+    case 6: base = H - 1; sx = H; sy = -1; break;                         /* rotate 90 cw */
+    case 7: base = (ptrdiff_t)npix - 1; sx = -H; sy = -1; break;          /* transverse */
+    case 8: base = (ptrdiff_t)(W - 1) * H; sx = -H; sy = 1; break;        /* rotate 90 ccw */
+    default: break;
+    }
+    for (y = 0; y < H; y++) {
+        for (i = 0; i < j->ncomp; i++) rows[i] = pm__jpeg_upsample_row(j, &j->comp[i], y);
+        if (!rgb) {
+            pm__jpeg_color_row(j, rows, W, img + (size_t)y * (size_t)W * 3);
+            continue;
+        }
+        pm__jpeg_color_row(j, rows, W, rgb);
+        for (x = 0; x < W; x++) {
+            uint8_t *d = img + (base + (ptrdiff_t)x * sx + (ptrdiff_t)y * sy) * 3;
+            d[0] = rgb[3 * x];
+            d[1] = rgb[3 * x + 1];
+            d[2] = rgb[3 * x + 2];
+        }
+    }
+    PM_FREE(rgb);
+    *out_w = o >= 5 && o <= 8 ? H : W;
+    *out_h = o >= 5 && o <= 8 ? W : H;
+    return img;
+}
+
+/* Releases everything the decoder state owns (not the state itself). */
+static void pm__jpeg_free(pm__jpeg *j)
+{
+    int i;
+    for (i = 0; i < 4; i++) {
+        PM_FREE(j->comp[i].plane);
+        PM_FREE(j->comp[i].coefs);
+        PM_FREE(j->comp[i].nz);
+        PM_FREE(j->comp[i].row);
+    }
+}
+
+/* Walks the marker segments of the file, decoding every scan. Returns 0 or -1 (error set). */
+static int pm__jpeg_parse(pm__jpeg *j)
+{
+    if (j->len < 2 || j->buf[0] != 0xFF || j->buf[1] != 0xD8) {
+        return pm__errorf("jpeg: not a JPEG file (no SOI marker)");
+    }
+    j->pos = 2;
+    for (;;) {
+        int m;
+        size_t seglen;
+        const uint8_t *d;
+        /* find the next marker: 0xFF, any fill 0xFFs, then the code (stray bytes skipped) */
+        for (;;) {
+            while (j->pos < j->len && j->buf[j->pos] != 0xFF) j->pos++;
+            while (j->pos + 1 < j->len && j->buf[j->pos + 1] == 0xFF) j->pos++;
+            if (j->pos + 1 >= j->len) {
+                m = -1;
+                break;
+            }
+            m = j->buf[j->pos + 1];
+            j->pos += 2;
+            if (m != 0) break;
+        }
+        if (m < 0 || m == 0xD9) { /* end of file, or EOI */
+            if (j->scans == 0) return pm__errorf("jpeg: no image data (no scan before the end)");
+            return 0;
+        }
+        if (m == 0x01 || (m >= 0xD0 && m <= 0xD7)) continue; /* TEM, stray RSTn */
+        if (m == 0xD8) return pm__errorf("jpeg: unexpected second SOI marker");
+
+        /* every other marker has a 2-byte length; a cut-off segment after image data simply
+         * ends the image (like a truncated download), before that it is an error */
+        if (j->pos + 2 > j->len || pm__jpeg_u16(j->buf + j->pos) < 2 ||
+            j->pos + (size_t)pm__jpeg_u16(j->buf + j->pos) > j->len) {
+            if (j->scans > 0) return 0;
+            return pm__errorf("jpeg: file truncated inside a marker segment");
+        }
+        seglen = (size_t)pm__jpeg_u16(j->buf + j->pos) - 2;
+        d = j->buf + j->pos + 2;
+        j->pos += 2 + seglen;
+
+        switch (m) {
+        case 0xC0: case 0xC1: case 0xC2:
+            if (pm__jpeg_read_sof(j, m, d, seglen)) return -1;
+            break;
+        case 0xC3:
+            return pm__errorf("jpeg: lossless JPEG is not supported");
+        case 0xC5: case 0xC6: case 0xC7:
+            return pm__errorf("jpeg: hierarchical JPEG is not supported");
+        case 0xC9: case 0xCA: case 0xCB: case 0xCD: case 0xCE: case 0xCF:
+            return pm__errorf("jpeg: arithmetic-coded JPEG is not supported");
+        case 0xC4:
+            if (pm__jpeg_read_dht(j, d, seglen)) return -1;
+            break;
+        case 0xDB:
+            if (pm__jpeg_read_dqt(j, d, seglen)) return -1;
+            break;
+        case 0xDD:
+            if (seglen != 2) return pm__errorf("jpeg: bad DRI segment");
+            j->restart_interval = pm__jpeg_u16(d);
+            break;
+        case 0xDA:
+            if (pm__jpeg_read_sos(j, d, seglen)) return -1;
+            pm__jpeg_decode_scan(j);
+            break;
+        default:
+            if (m >= 0xE0 && m <= 0xEF) pm__jpeg_read_app(j, m, d, seglen);
+            break; /* COM, DNL, DAC, JPGn, ... : skipped */
+        }
+    }
+}
+
+/* Decodes the JPEG file buf[0..len) into a PM_MALLOC'd array of w*h*3 bytes (RGB8, rows top
+ * to bottom, EXIF orientation applied; *w and *h are the oriented size). Returns NULL with the
+ * error set on failure. The caller frees the result with PM_FREE. */
+static uint8_t *pm__jpeg_decode(const uint8_t *buf, size_t len, int *w, int *h)
+{
+    pm__jpeg *j;
+    uint8_t *img = NULL;
+    if (!buf || !w || !h) {
+        pm__errorf("jpeg: invalid arguments");
+        return NULL;
+    }
+    j = (pm__jpeg *)PM_MALLOC(sizeof(pm__jpeg));
+    if (!j) {
+        pm__errorf("jpeg: out of memory");
+        return NULL;
+    }
+    memset(j, 0, sizeof(*j));
+    j->buf = buf;
+    j->len = len;
+    pm__jpeg_init_tables(j);
+    if (pm__jpeg_parse(j) == 0) {
+        if (j->progressive) pm__jpeg_idct_all(j);
+        pm__jpeg_setup_upsampling(j);
+        img = pm__jpeg_output(j, w, h);
+    }
+    pm__jpeg_free(j);
+    PM_FREE(j);
+    return img;
+}
+
 PMDEF uint8_t *pm_image_load_memory(const void *data, size_t size, int *w, int *h)
 {
     const uint8_t *b = (const uint8_t *)data;
@@ -5809,6 +7306,7 @@ PMDEF uint8_t *pm_image_load_memory(const void *data, size_t size, int *w, int *
     if (b[0] == 'P' && b[1] >= '1' && b[1] <= '6') return pm__pnm_decode(b, size, w, h);
     if (memcmp(b, "\x89PNG", 4) == 0) return pm__png_decode(b, size, w, h);
     if (b[0] == 'B' && b[1] == 'M') return pm__bmp_decode(b, size, w, h);
+    if (b[0] == 0xff && b[1] == 0xd8) return pm__jpeg_decode(b, size, w, h);
     return pm__errorf("image: unknown or unsupported file format"), (uint8_t *)NULL;
 }
 

@@ -653,6 +653,43 @@ static int cmd_zeroshot(int argc, char **argv)
 }
 
 /* ------------------------------------------------------------------------------------------
+   decode
+   ------------------------------------------------------------------------------------------ */
+
+static int cmd_decode(int argc, char **argv)
+{
+    static const opt_spec specs[] = {
+        {"out", "FILE.ppm", NULL, "where to write the decoded RGB image (binary PPM; required)"},
+        {NULL, NULL, NULL, NULL}};
+    opts o;
+    uint8_t *rgb;
+    char tmp[4096];
+    int w, h, ok;
+    FILE *f;
+    const char *out;
+    parse_opts(&o, "decode", "IMAGE --out FILE.ppm",
+               "Decode an image (PNG, JPEG, BMP, PNM) as the library sees it and write it as PPM.",
+               specs, argc, argv, 2);
+    if (o.n_pos != 1) die_usage("decode", "give exactly one image");
+    out = opt_required(&o, "out");
+    rgb = pm_image_load(o.pos[0], &w, &h);
+    if (!rgb) die("%s", pm_last_error());
+    if (strlen(out) + 8 >= sizeof(tmp)) die("output path too long");
+    snprintf(tmp, sizeof(tmp), "%s.tmp", out);
+    f = fopen(tmp, "wb");
+    if (!f) die("cannot create '%s'", tmp);
+    ok = fprintf(f, "P6\n%d %d\n255\n", w, h) > 0 &&
+         fwrite(rgb, 3, (size_t)w * h, f) == (size_t)w * h;
+    if (fclose(f) != 0) ok = 0;
+    if (!ok || rename(tmp, out) != 0) {
+        remove(tmp);
+        die("cannot write '%s'", out);
+    }
+    pm_image_free(rgb);
+    return 0;
+}
+
+/* ------------------------------------------------------------------------------------------
    Progress on stderr: "label: done/total (pct), ETA", at most about once a second.
    ------------------------------------------------------------------------------------------ */
 
@@ -762,6 +799,7 @@ static const command commands[] = {
     {"embed", cmd_embed, "embed images and texts into a .npy file"},
     {"zeroshot", cmd_zeroshot, "classify images among class names (zero-shot CLIP)"},
     {"dataset-info", cmd_dataset_info, "list a dataset's classes, counts and unreadable files"},
+    {"decode", cmd_decode, "decode an image as the library sees it, write it as PPM"},
     {NULL, NULL, NULL}};
 
 static void usage(FILE *f)

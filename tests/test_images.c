@@ -127,6 +127,64 @@ static void test_decoders(void)
     CHECK(files > 400, "only %d decoder fixtures", files);
 }
 
+/* JPEG against PIL (libjpeg-turbo) on tests/fixtures/jpeg: manifest lines "NAME ref NAME.rgb
+   W H" (raw RGB reference), "NAME err" (must be refused) or "NAME any" (must not crash).
+   The acceptance bound is a mean absolute difference <= 0.5 and a maximum <= 8 per channel. */
+static void test_jpeg(void)
+{
+    char line[1024], name[256], kind[16], ref[256], path[1024];
+    FILE *f = fopen("tests/fixtures/jpeg/manifest.txt", "r");
+    int files = 0, w, h, ew, eh, c, worst_max = 0, prefixes = 0;
+    double worst_mean = 0.0;
+    CHECK(f != NULL, "cannot read tests/fixtures/jpeg/manifest.txt");
+    if (!f) return;
+    while (fgets(line, sizeof(line), f)) {
+        size_t n, rn, len, i;
+        uint8_t *buf, *want = NULL, *rgb;
+        int k = sscanf(line, "%255s %15s %255s %d %d", name, kind, ref, &ew, &eh);
+        if (k < 2) continue;
+        snprintf(path, sizeof(path), "tests/fixtures/jpeg/%s", name);
+        buf = read_all(path, &n);
+        CHECK(buf != NULL, "cannot read %s", path);
+        if (!buf) continue;
+        files++;
+        rgb = pm_image_load_memory(buf, n, &w, &h);
+        if (!strcmp(kind, "err")) {
+            CHECK(rgb == NULL, "%s: malformed JPEG accepted", name);
+        } else if (!strcmp(kind, "ref") && k == 5) {
+            snprintf(path, sizeof(path), "tests/fixtures/jpeg/%s", ref);
+            want = read_all(path, &rn);
+            CHECK(rgb != NULL, "%s: %s", name, pm_last_error());
+            CHECK(want && rgb && w == ew && h == eh && rn == (size_t)w * h * 3,
+                  "%s: decoded %dx%d, expected %dx%d", name, w, h, ew, eh);
+            if (want && rgb && w == ew && h == eh && rn == (size_t)w * h * 3)
+                for (c = 0; c < 3; c++) {
+                    double sum = 0.0;
+                    int mx = 0;
+                    for (i = (size_t)c; i < rn; i += 3) {
+                        int d = abs((int)rgb[i] - (int)want[i]);
+                        sum += d;
+                        mx = d > mx ? d : mx;
+                    }
+                    sum /= (double)(rn / 3);
+                    worst_mean = sum > worst_mean ? sum : worst_mean;
+                    worst_max = mx > worst_max ? mx : worst_max;
+                    CHECK(sum <= 0.5 && mx <= 8, "%s channel %d: mean %.3f max %d", name, c, sum,
+                          mx);
+                }
+        }
+        free(rgb);
+        free(want);
+        /* truncated copies: decoded with zero fill or refused, never a crash */
+        for (len = 0; len < n; len += n > 400 ? n / 200 : 1, prefixes++) decodes("jpeg", buf, len);
+        free(buf);
+    }
+    fclose(f);
+    printf("    %d JPEG fixtures: worst channel mean |C - PIL| %.4f, max %d; %d truncated copies\n",
+           files, worst_mean, worst_max, prefixes);
+    CHECK(files > 60, "only %d JPEG fixtures", files);
+}
+
 /* Decompression bombs and absurd sizes stop early with a message. */
 static void test_image_limits(void)
 {

@@ -860,6 +860,7 @@ static const test_case tests[] = {
     {"half_conversions", test_half_conversions, 0},
     {"gemm", test_gemm, 0},
     {"decoders_match_pil", test_decoders, 0},
+    {"jpeg_matches_pil", test_jpeg, 0},
     {"image_limits", test_image_limits, 0},
     {"dataset_folder", test_dataset_folder, 0},
     {"dataset_csv", test_dataset_csv, 0},

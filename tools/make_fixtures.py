@@ -866,6 +866,325 @@ def read_safetensors(path):
 
 
 # =============================================================================================
+# PromptMargin prompt-tuning fixtures (tools/promptmargin_ref.py).
+# =============================================================================================
+
+PM_TINY_CLASSES = ["annual crop land", "forest", "river"]
+PM_BIG_CLASSES = ["annual crop land", "forest", "herbaceous vegetation land", "highway or road",
+                  "river"]
+PM_SEED = 4242            # generator of the random initial prompts
+PM_STEPS = 20
+PM_FD_PER_TENSOR = 3      # finite-difference coordinates per tensor
+# (tag, method, margin target): one training run each, all from init.safetensors.
+PM_RUNS = [("promptmargin_text", "promptmargin", "text"),
+           ("promptmargin_self", "promptmargin", "self"),
+           ("maple", "maple", "text"),
+           ("coop", "coop", "text")]
+# Deterministic view variants: crop box (fractions left, top, right, bottom of the source
+# image), then an optional horizontal flip; variant v = VIEW_VARIANTS[v].
+VIEW_CROPS = [(0.0, 0.0, 1.0, 1.0), (0.1, 0.1, 0.9, 0.9), (0.0, 0.0, 0.75, 0.75),
+              (0.25, 0.0, 1.0, 0.75), (0.0, 0.25, 0.75, 1.0), (0.25, 0.25, 1.0, 1.0),
+              (0.2, 0.2, 0.8, 0.8), (0.0, 0.0, 0.6, 1.0)]
+VIEW_VARIANTS = [(box, flip) for box in VIEW_CROPS for flip in (False, True)]
+
+
+def _round_half_up(x):
+    return int(math.floor(x + 0.5))
+
+
+def training_views(paths, n_classes, per_class, size):
+    """Fixed training pixels [N*M, 3, S, S] (float32), labels [N*M] (int64), view list.
+
+    Interleaved: view i has label c = i % N, comes from source image paths[c] and uses variant
+    i // N: PIL convert('RGB'), crop to the integer box round_half_up(fraction * side), optional
+    horizontal flip, then the CLIP transform (resize bicubic, centre crop, normalise).
+    """
+    if per_class > len(VIEW_VARIANTS) or n_classes > len(paths):
+        raise SystemExit("at most %d views per class and %d classes"
+                         % (len(VIEW_VARIANTS), len(paths)))
+    tf = clip_transform(size)
+    pixels, labels, views = [], [], []
+    for i in range(n_classes * per_class):
+        c, v = i % n_classes, i // n_classes
+        (left, top, right, bottom), flip = VIEW_VARIANTS[v]
+        img = Image.open(paths[c]).convert("RGB")
+        w, h = img.size
+        box = (_round_half_up(left * w), _round_half_up(top * h),
+               max(_round_half_up(right * w), _round_half_up(left * w) + 1),
+               max(_round_half_up(bottom * h), _round_half_up(top * h) + 1))
+        img = img.crop(box)
+        if flip:
+            img = img.transpose(Image.FLIP_LEFT_RIGHT)
+        pixels.append(tf(img))
+        labels.append(c)
+        views.append({"label": c, "source": paths[c], "crop_box_pixels": list(box),
+                      "hflip": flip})
+    return torch.stack(pixels), torch.tensor(labels, dtype=torch.long), views
+
+
+def write_promptmargin(clip32, out_dir, classnames, tokenizer, image_paths, per_class, n_ctx,
+                       depth, steps, rel, model_name, chunk=None, fd=True, model_sha256=""):
+    """Write the prompt-tuning fixtures of one model under out_dir; returns a manifest entry.
+
+    clip32 is a float32 clip_ref.CLIP. Everything is computed in float64 (from the float32
+    values stored in the files) and stored as float32; the same runs are repeated in float32
+    to measure the torch float32-vs-float64 deviation (and the time of both).
+    """
+    import promptmargin_ref as pmr
+    os.makedirs(out_dir, exist_ok=True)
+    for name in os.listdir(out_dir):
+        if os.path.isfile(os.path.join(out_dir, name)):
+            os.remove(os.path.join(out_dir, name))
+    ccfg = clip32.cfg
+    n_classes = len(classnames)
+    ids = pmr.tokenize_prompts(tokenizer, classnames, n_ctx, ccfg.context_length)
+    pixels, labels, views = training_views(image_paths, n_classes, per_class, ccfg.image_size)
+    values = pmr.init_prompts(clip32, ids, n_ctx, depth, PM_SEED)
+    clip64 = copy.deepcopy(clip32).double()
+    pix64 = pixels.double()
+    files = {}
+
+    def path_of(name, what):
+        files[name] = {"path": rel(os.path.join(out_dir, name)), "holds": what}
+        return os.path.join(out_dir, name)
+
+    def meta(cfg, content, **extra):
+        m = {"n_ctx": n_ctx, "depth": cfg.depth, "method": cfg.method, "classnames": classnames,
+             "model_sha256": model_sha256, "content": content}
+        if cfg.margin and content != "initial prompts":
+            m["margin_target"] = cfg.margin_target
+        m.update(extra)
+        return m
+
+    full_cfg = pmr.PromptConfig.for_method("promptmargin", n_ctx, depth)
+    pmr.save_prompts(path_of("init.safetensors", "initial prompts, full tensor set in canonical "
+                             "order (every run starts from them; coop uses only ctx)"),
+                     values, meta(full_cfg, "initial prompts", method="promptmargin",
+                                  seed=PM_SEED))
+    save_npy(path_of("pixels.npy", "training views [N*M, 3, S, S] float32, CLIP-normalised"),
+             pixels.numpy())
+    save_npy(path_of("labels.npy", "label of each view [N*M] int32 (view i: i % N)"),
+             labels.numpy(), "<i4")
+    save_npy(path_of("text_ids.npy", "token ids of the class prompts [N, context] int32"),
+             ids.numpy(), "<i4")
+    with open(path_of("classnames.txt", "class names, one per line (UTF-8)"), "w",
+              encoding="utf-8", newline="\n") as f:
+        f.write("".join(c + "\n" for c in classnames))
+
+    runs, deviation, timing = {}, {}, {}
+    for tag, method, target in PM_RUNS:
+        cfg = pmr.PromptConfig.for_method(method, n_ctx, depth, target)
+        model = pmr.build(clip64, cfg, ids, values).double()
+        start = pmr.evaluate(model, pix64, chunk)
+        if tag in ("promptmargin_text", "coop"):
+            suffix = "" if method == "promptmargin" else "_coop"
+            save_npy(path_of("text_features_step1%s.npy" % suffix,
+                             "normalised text features [N, D] at the initial prompts (%s)"
+                             % method), start["txt"].numpy())
+            save_npy(path_of("image_features_step1%s.npy" % suffix,
+                             "normalised image features [N*M, D] at the initial prompts (%s)"
+                             % method), start["img"].numpy())
+        res = pmr.train(model, pix64, labels, steps, chunk)
+        final = pmr.current_prompts(model)
+        end = pmr.evaluate(model, pix64, chunk)
+        save_npy(path_of("losses_%s.npy" % tag, "[%d, 4] float32: CE, R_T, R_V, total before "
+                         "each SGD update (%s)" % (steps, tag)), res["losses"].numpy())
+        pmr.save_prompts(path_of("grads1_%s.safetensors" % tag, "dL/dtensor at step 1 (%s)" % tag),
+                         res["grads1"], meta(cfg, "gradient of the loss at step 1"))
+        pmr.save_prompts(path_of("final_%s.safetensors" % tag, "prompts after %d steps (%s)"
+                                 % (steps, tag)),
+                         final, meta(cfg, "prompts after %d SGD steps" % steps, steps=steps))
+        save_npy(path_of("logits_final_%s.npy" % tag, "logits [N*M, N] of the training views "
+                         "after %d steps (%s)" % (steps, tag)), end["logits"].numpy())
+        timing[tag] = {"float64_seconds": round(res["seconds"], 3)}
+
+        # The same run in float32 torch (what a float32 implementation can hope to reach).
+        m32 = pmr.build(clip32, cfg, ids, values).float()
+        res32 = pmr.train(m32, pixels, labels, steps, chunk)
+        end32 = pmr.evaluate(m32, pixels, chunk)
+        final32 = pmr.current_prompts(m32)
+        timing[tag]["float32_seconds"] = round(res32["seconds"], 3)
+        deviation[tag] = {
+            "losses": max_abs(res["losses"], res32["losses"]),
+            "grads1": max(max_abs(res["grads1"][k], res32["grads1"][k]) for k in final),
+            "final": max(max_abs(final[k], final32[k]) for k in final),
+            "logits_final": max_abs(end["logits"], end32["logits"])}
+        runs[tag] = {
+            "method": method, "margin": cfg.margin,
+            "margin_target": target if cfg.margin else None,
+            "depth": cfg.depth, "vision_prompts": cfg.vision_prompts,
+            "tensors": list(final), "n_params": int(sum(t.numel() for t in final.values())),
+            "loss_step1": [float(x) for x in res["losses"][0]],
+            "loss_last": [float(x) for x in res["losses"][-1]],
+            "train_accuracy_final": float((end["logits"].argmax(-1) == labels).double().mean()),
+            "files": {"losses": files["losses_%s.npy" % tag]["path"],
+                      "grads1": files["grads1_%s.safetensors" % tag]["path"],
+                      "final": files["final_%s.safetensors" % tag]["path"],
+                      "logits_final": files["logits_final_%s.npy" % tag]["path"]}}
+        print("  %-18s loss %.6f -> %.6f  (f64 %.1fs, f32 %.1fs; f32-vs-f64 final %.1e)"
+              % (tag, res["losses"][0, 3], res["losses"][-1, 3], res["seconds"],
+                 res32["seconds"], deviation[tag]["final"]))
+
+    fd_rows = {}
+    if fd:
+        for target in pmr.MARGIN_TARGETS:
+            cfg = pmr.PromptConfig.for_method("promptmargin", n_ctx, depth, target)
+            model = pmr.build(clip64, cfg, ids, values).double()
+            rows = pmr.finite_difference_check(model, pix64, labels, PM_FD_PER_TENSOR)
+            fd_rows["promptmargin_" + target] = {
+                "eps": 1e-5, "worst_rel_err": max(r["rel_err"] for r in rows), "rows": rows}
+            print("  finite differences promptmargin_%s: worst rel err %.2e"
+                  % (target, fd_rows["promptmargin_" + target]["worst_rel_err"]))
+
+    return {
+        "what": "PromptMargin / MaPLe / CoOp prompt tuning on model %s (tools/promptmargin_ref.py)"
+                % model_name,
+        "classnames": classnames, "prompt_texts": pmr.prompt_texts(classnames, n_ctx),
+        "n_classes": n_classes, "views_per_class": per_class, "n_views": n_classes * per_class,
+        "n_ctx": n_ctx, "depth": depth, "init_seed": PM_SEED, "steps": steps,
+        "sgd": {"lr": full_cfg.lr, "momentum": full_cfg.momentum, "dampening": 0,
+                "weight_decay": 0, "nesterov": False, "batch": "full (all N*M views)"},
+        "lambda_t": full_cfg.lambda_t, "lambda_v": full_cfg.lambda_v,
+        "logit_scale": float(clip32.logit_scale), "exp_logit_scale":
+        float(clip64.logit_scale.exp()), "preprocess": "clip",
+        "label_rule": "interleaved: view i has label i % N",
+        "views": views,
+        "files": files,
+        "runs": runs,
+        "conventions": PM_CONVENTIONS,
+        "computed_in": "float64 from the float32 values of the files (model, pixels, init), "
+                       "stored as float32",
+        "torch_float32_vs_float64_max_abs": deviation,
+        "seconds_for_all_steps": timing,
+        "finite_difference_check": fd_rows,
+        "model_sha256": model_sha256 or "(empty: the fixtures do not pin one .pmc file)",
+    }
+
+
+PM_CONVENTIONS = {
+    "tensor_order": "ctx [n,d_t]; proj.weight [d_v,d_t]; proj.bias [d_v]; deep_text.0..depth-2 "
+                    "[n,d_t]; then for k = 0..depth-2: deep_proj.k.weight [d_v,d_t], "
+                    "deep_proj.k.bias [d_v]. coop files hold ctx only.",
+    "methods": "promptmargin: vision prompts + margin; maple: vision prompts, loss = CE; coop: "
+               "ctx only, depth 1, no vision prompt tokens (plain CLIP vision tower), loss = CE",
+    "prompt_text": "'a photo of a ' + name + '.' (n_ctx <= 4; ctx initialised with the token "
+                   "embeddings at positions 1..n_ctx); n_ctx > 4: 'X X ... X ' + name + '.' "
+                   "with n_ctx X's, ctx ~ N(0, 0.02^2); '_' in names -> ' '",
+    "text_layer0": "x = token_embedding[ids]; rows 1..n_ctx := ctx; x += positional_embedding "
+                   "(ctx gets the positional embedding)",
+    "text_deep": "before block j = 1..depth-1: rows 1..n_ctx := deep_text[j-1] (no positional "
+                 "embedding); blocks >= depth unchanged",
+    "text_eot": "feature = ln_final(x)[argmax(ids)] @ text_projection; running only positions "
+                "0..max(argmax ids) is exact (causal mask)",
+    "vision_layer0": "x = [cls, patches] + positional_embedding; append proj(ctx) = ctx W^T + b "
+                     "as the LAST n_ctx tokens (no positional embedding); then ln_pre",
+    "vision_deep": "before block j = 1..depth-1: the last n_ctx tokens := "
+                   "deep_proj[j-1](deep_text[j-1]); feature = ln_post(x[:,0]) @ visual.proj",
+    "loss": "t, v normalised; logits = exp(logit_scale) v t^T; CE = mean over the N*M views; "
+            "pairs i<j (P = N(N-1)/2): D = |t_i-t_j|^2, mu_t = sum D / P, R_T = sum (D-mu_t)^2 "
+            "/ P; p_c = mean of v over class c (not renormalised), E = |p_i-p_j|^2, R_V = "
+            "sum (E - target)^2 / P with target mu_t (text) or sum E / P (self), gradients "
+            "through the target; total = CE + R_T + R_V (promptmargin) or CE (maple, coop; "
+            "R_T and R_V still reported)",
+    "losses_rows": "row t-1 = (CE, R_T, R_V, total) at the prompts before update t",
+    "sgd": "torch.optim.SGD(lr 0.01, momentum 0.9): step 1 buf = g; then buf = 0.9 buf + g; "
+           "p -= 0.01 buf",
+}
+
+
+def load_tiny_a_clip(fix_dir, manifest):
+    """float32 clip_ref.CLIP of tinyA from its committed state_dict.pt and manifest config."""
+    import promptmargin_ref as pmr
+    cfg = clip_ref.ClipConfig(**manifest["models"]["tinyA"]["config"])
+    sd = torch.load(os.path.join(fix_dir, "tinyA", "state_dict.pt"))
+    return pmr.load_clip(sd, cfg)
+
+
+def promptmargin_tiny_entry(fix_dir, manifest, rel):
+    """Write tests/fixtures/promptmargin/ (tinyA, N 3, M 4, n_ctx 2, depth 2) -> manifest entry."""
+    import clip_tokenizer
+    t0 = time.time()
+    clip32 = load_tiny_a_clip(fix_dir, manifest)
+    bpe = os.path.join(REPO_DIR, manifest["bpe"]["path"])
+    tok = clip_tokenizer.ClipTokenizer(bpe)
+    paths = [os.path.join(REPO_DIR, im["path"]) for im in manifest["images"]]
+    entry = write_promptmargin(clip32, os.path.join(fix_dir, "promptmargin"), PM_TINY_CLASSES,
+                               tok, paths, 4, 2, 2, PM_STEPS, rel, "tinyA")
+    entry = collections.OrderedDict([("model", "tinyA"),
+                                     ("state_dict", rel(os.path.join(fix_dir, "tinyA",
+                                                                     "state_dict.pt"))),
+                                     ("bpe", manifest["bpe"]["path"])] +
+                                    list(entry.items()))
+    print("  promptmargin fixtures: %.1fs" % (time.time() - t0))
+    return entry
+
+
+def run_promptmargin(args):
+    """--promptmargin: regenerate only tests/fixtures/promptmargin and its manifest entry."""
+    fix_dir = os.path.join(REPO_DIR, FIXTURES_REL)
+    man_path = os.path.join(fix_dir, "manifest.json")
+    with open(man_path, encoding="utf-8") as f:
+        manifest = json.load(f, object_pairs_hook=collections.OrderedDict)
+    manifest["promptmargin"] = promptmargin_tiny_entry(
+        fix_dir, manifest, lambda p: os.path.relpath(p, REPO_DIR))
+    with open(man_path, "w", encoding="utf-8") as f:
+        json.dump(manifest, f, indent=2, ensure_ascii=False)
+        f.write("\n")
+    total = 0
+    for path, size in file_sizes(os.path.join(fix_dir, "promptmargin")):
+        print("  %9d  %s/promptmargin/%s" % (size, FIXTURES_REL, path))
+        total += size
+    print("total %.3f MB" % (total / 1e6))
+
+
+def run_promptmargin_big(args):
+    """--promptmargin-big DIR: prompt-tuning outputs for the --big vit-b-32 model in DIR.
+
+    Uses DIR/state_dict.pt and DIR/images (written by --big vit-b-32; rebuilt with the same
+    code path and seed when missing), the real BPE, N = 5 classes, M = --pm-views views per
+    class (15), n_ctx 2, depth 9, --pm-steps steps (20). Writes DIR/promptmargin/.
+    """
+    import clip_tokenizer
+    import promptmargin_ref as pmr
+    out = os.path.abspath(args.promptmargin_big)
+    bpe = args.bpe or os.path.join(os.path.dirname(REPO_DIR), "shared", "data",
+                                   "bpe_simple_vocab_16e6.txt.gz")
+    if not os.path.exists(bpe):
+        raise SystemExit("--promptmargin-big needs --bpe PATH to bpe_simple_vocab_16e6.txt.gz")
+    cfg = big_config("vit-b-32")
+    sd_path = os.path.join(out, "state_dict.pt")
+    seed = args.seed
+    if os.path.exists(os.path.join(out, "manifest.json")):
+        with open(os.path.join(out, "manifest.json"), encoding="utf-8") as f:
+            big_manifest = json.load(f)
+        seed = big_manifest["models"]["vit-b-32"]["seed"]
+    if os.path.exists(sd_path):
+        clip32 = pmr.load_clip(torch.load(sd_path), cfg)
+    else:
+        print("  %s missing: building the --big vit-b-32 model (seed %d)" % (sd_path, seed))
+        clip32 = make_model(cfg, seed, True)
+    images = make_images(os.path.join(out, "images"), IMAGE_SPECS + BIG_EXTRA_IMAGES) \
+        if not os.path.isdir(os.path.join(out, "images")) else \
+        [{"path": os.path.join(out, "images", s[0])} for s in IMAGE_SPECS + BIG_EXTRA_IMAGES]
+    paths = [im["path"] for im in images]
+    tok = clip_tokenizer.ClipTokenizer(bpe)
+    pm_dir = os.path.join(out, "promptmargin")
+    entry = write_promptmargin(clip32, pm_dir, PM_BIG_CLASSES, tok, paths, args.pm_views, 2, 9,
+                               args.pm_steps, os.path.abspath, "vit-b-32", chunk=args.pm_chunk,
+                               fd=False)
+    entry = collections.OrderedDict(
+        [("generator", "tools/make_fixtures.py --promptmargin-big %s" % out), ("model", "vit-b-32"),
+         ("state_dict", sd_path), ("seed", seed), ("bpe", os.path.abspath(bpe)),
+         ("torch_threads", torch.get_num_threads()), ("chunk", args.pm_chunk)] +
+        list(entry.items()))
+    with open(os.path.join(pm_dir, "manifest.json"), "w", encoding="utf-8") as f:
+        json.dump(entry, f, indent=2, ensure_ascii=False)
+        f.write("\n")
+    for path, size in file_sizes(pm_dir):
+        print("  %11d  %s" % (size, os.path.join(pm_dir, path)))
+
+
+# =============================================================================================
 # Drivers.
 # =============================================================================================
 
@@ -966,6 +1285,7 @@ def run_tiny(args):
                           "of expected outputs serves all of them.",
         "models": models,
     }
+    manifest["promptmargin"] = promptmargin_tiny_entry(fix_dir, manifest, rel)
     with open(os.path.join(fix_dir, "manifest.json"), "w", encoding="utf-8") as f:
         json.dump(manifest, f, indent=2, ensure_ascii=False)
         f.write("\n")
@@ -1016,9 +1336,26 @@ def main():
     ap.add_argument("--seed", type=int, default=3003, help="seed of the --big model")
     ap.add_argument("--hf-bin", action="store_true",
                     help="also write pytorch_model.bin in the tiny HF directory (always in --big)")
+    ap.add_argument("--promptmargin", action="store_true",
+                    help="only (re)generate tests/fixtures/promptmargin (prompt-tuning fixtures) "
+                         "and the 'promptmargin' entry of tests/fixtures/manifest.json")
+    ap.add_argument("--promptmargin-big", metavar="DIR",
+                    help="prompt-tuning outputs for the --big vit-b-32 model in DIR "
+                         "(written to DIR/promptmargin)")
+    ap.add_argument("--pm-views", type=int, default=15,
+                    help="views per class for --promptmargin-big")
+    ap.add_argument("--pm-steps", type=int, default=PM_STEPS,
+                    help="SGD steps for --promptmargin-big")
+    ap.add_argument("--pm-chunk", type=int, default=None,
+                    help="views per chunk of the image backward for --promptmargin-big "
+                         "(default: one graph for all views)")
     args = ap.parse_args()
     torch.set_num_threads(max(1, os.cpu_count() or 1))
-    if args.big:
+    if args.promptmargin_big:
+        run_promptmargin_big(args)
+    elif args.promptmargin:
+        run_promptmargin(args)
+    elif args.big:
         run_big(args)
     else:
         run_tiny(args)
