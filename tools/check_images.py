@@ -4,7 +4,8 @@
     /usr/bin/python3 tools/check_images.py [--cli ./promptmargin] IMAGE... | --list FILE
 
 For each image, decodes it with `promptmargin decode` and with PIL
-(`ImageOps.exif_transpose(Image.open(f)).convert("RGB")`, what the library reproduces) and
+(`Image.open(f).convert("RGB")`, with `ImageOps.exif_transpose` first for JPEG: what the
+library reproduces) and
 prints the per-channel mean and maximum absolute difference. Needs PIL (Debian python3-pil).
 PNG, BMP and PNM should be identical; JPEG within mean 0.5 / max 8 (usually identical).
 Exit status 1 when any image differs beyond that.
@@ -21,11 +22,20 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 def read_ppm(path):
+    """(w, h, RGB bytes) of the binary PPM that `promptmargin decode` writes."""
     with open(path, "rb") as f:
         data = f.read()
-    parts = data.split(maxsplit=4)
-    w, h = int(parts[1]), int(parts[2])
-    return w, h, parts[4][:w * h * 3]
+    end = 0
+    fields = []
+    while len(fields) < 4:  # "P6", width, height, maxval; one whitespace byte follows
+        while data[end:end + 1].isspace():
+            end += 1
+        start = end
+        while not data[end:end + 1].isspace():
+            end += 1
+        fields.append(data[start:end])
+    w, h = int(fields[1]), int(fields[2])
+    return w, h, data[end + 1:end + 1 + w * h * 3]
 
 
 def main():
@@ -42,7 +52,10 @@ def main():
     tmp = os.path.join(tempfile.mkdtemp(), "out.ppm")
     for p in paths:
         try:
-            ref = ImageOps.exif_transpose(Image.open(p)).convert("RGB")
+            img = Image.open(p)
+            if img.format == "JPEG":
+                img = ImageOps.exif_transpose(img)
+            ref = img.convert("RGB")
         except Exception as e:  # PIL cannot read it either
             print("%s: PIL cannot read it (%s)" % (p, e))
             continue

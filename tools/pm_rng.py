@@ -40,7 +40,9 @@ Augmented view (method section 4), in draw order, from one generator:
   1. RandomResizedCrop parameters, torchvision's get_params algorithm in double precision:
      area = W * H; for up to 10 tries:
         target = area * (0.08 + (1 - 0.08) * uniform())                 # draw 1 of the try
-        ratio  = exp(lo + (hi - lo) * uniform()), lo = log(3/4), hi = log(4/3)   # draw 2
+        ratio  = exp(lo + (hi - lo) * uniform())                            # draw 2
+                 lo = log(3/4) = -0.2876820724517809, hi = log(4/3) = 0.28768207245178085
+                 (these literals, correctly rounded; exp is the C library's)
         cw = round(sqrt(target * ratio)), ch = round(sqrt(target / ratio))  # half to even
         if 0 < cw <= W and 0 < ch <= H:
             y = below(H - ch + 1)       # top, first (torch.randint(0, H - h + 1))
@@ -82,6 +84,9 @@ MASK64 = (1 << 64) - 1
 MASK32 = (1 << 32) - 1
 PCG_MULT = 6364136223846793005
 GOLDEN = 0x9E3779B97F4A7C15
+# log(3/4) and log(4/3 as a double), correctly rounded (what glibc's math.log returns too)
+LOG_3_4 = -0.2876820724517809
+LOG_4_3 = 0.28768207245178085
 
 
 class PCG32:
@@ -147,7 +152,10 @@ def lerp(lo, hi, u):
 def rrc_params(rng, width, height, scale=(0.08, 1.0), ratio=(3.0 / 4.0, 4.0 / 3.0)):
     """torchvision RandomResizedCrop.get_params drawing from `rng`: returns (x, y, cw, ch)."""
     area = float(width * height)
-    log_lo, log_hi = math.log(ratio[0]), math.log(ratio[1])
+    if tuple(ratio) == (3.0 / 4.0, 4.0 / 3.0):
+        log_lo, log_hi = LOG_3_4, LOG_4_3   # the C code's constants
+    else:
+        log_lo, log_hi = math.log(ratio[0]), math.log(ratio[1])
     for _ in range(10):
         target = area * lerp(scale[0], scale[1], rng.uniform())
         aspect = math.exp(lerp(log_lo, log_hi, rng.uniform()))
