@@ -7355,6 +7355,7 @@ static int pm__resample_coeffs(int in_size, int out_size, int bicubic, int **bou
     k = (double *)pm__malloc_array((size_t)ks, sizeof(double));
     if (!*bounds || !*kk || !k) {
         PM_FREE(*bounds), PM_FREE(*kk), PM_FREE(k);
+        *bounds = NULL, *kk = NULL; /* the caller frees them again */
         return -1;
     }
     for (o = 0; o < out_size; o++) {

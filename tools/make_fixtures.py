@@ -923,12 +923,14 @@ def training_views(paths, n_classes, per_class, size):
 
 
 def write_promptmargin(clip32, out_dir, classnames, tokenizer, image_paths, per_class, n_ctx,
-                       depth, steps, rel, model_name, chunk=None, fd=True, model_sha256=""):
+                       depth, steps, rel, model_name, chunk=None, fd=True, model_sha256="",
+                       f32_tags=None):
     """Write the prompt-tuning fixtures of one model under out_dir; returns a manifest entry.
 
     clip32 is a float32 clip_ref.CLIP. Everything is computed in float64 (from the float32
     values stored in the files) and stored as float32; the same runs are repeated in float32
-    to measure the torch float32-vs-float64 deviation (and the time of both).
+    to measure the torch float32-vs-float64 deviation (and the time of both) for the runs in
+    f32_tags (None: all).
     """
     import promptmargin_ref as pmr
     os.makedirs(out_dir, exist_ok=True)
@@ -998,17 +1000,18 @@ def write_promptmargin(clip32, out_dir, classnames, tokenizer, image_paths, per_
                          "after %d steps (%s)" % (steps, tag)), end["logits"].numpy())
         timing[tag] = {"float64_seconds": round(res["seconds"], 3)}
 
-        # The same run in float32 torch (what a float32 implementation can hope to reach).
-        m32 = pmr.build(clip32, cfg, ids, values).float()
-        res32 = pmr.train(m32, pixels, labels, steps, chunk)
-        end32 = pmr.evaluate(m32, pixels, chunk)
-        final32 = pmr.current_prompts(m32)
-        timing[tag]["float32_seconds"] = round(res32["seconds"], 3)
-        deviation[tag] = {
-            "losses": max_abs(res["losses"], res32["losses"]),
-            "grads1": max(max_abs(res["grads1"][k], res32["grads1"][k]) for k in final),
-            "final": max(max_abs(final[k], final32[k]) for k in final),
-            "logits_final": max_abs(end["logits"], end32["logits"])}
+        if f32_tags is None or tag in f32_tags:
+            # The same run in float32 torch (what a float32 implementation can hope to reach).
+            m32 = pmr.build(clip32, cfg, ids, values).float()
+            res32 = pmr.train(m32, pixels, labels, steps, chunk)
+            end32 = pmr.evaluate(m32, pixels, chunk)
+            final32 = pmr.current_prompts(m32)
+            timing[tag]["float32_seconds"] = round(res32["seconds"], 3)
+            deviation[tag] = {
+                "losses": max_abs(res["losses"], res32["losses"]),
+                "grads1": max(max_abs(res["grads1"][k], res32["grads1"][k]) for k in final),
+                "final": max(max_abs(final[k], final32[k]) for k in final),
+                "logits_final": max_abs(end["logits"], end32["logits"])}
         runs[tag] = {
             "method": method, "margin": cfg.margin,
             "margin_target": target if cfg.margin else None,
@@ -1021,9 +1024,11 @@ def write_promptmargin(clip32, out_dir, classnames, tokenizer, image_paths, per_
                       "grads1": files["grads1_%s.safetensors" % tag]["path"],
                       "final": files["final_%s.safetensors" % tag]["path"],
                       "logits_final": files["logits_final_%s.npy" % tag]["path"]}}
-        print("  %-18s loss %.6f -> %.6f  (f64 %.1fs, f32 %.1fs; f32-vs-f64 final %.1e)"
-              % (tag, res["losses"][0, 3], res["losses"][-1, 3], res["seconds"],
-                 res32["seconds"], deviation[tag]["final"]))
+        print("  %-18s loss %.6f -> %.6f  (%s)"
+              % (tag, res["losses"][0, 3], res["losses"][-1, 3],
+                 ", ".join("%s %s" % kv for kv in sorted(timing[tag].items()))
+                 + ("; f32-vs-f64 final %.1e" % deviation[tag]["final"]
+                    if tag in deviation else "")))
 
     fd_rows = {}
     if fd:
@@ -1090,6 +1095,28 @@ PM_CONVENTIONS = {
     "sgd": "torch.optim.SGD(lr 0.01, momentum 0.9): step 1 buf = g; then buf = 0.9 buf + g; "
            "p -= 0.01 buf",
 }
+
+
+def time_promptmargin_step(clip32, ids, values, pixels, labels, n_ctx, depth, chunk, steps=1):
+    """Seconds per promptmargin SGD step (loss + backward + update) in float64 and float32.
+
+    Runs `steps` steps of each on all given views and returns
+    {dtype: {"seconds_per_step": ..., "steps_timed": ..., "views": ..., "chunk": ...}}.
+    """
+    import promptmargin_ref as pmr
+    cfg = pmr.PromptConfig.for_method("promptmargin", n_ctx, depth)
+    out = {}
+    for name, dtype in (("float64", torch.float64), ("float32", torch.float32)):
+        clip = clip32 if dtype == torch.float32 else copy.deepcopy(clip32).double()
+        model = pmr.build(clip, cfg, ids, values).to(dtype)
+        res = pmr.train(model, pixels.to(dtype), labels, steps, chunk)
+        out[name] = {"seconds_per_step": round(res["seconds"] / steps, 2), "steps_timed": steps,
+                     "views": int(pixels.shape[0]), "chunk": chunk,
+                     "extrapolated_20_steps_seconds": round(20 * res["seconds"] / steps, 1)}
+        print("  timing %s: %.1f s per step on %d views (chunk %s)"
+              % (name, res["seconds"] / steps, pixels.shape[0], chunk))
+        del model, clip
+    return out
 
 
 def load_tiny_a_clip(fix_dir, manifest):
@@ -1169,13 +1196,25 @@ def run_promptmargin_big(args):
     paths = [im["path"] for im in images]
     tok = clip_tokenizer.ClipTokenizer(bpe)
     pm_dir = os.path.join(out, "promptmargin")
-    entry = write_promptmargin(clip32, pm_dir, PM_BIG_CLASSES, tok, paths, args.pm_views, 2, 9,
-                               args.pm_steps, os.path.abspath, "vit-b-32", chunk=args.pm_chunk,
-                               fd=False)
+    n_ctx, depth = 2, 9
+    entry = write_promptmargin(clip32, pm_dir, PM_BIG_CLASSES, tok, paths, args.pm_views, n_ctx,
+                               depth, args.pm_steps, os.path.abspath, "vit-b-32",
+                               chunk=args.pm_chunk, fd=False, f32_tags=["promptmargin_text"])
+    timing = None
+    if args.pm_time_views:
+        ids = pmr.tokenize_prompts(tok, PM_BIG_CLASSES, n_ctx, cfg.context_length)
+        values = pmr.init_prompts(clip32, ids, n_ctx, depth, PM_SEED)
+        pixels, labels, _ = training_views(paths, len(PM_BIG_CLASSES), args.pm_time_views,
+                                           cfg.image_size)
+        timing = time_promptmargin_step(clip32, ids, values, pixels, labels, n_ctx, depth,
+                                        args.pm_time_chunk, args.pm_time_steps)
     entry = collections.OrderedDict(
-        [("generator", "tools/make_fixtures.py --promptmargin-big %s" % out), ("model", "vit-b-32"),
-         ("state_dict", sd_path), ("seed", seed), ("bpe", os.path.abspath(bpe)),
-         ("torch_threads", torch.get_num_threads()), ("chunk", args.pm_chunk)] +
+        [("generator", " ".join(["tools/make_fixtures.py"] + sys.argv[1:])),
+         ("model", "vit-b-32"), ("state_dict", sd_path), ("seed", seed),
+         ("bpe", os.path.abspath(bpe)), ("torch_threads", torch.get_num_threads()),
+         ("torch_blas", "BLAS_INFO=generic" if "BLAS_INFO=generic" in torch.__config__.show()
+          else "see torch.__config__.show()"),
+         ("chunk", args.pm_chunk), ("timing_promptmargin_step", timing)] +
         list(entry.items()))
     with open(os.path.join(pm_dir, "manifest.json"), "w", encoding="utf-8") as f:
         json.dump(entry, f, indent=2, ensure_ascii=False)
@@ -1349,6 +1388,13 @@ def main():
     ap.add_argument("--pm-chunk", type=int, default=None,
                     help="views per chunk of the image backward for --promptmargin-big "
                          "(default: one graph for all views)")
+    ap.add_argument("--pm-time-views", type=int, default=0,
+                    help="--promptmargin-big: also time promptmargin steps on N x this many "
+                         "views in float64 and float32 (0: no timing)")
+    ap.add_argument("--pm-time-steps", type=int, default=1,
+                    help="steps timed per dtype with --pm-time-views")
+    ap.add_argument("--pm-time-chunk", type=int, default=None,
+                    help="chunk for the timed steps (default: one graph)")
     args = ap.parse_args()
     torch.set_num_threads(max(1, os.cpu_count() or 1))
     if args.promptmargin_big:

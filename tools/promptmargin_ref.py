@@ -110,7 +110,6 @@ the prompts belong to, "" when unknown), plus optional extra keys (margin_target
 """
 
 import collections
-import copy
 import hashlib
 import json
 import math
@@ -451,28 +450,44 @@ def loss_terms(img, txt, labels, scale, cfg):
     return {"ce": ce, "r_t": r_t, "r_v": r_v, "total": total, "logits": logits}
 
 
-def loss_and_backward(model, pixels, labels, chunk=None):
+def image_features(model, pixels, chunk=None):
+    """Unnormalised image features [B, D] computed `chunk` views at a time (no graph)."""
+    with torch.no_grad():
+        if chunk is None:
+            return model.encode_image(pixels)
+        return torch.cat([model.encode_image(pixels[a:a + chunk])
+                          for a in range(0, pixels.shape[0], chunk)])
+
+
+def loss_and_backward(model, pixels, labels, chunk=None, fixed_img=None):
     """Evaluate the loss at the current prompts and accumulate its gradient into .grad.
 
     chunk=None keeps the whole autograd graph. With chunk = c the image features are first
     computed without a graph (c views at a time), dL/d(image features) is obtained from the
     small loss graph, and each chunk is then recomputed with a graph and back-propagated with
     that gradient (method.md section 7): same result, bounded memory, one extra forward.
+    fixed_img: normalised image features [B, D] to use instead of running the vision tower
+    (only valid without vision prompts, where they do not depend on the trainable tensors).
     Returns the loss terms (detached).
     """
-    if chunk is None:
-        img, txt = model(pixels)
-        terms = loss_terms(img, txt, labels, model.logit_scale(), model.cfg)
+    cfg = model.cfg
+    if fixed_img is not None:
+        if cfg.vision_prompts:
+            raise ValueError("fixed image features need vision prompts off")
+        txt = F.normalize(model.encode_text(), dim=-1)
+        terms = loss_terms(fixed_img, txt, labels, model.logit_scale(), cfg)
         terms["total"].backward()
         return {k: v.detach() for k, v in terms.items()}
-    with torch.no_grad():
-        raw = torch.cat([model.encode_image(pixels[a:a + chunk])
-                         for a in range(0, pixels.shape[0], chunk)])
-    raw.requires_grad_(model.cfg.vision_prompts)
+    if chunk is None:
+        img, txt = model(pixels)
+        terms = loss_terms(img, txt, labels, model.logit_scale(), cfg)
+        terms["total"].backward()
+        return {k: v.detach() for k, v in terms.items()}
+    raw = image_features(model, pixels, chunk).requires_grad_(cfg.vision_prompts)
     txt = F.normalize(model.encode_text(), dim=-1)
-    terms = loss_terms(F.normalize(raw, dim=-1), txt, labels, model.logit_scale(), model.cfg)
+    terms = loss_terms(F.normalize(raw, dim=-1), txt, labels, model.logit_scale(), cfg)
     terms["total"].backward()
-    if model.cfg.vision_prompts:
+    if cfg.vision_prompts:
         grad = raw.grad
         for a in range(0, pixels.shape[0], chunk):
             feats = model.encode_image(pixels[a:a + chunk])
@@ -496,9 +511,12 @@ def train(model, pixels, labels, steps, chunk=None, on_step=None):
                           dampening=0.0, weight_decay=0.0, nesterov=False)
     losses, grads1 = [], None
     t0 = time.time()
+    fixed_img = None
+    if not model.cfg.vision_prompts:     # coop: the image features never change
+        fixed_img = F.normalize(image_features(model, pixels, chunk), dim=-1)
     for step in range(1, steps + 1):
         opt.zero_grad(set_to_none=True)
-        terms = loss_and_backward(model, pixels, labels, chunk)
+        terms = loss_and_backward(model, pixels, labels, chunk, fixed_img)
         losses.append([float(terms[k]) for k in ("ce", "r_t", "r_v", "total")])
         if step == 1:
             grads1 = collections.OrderedDict((k, p.grad.detach().clone())
@@ -519,12 +537,7 @@ def current_prompts(model):
 @torch.no_grad()
 def evaluate(model, pixels, chunk=None):
     """Normalised features and logits at the current prompts: dict img, txt, logits."""
-    if chunk is None:
-        raw = model.encode_image(pixels)
-    else:
-        raw = torch.cat([model.encode_image(pixels[a:a + chunk])
-                         for a in range(0, pixels.shape[0], chunk)])
-    img = F.normalize(raw, dim=-1)
+    img = F.normalize(image_features(model, pixels, chunk), dim=-1)
     txt = F.normalize(model.encode_text(), dim=-1)
     return {"img": img, "txt": txt, "logits": model.logit_scale() * img @ txt.t()}
 
@@ -697,11 +710,15 @@ def self_test():
         grads = []
         for chunk in (None, 4):
             model = build(clip, cfg, ids, values).double()
-            loss_and_backward(model, pixels, labels, chunk)
+            fixed = None
+            if method == "coop" and chunk:
+                fixed = F.normalize(image_features(model, pixels), dim=-1)
+            loss_and_backward(model, pixels, labels, chunk, fixed)
             grads.append({k: p.grad.clone() for k, p in model.prompts.tensors().items()})
         diff = max(float((grads[0][k] - grads[1][k]).abs().max()) for k in grads[0])
         assert diff < 1e-12, diff
-        print("%-12s chunked vs full-graph backward: max |grad diff| %.1e" % (method, diff))
+        print("%-12s chunked (coop: fixed image features) vs full-graph backward: "
+              "max |grad diff| %.1e" % (method, diff))
 
     for target in MARGIN_TARGETS:
         cfg = PromptConfig.for_method("promptmargin", 2, 2, target)
