@@ -47,8 +47,9 @@
        [4] model file       the .pmc format, its validating loader
        [5] tokenizer        CLIP's byte-level BPE, with its Unicode tables
        [6] images           decoders (PNG, JPEG, BMP, PNM), PIL-exact resize, preprocessing
-       [7] clip             image tower, text tower, logits
-       [8] datasets         ImageFolder and CSV datasets, class-name files
+       [7] augmentation     PCG32 generator, random resized crop, colour jitter (PIL-exact)
+       [8] clip             image tower, text tower, logits
+       [9] datasets         ImageFolder and CSV datasets, class-name files
 
    LICENSE: MIT, see the end of the file.
 */
@@ -142,6 +143,14 @@ PMDEF pm_tokenizer *pm_model_tokenizer(pm_model *model);
 /* RGB8 image [h, w, 3] -> model input [3, S, S] (S = image_size), per `mode`. Returns 0/-1. */
 PMDEF int pm_preprocess(const pm_model *model, const uint8_t *rgb, int w, int h, int mode,
                         float *out);
+
+/* One random training view [3, S, S] of an RGB8 image (method.md section 4): random resized
+   crop (scale 0.08-1, ratio 3/4-4/3) with bilinear resize, brightness, contrast and colour
+   factors in 1 +- 0.4, horizontal flip with p = 0.5, then the normalisation of `mode`. The view
+   depends only on (seed, view): tools/pm_rng.py documents and reproduces every random draw.
+   Returns 0/-1. */
+PMDEF int pm_augment_view(const pm_model *model, const uint8_t *rgb, int w, int h, int mode,
+                          uint64_t seed, uint64_t view, float *out);
 
 /* Image tower: pixels [n, 3, S, S] -> features [n, D] (not normalised). Returns 0/-1. */
 PMDEF int pm_encode_images(pm_model *model, int n, const float *pixels, float *out);
@@ -7448,45 +7457,375 @@ static int pm__round_half_even(long num, long den)
     return (int)q;
 }
 
-PMDEF int pm_preprocess(const pm_model *m, const uint8_t *rgb, int w, int h, int mode,
-                        float *out)
+/* The normalisation of a preprocessing mode: the model's mean/std for CLIP, ImageNet's for the
+   paper's variant. */
+static int pm__mode_stats(const pm_model *m, int mode, const float **mean, const float **std)
 {
     static const float imagenet_mean[3] = {0.485f, 0.456f, 0.406f};
     static const float imagenet_std[3] = {0.229f, 0.224f, 0.225f};
-    const float *mean = m->info.image_mean, *std = m->info.image_std;
-    int S = m->info.image_size, nw, nh, top, left, x, y, c;
-    uint8_t *resized;
     if (!m->info.has_vision) return pm__errorf("the model has no image tower");
+    if (mode == PM_PREPROCESS_CLIP) *mean = m->info.image_mean, *std = m->info.image_std;
+    else if (mode == PM_PREPROCESS_PAPER) *mean = imagenet_mean, *std = imagenet_std;
+    else return pm__errorf("preprocess: unknown mode %d", mode);
+    return 0;
+}
+
+static void pm__normalize_rgb(const uint8_t *rgb, int w, int h, const float mean[3],
+                              const float std[3], float *out);
+
+PMDEF int pm_preprocess(const pm_model *m, const uint8_t *rgb, int w, int h, int mode,
+                        float *out)
+{
+    const float *mean = NULL, *std = NULL;
+    int S = m->info.image_size, nw, nh, top, left, y;
+    uint8_t *resized = NULL, *crop;
+    const uint8_t *src = rgb;
+    if (pm__mode_stats(m, mode, &mean, &std)) return -1;
     if (!rgb || w <= 0 || h <= 0) return pm__errorf("preprocess: empty image");
     if (mode == PM_PREPROCESS_PAPER) {
         nw = nh = (S * 257 + 112) / 224; /* floor(S * 257 / 224 + 0.5): 257 for S = 224 */
-        mean = imagenet_mean, std = imagenet_std;
-    } else if (mode == PM_PREPROCESS_CLIP) {
-        /* torchvision Resize(S): the short side becomes S, the long one int(S * long/short) */
-        if (w <= h) nw = S, nh = (int)((double)S * h / w);
-        else nh = S, nw = (int)((double)S * w / h);
+    } else if (w <= h) { /* torchvision Resize(S): short side S, long side int(S * long/short) */
+        nw = S, nh = (int)((double)S * h / w);
     } else {
-        return pm__errorf("preprocess: unknown mode %d", mode);
+        nh = S, nw = (int)((double)S * w / h);
     }
     if (nw < S || nh < S) return pm__errorf("preprocess: image too small to crop");
-    resized = (nw == w && nh == h) ? NULL : pm__resize_rgb(rgb, w, h, nw, nh, mode == PM_PREPROCESS_CLIP);
-    if (!resized && !(nw == w && nh == h)) return -1;
+    if (nw != w || nh != h) {
+        resized = pm__resize_rgb(rgb, w, h, nw, nh, mode == PM_PREPROCESS_CLIP);
+        if (!resized) return -1;
+        src = resized;
+    }
+    crop = (uint8_t *)pm__malloc_array((size_t)S * S, 3);
+    if (!crop) {
+        PM_FREE(resized);
+        return -1;
+    }
     /* torchvision CenterCrop: offsets int(round((size - S) / 2)) */
     top = pm__round_half_even(nh - S, 2);
     left = pm__round_half_even(nw - S, 2);
-    for (c = 0; c < 3; c++)
-        for (y = 0; y < S; y++)
-            for (x = 0; x < S; x++) {
-                const uint8_t *src = resized ? resized : rgb;
-                float v = (float)src[((size_t)(top + y) * nw + (left + x)) * 3 + c] / 255.0f;
-                out[((size_t)c * S + y) * S + x] = (v - mean[c]) / std[c];
-            }
+    for (y = 0; y < S; y++)
+        memcpy(crop + (size_t)y * S * 3, src + ((size_t)(top + y) * nw + left) * 3, (size_t)S * 3);
+    pm__normalize_rgb(crop, S, S, mean, std, out);
+    PM_FREE(crop);
     PM_FREE(resized);
     return 0;
 }
 
 /* ============================================================================================
-   [7] CLIP
+   [7] AUGMENTATION (method.md section 4): a seeded generator and the random training view
+   Random numbers: PCG32 (XSH-RR), reproduced bit for bit by tools/pm_rng.py, whose docstring
+   repeats the exact constructions below. A view: RandomResizedCrop (torchvision's algorithm),
+   bilinear resize (PIL), brightness, contrast, colour (PIL ImageEnhance), horizontal flip,
+   normalisation. Every image step gives the same bytes as PIL 9.4 / torchvision 0.14 on x86-64.
+   ============================================================================================ */
+
+/* PCG32 generator (O'Neill 2014, XSH-RR output). state advances as a 64-bit LCG
+   state = state * 6364136223846793005 + inc; inc is odd and selects one of 2^63 streams. */
+typedef struct pm__rng {
+    uint64_t state;
+    uint64_t inc;
+} pm__rng;
+
+/* Next 32 random bits: the XSH-RR permutation of the state before the step
+   (x = ((old >> 18) ^ old) >> 27, rotated right by old >> 59). */
+static uint32_t pm__rng_u32(pm__rng *r)
+{
+    uint64_t old = r->state;
+    uint32_t x, rot;
+    r->state = old * UINT64_C(6364136223846793005) + r->inc;
+    x = (uint32_t)(((old >> 18) ^ old) >> 27);
+    rot = (uint32_t)(old >> 59);
+    return (x >> rot) | (x << ((32u - rot) & 31u));
+}
+
+/* Start generator r at `seed` on stream `stream` (its top bit is ignored): state = 0,
+   inc = 2 * stream + 1, one step, state += seed, one step. Equal (seed, stream) pairs give
+   equal sequences; different streams with the same seed are unrelated sequences. */
+static void pm__rng_seed(pm__rng *r, uint64_t seed, uint64_t stream)
+{
+    r->state = 0;
+    r->inc = (stream << 1) | 1u;
+    (void)pm__rng_u32(r);
+    r->state += seed;
+    (void)pm__rng_u32(r);
+}
+
+/* A double in [0, 1) with 53 random bits: a = u32 >> 5 (first draw, 27 bits),
+   b = u32 >> 6 (second draw, 26 bits), (a * 2^26 + b) / 2^53. Every step is exact. */
+static double pm__rng_uniform(pm__rng *r)
+{
+    uint64_t a = pm__rng_u32(r) >> 5;
+    uint64_t b = pm__rng_u32(r) >> 6;
+    return (double)((a << 26) | b) * (1.0 / 9007199254740992.0);
+}
+
+/* An unbiased integer in [0, n) (Lemire's multiply-and-reject): m = u32 * n in 64 bits; when
+   the low half of m is below t = (2^32 - n) mod n, draw again; the answer is m >> 32.
+   One draw or more for n >= 1; n = 0 returns 0 and draws nothing. */
+static uint32_t pm__rng_below(pm__rng *r, uint32_t n)
+{
+    uint64_t m;
+    uint32_t low;
+    if (n == 0) return 0;
+    m = (uint64_t)pm__rng_u32(r) * n;
+    low = (uint32_t)m;
+    if (low < n) {
+        uint32_t t = (uint32_t)(UINT32_C(0xFFFFFFFF) - n + 1u) % n;
+        while (low < t) {
+            m = (uint64_t)pm__rng_u32(r) * n;
+            low = (uint32_t)m;
+        }
+    }
+    return (uint32_t)(m >> 32);
+}
+
+
+/* The splitmix64 finaliser: a bijective 64-bit mixing function. */
+static uint64_t pm__mix64(uint64_t z)
+{
+    z = (z ^ (z >> 30)) * UINT64_C(0xBF58476D1CE4E5B9);
+    z = (z ^ (z >> 27)) * UINT64_C(0x94D049BB133111EB);
+    return z ^ (z >> 31);
+}
+
+/* A 64-bit key for the triple (seed, a, b), e.g. (seed, episode, view), to seed one generator
+   per unit of work so results never depend on which thread ran what:
+   h = mix(seed + G), h = mix((h ^ a) + G), h = mix((h ^ b) + G), G = 0x9E3779B97F4A7C15. */
+static uint64_t pm__rng_derive(uint64_t seed, uint64_t a, uint64_t b)
+{
+    const uint64_t g = UINT64_C(0x9E3779B97F4A7C15);
+    uint64_t h = pm__mix64(seed + g);
+    h = pm__mix64((h ^ a) + g);
+    return pm__mix64((h ^ b) + g);
+}
+
+/* lo + (hi - lo) * u with the product rounded on its own, as Python (and torch's uniform_)
+   compute it: the volatile keeps a compiler from fusing the two into one FMA, which rounds
+   once and would change the last bit on FMA machines. */
+static double pm__lerp(double lo, double hi, double u)
+{
+    volatile double step = (hi - lo) * u;
+    return lo + step;
+}
+
+/* An ImageEnhance factor 1 + strength * (2u - 1), in [1 - strength, 1 + strength). */
+static double pm__rng_factor(pm__rng *r, double strength)
+{
+    volatile double d = strength * (2.0 * pm__rng_uniform(r) - 1.0);
+    return 1.0 + d;
+}
+
+/* Python's round() of a finite double v >= 0: the nearest integer, halves to the even one. */
+static double pm__round_even_d(double v)
+{
+    double f = floor(v), d = v - f; /* exact */
+    if (d > 0.5 || (d == 0.5 && fmod(f, 2.0) != 0.0)) f += 1.0;
+    return f;
+}
+
+/* RandomResizedCrop box for a W x H image (W, H >= 1), torchvision's get_params with
+   scale (0.08, 1) and ratio (3/4, 4/3), drawing from r in this order: for each of up to 10
+   tries, area fraction s = lerp(0.08, 1, uniform), then log-ratio
+   lerp(log(3/4), log(4/3), uniform); cw = round(sqrt(W H s e^l)), ch = round(sqrt(W H s / e^l))
+   (halves to even); when 0 < cw <= W and 0 < ch <= H: y = below(H - ch + 1), then
+   x = below(W - cw + 1). After 10 failed tries (no more draws): the centred crop of the image
+   with its aspect ratio clamped to [3/4, 4/3]. Double precision throughout (torchvision
+   draws float32 values; the distribution is the same). exp is libm's: another C library may
+   differ in its last bit, which changes a box only if a square root falls within about 1e-13
+   of a half-integer. Box: columns x..x+cw-1, rows y..y+ch-1. */
+static void pm__rrc_params(pm__rng *r, int W, int H, int *x, int *y, int *cw, int *ch)
+{
+    /* log(3/4) and log(4/3 as a double), correctly rounded: written out so that neither a
+       compiler's constant folding nor a C library's log can change them */
+    const double lo = -0.2876820724517809, hi = 0.28768207245178085;
+    double area = (double)W * (double)H, in_ratio;
+    int attempt;
+    for (attempt = 0; attempt < 10; attempt++) {
+        double target = area * pm__lerp(0.08, 1.0, pm__rng_uniform(r));
+        double ratio = exp(pm__lerp(lo, hi, pm__rng_uniform(r)));
+        double fw = pm__round_even_d(sqrt(target * ratio));
+        double fh = pm__round_even_d(sqrt(target / ratio));
+        if (fw > 0.0 && fw <= (double)W && fh > 0.0 && fh <= (double)H) {
+            *cw = (int)fw;
+            *ch = (int)fh;
+            *y = (int)pm__rng_below(r, (uint32_t)(H - *ch + 1));
+            *x = (int)pm__rng_below(r, (uint32_t)(W - *cw + 1));
+            return;
+        }
+    }
+    in_ratio = (double)W / (double)H;
+    *cw = W, *ch = H;
+    if (in_ratio < 0.75) *ch = (int)pm__round_even_d((double)W / 0.75);
+    else if (in_ratio > 4.0 / 3.0) *cw = (int)pm__round_even_d((double)H * (4.0 / 3.0));
+    if (*ch > H) *ch = H; /* cannot happen; keeps the box inside the image regardless */
+    if (*cw > W) *cw = W;
+    *y = (H - *ch) / 2;
+    *x = (W - *cw) / 2;
+}
+
+/* Crop rows y..y+ch-1, columns x..x+cw-1 of rgb [h, w, 3], then resize to [S, S, 3] with
+   PIL's bilinear filter: torchvision's resized_crop on a PIL image (crop, then
+   Image.resize((S, S), BILINEAR), antialiased). Returns a new buffer (PM_FREE), or NULL. */
+static uint8_t *pm__crop_resize_rgb(const uint8_t *rgb, int w, int h, int x, int y, int cw,
+                                    int ch, int S)
+{
+    uint8_t *crop, *out;
+    int row;
+    if (x < 0 || y < 0 || cw <= 0 || ch <= 0 || cw > w - x || ch > h - y) {
+        pm__errorf("augment: crop box %dx%d+%d+%d outside the %dx%d image", cw, ch, x, y, w, h);
+        return NULL;
+    }
+    if (S <= 0) {
+        pm__errorf("augment: invalid view size %d", S);
+        return NULL;
+    }
+    if (cw == w && ch == h) return pm__resize_rgb(rgb, w, h, S, S, 0);
+    crop = (uint8_t *)pm__malloc_array((size_t)cw * (size_t)ch, 3);
+    if (!crop) return NULL;
+    for (row = 0; row < ch; row++)
+        memcpy(crop + (size_t)row * (size_t)cw * 3,
+               rgb + ((size_t)(y + row) * (size_t)w + (size_t)x) * 3, (size_t)cw * 3);
+    out = pm__resize_rgb(crop, cw, ch, S, S, 0);
+    PM_FREE(crop);
+    return out;
+}
+
+/* One 8-bit sample of PIL's Image.blend(degenerate, image, alpha): the float expression
+   deg + alpha * (img - deg) with the product and the sum each rounded to float, then
+   clipped to [0, 255] and truncated (not rounded). Both steps are done exactly in double and
+   rounded to float explicitly (exact for alpha = 0 or |alpha| >= 2^-21), so the result does
+   not depend on FMA contraction. */
+static uint8_t pm__blend_u8(int deg, int img, float alpha)
+{
+    float prod = (float)((double)alpha * (double)(img - deg));
+    float sum = (float)((double)deg + (double)prod);
+    if (sum <= 0.0f) return 0;
+    if (sum >= 255.0f) return 255;
+    return (uint8_t)sum;
+}
+
+/* PIL's convert("L") of one RGB pixel: ITU-R 601-2 luma in 16-bit fixed point, rounded. */
+static int pm__luma_u8(const uint8_t *p)
+{
+    return (int)((19595u * p[0] + 38470u * p[1] + 7471u * p[2] + 0x8000u) >> 16);
+}
+
+/* ImageEnhance.Brightness(img).enhance(factor) in place on n RGB pixels: blend with black. */
+static void pm__enhance_brightness(uint8_t *rgb, size_t n, double factor)
+{
+    uint8_t lut[256];
+    float alpha = (float)factor; /* PIL passes the factor to C as a float */
+    size_t i;
+    int v;
+    for (v = 0; v < 256; v++) lut[v] = pm__blend_u8(0, v, alpha);
+    for (i = 0; i < 3 * n; i++) rgb[i] = lut[rgb[i]];
+}
+
+/* ImageEnhance.Contrast(img).enhance(factor) in place on n RGB pixels: blend with the
+   constant grey int(mean(L) + 0.5), where mean(L) = sum_j j * hist_L[j] / n is accumulated in
+   double from j = 0 to 255 (exactly as PIL's ImageStat). */
+static void pm__enhance_contrast(uint8_t *rgb, size_t n, double factor)
+{
+    uint64_t hist[256];
+    uint8_t lut[256];
+    float alpha = (float)factor;
+    double sum = 0.0;
+    size_t i;
+    int v, grey;
+    if (n == 0) return;
+    memset(hist, 0, sizeof(hist));
+    for (i = 0; i < n; i++) hist[pm__luma_u8(rgb + 3 * i)]++;
+    for (v = 0; v < 256; v++) sum += (double)((uint64_t)v * hist[v]);
+    grey = (int)(sum / (double)n + 0.5);
+    for (v = 0; v < 256; v++) lut[v] = pm__blend_u8(grey, v, alpha);
+    for (i = 0; i < 3 * n; i++) rgb[i] = lut[rgb[i]];
+}
+
+/* ImageEnhance.Color(img).enhance(factor) in place on n RGB pixels: blend each pixel with its
+   own luma L broadcast to (L, L, L). */
+static void pm__enhance_color(uint8_t *rgb, size_t n, double factor)
+{
+    float alpha = (float)factor;
+    size_t i;
+    int c;
+    for (i = 0; i < n; i++) {
+        uint8_t *p = rgb + 3 * i;
+        int l = pm__luma_u8(p);
+        for (c = 0; c < 3; c++) p[c] = pm__blend_u8(l, p[c], alpha);
+    }
+}
+
+/* Mirror rgb [h, w, 3] left to right in place (PIL's FLIP_LEFT_RIGHT). */
+static void pm__hflip_rgb(uint8_t *rgb, int w, int h)
+{
+    int y, a, b, c;
+    for (y = 0; y < h; y++) {
+        uint8_t *row = rgb + (size_t)y * (size_t)w * 3;
+        for (a = 0, b = w - 1; a < b; a++, b--)
+            for (c = 0; c < 3; c++) {
+                uint8_t t = row[3 * a + c];
+                row[3 * a + c] = row[3 * b + c];
+                row[3 * b + c] = t;
+            }
+    }
+}
+
+/* rgb [h, w, 3] -> out [3, h, w]: ((float)v / 255 - mean[c]) / std[c] in float, the last step
+   of pm_preprocess (torchvision's to_tensor then normalize). */
+static void pm__normalize_rgb(const uint8_t *rgb, int w, int h, const float mean[3],
+                              const float std[3], float *out)
+{
+    size_t n = (size_t)w * (size_t)h, i, c;
+    for (c = 0; c < 3; c++)
+        for (i = 0; i < n; i++) {
+            float v = (float)rgb[3 * i + c] / 255.0f;
+            out[c * n + i] = (v - mean[c]) / std[c];
+        }
+}
+
+/* One augmented view out [3, S, S] of rgb [h, w, 3] (method section 4). All random numbers
+   are drawn first, in this order: the RandomResizedCrop box (pm__rrc_params), the brightness,
+   contrast and colour factors (pm__rng_factor(r, 0.4) each), the flip (uniform < 0.5). Then:
+   crop + bilinear resize to S x S, brightness, contrast, colour, flip, normalise with
+   mean/std. Returns 0, or -1 (the generator has then still made exactly the same draws). */
+static int pm__augment_view(pm__rng *r, const uint8_t *rgb, int w, int h, int S,
+                            const float mean[3], const float std[3], float *out)
+{
+    int x, y, cw, ch, flip;
+    double fb, fc, fs;
+    uint8_t *view;
+    size_t n;
+    if (!rgb || w <= 0 || h <= 0) return pm__errorf("augment: empty image");
+    if (S <= 0) return pm__errorf("augment: invalid view size %d", S);
+    pm__rrc_params(r, w, h, &x, &y, &cw, &ch);
+    fb = pm__rng_factor(r, 0.4);
+    fc = pm__rng_factor(r, 0.4);
+    fs = pm__rng_factor(r, 0.4);
+    flip = pm__rng_uniform(r) < 0.5;
+    view = pm__crop_resize_rgb(rgb, w, h, x, y, cw, ch, S);
+    if (!view) return -1;
+    n = (size_t)S * (size_t)S;
+    pm__enhance_brightness(view, n, fb);
+    pm__enhance_contrast(view, n, fc);
+    pm__enhance_color(view, n, fs);
+    if (flip) pm__hflip_rgb(view, S, S);
+    pm__normalize_rgb(view, S, S, mean, std, out);
+    PM_FREE(view);
+    return 0;
+}
+
+PMDEF int pm_augment_view(const pm_model *m, const uint8_t *rgb, int w, int h, int mode,
+                          uint64_t seed, uint64_t view, float *out)
+{
+    const float *mean = NULL, *std = NULL;
+    pm__rng r;
+    if (pm__mode_stats(m, mode, &mean, &std)) return -1;
+    pm__rng_seed(&r, pm__rng_derive(seed, view, 0), 0);
+    return pm__augment_view(&r, rgb, w, h, m->info.image_size, mean, std, out);
+}
+
+/* ============================================================================================
+   [8] CLIP
    Image tower: patches . conv1^T -> prepend class embedding -> + positional embedding ->
    ln_pre -> blocks -> ln_post(token 0) . proj.
    Text tower: token embedding + positional embedding -> causal blocks -> ln_final at the
@@ -7678,7 +8017,7 @@ PMDEF pm_tokenizer *pm_model_tokenizer(pm_model *m)
 
 
 /* ============================================================================================
-   [8] DATASETS
+   [9] DATASETS
    An ImageFolder root or a CSV file becomes a list of (path, label) items with classes sorted
    by key. Directory listing uses POSIX <dirent.h> or the Win32 API.
    ============================================================================================ */

@@ -6,6 +6,25 @@
    files, and clip_merges.txt when the real CLIP merge list was available). The expected
    outputs are the committed .npy files under tests/fixtures, computed in float64 by the
    PyTorch reference (tools/make_fixtures.py). `make test` runs all of this. */
+#include <stdlib.h>
+
+/* The library's allocator, wrapped so that tests can make the n-th allocation fail. */
+static long test_alloc_budget = -1; /* allocations left before failing; -1: never fail */
+static void *test_malloc(size_t n)
+{
+    if (test_alloc_budget == 0) return NULL;
+    if (test_alloc_budget > 0) test_alloc_budget--;
+    return malloc(n);
+}
+static void *test_realloc(void *p, size_t n)
+{
+    if (test_alloc_budget == 0) return NULL;
+    if (test_alloc_budget > 0) test_alloc_budget--;
+    return realloc(p, n);
+}
+#define PM_MALLOC(sz) test_malloc(sz)
+#define PM_REALLOC(p, sz) test_realloc(p, sz)
+#define PM_FREE(p) free(p)
 #define PROMPTMARGIN_IMPLEMENTATION
 #include "../promptmargin.h"
 
@@ -309,6 +328,7 @@ static void test_gemm(void)
 }
 
 #include "test_images.c"
+#include "test_augment.c"
 
 /* ------------------------------------------------------------------------------------------
    [6] images: PIL-exact preprocessing
@@ -864,6 +884,7 @@ static const test_case tests[] = {
     {"image_limits", test_image_limits, 0},
     {"dataset_folder", test_dataset_folder, 0},
     {"dataset_csv", test_dataset_csv, 0},
+    {"augmentation_matches_pil", test_augmentation, 0},
     {"preprocess_matches_torchvision", test_preprocess, 1},
     {"models_match_pytorch", test_models, 1},
     {"text_batching", test_text_batching, 1},
