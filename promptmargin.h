@@ -237,6 +237,14 @@ PMDEF const char *pm_dataset_problem(const pm_dataset *ds, int i);
    [1] UTILITIES
    ============================================================================================ */
 
+/* Marks the training operations (backward passes, losses) that inference-only programs do not
+   call, so that they compile without unused-function warnings. */
+#if defined(__GNUC__) || defined(__clang__)
+#define PM__MAYBE_UNUSED __attribute__((unused))
+#else
+#define PM__MAYBE_UNUSED
+#endif
+
 static char pm__error_buf[512] = "no error";
 
 PMDEF const char *pm_last_error(void) { return pm__error_buf; }
@@ -1163,11 +1171,13 @@ static void pm__gemm(int ta, int tb, int M, int N, int K, float alpha, const flo
         else if (beta != 1.0f) for (j = 0; j < N; j++) c[j] *= beta;
     }
     if (K <= 0 || alpha == 0.0f) return;
-    Bp = (float *)PM_MALLOC(sizeof(float) * (PM__KC * (size_t)(PM__NC + PM__NR) +
-                                             PM__KC * (size_t)(PM__MC + PM__MR)));
-    PM_ASSERT(Bp != NULL);
-    if (!Bp) return;
-    Ap = Bp + PM__KC * (size_t)(PM__NC + PM__NR);
+    { /* packing buffers sized to the problem: small products (attention heads) stay cheap */
+        size_t kc = (size_t)pm__mini(PM__KC, K), nb = kc * (size_t)(pm__mini(PM__NC, N) + PM__NR);
+        Bp = (float *)PM_MALLOC(sizeof(float) * (nb + kc * (size_t)(pm__mini(PM__MC, M) + PM__MR)));
+        PM_ASSERT(Bp != NULL);
+        if (!Bp) return;
+        Ap = Bp + nb;
+    }
     for (jc = 0; jc < N; jc += PM__NC) {
         int nc = pm__mini(PM__NC, N - jc);
         for (pc = 0; pc < K; pc += PM__KC) {
@@ -1191,7 +1201,24 @@ static void pm__gemm(int ta, int tb, int M, int N, int K, float alpha, const flo
 
 /* ============================================================================================
    [3] LAYERS
-   Activations are row-major [T, C] (T rows: tokens of all sequences of a batch, C channels).
+   Differentiable operations, llm.c style: each op is a pair of plain functions on float
+   buffers, `op_forward` and `op_backward`, side by side.
+
+   Conventions
+     - Activations are row-major [T, C]: T rows (the tokens of all sequences of a batch, or
+       the feature vectors of a batch), C channels. Attention sees them as B sequences of T
+       rows: row b*T + t.
+     - A forward function writes its output; when given the optional "saved" buffers it also
+       keeps what its backward needs (and nothing more). Those buffers may be NULL when no
+       backward will run.
+     - A backward function ACCUMULATES (+=) into its gradient buffers, never overwrites them,
+       so a tensor used twice simply receives both contributions. Any gradient buffer may be
+       NULL: that gradient is not wanted and is not computed (a frozen weight costs nothing).
+     - Every matrix product, forward or backward, goes through pm__gemm (section [2]), so a
+       faster pm__gemm speeds up training and inference alike. Weight matrices are read in
+       their storage type (f32, f16, bf16) straight from the model file; every gradient is f32.
+   The weight structs pm__tensor and pm__block are the ones this section already declares
+   (unchanged); they come first.
    ============================================================================================ */
 
 /* A weight tensor as the model file holds it. `f` is a float copy (or the data itself when
@@ -1205,50 +1232,188 @@ typedef struct pm__tensor {
     int shape[4];
 } pm__tensor;
 
-/* y[T, C] = layernorm(x[T, C]) * w + b, eps 1e-5 (x and y may be the same buffer). */
-static void pm__layernorm(int T, int C, const float *x, const float *w, const float *b,
-                          float *y)
+/* One residual attention block's weights (names as in the OpenAI checkpoint). */
+typedef struct pm__block {
+    pm__tensor ln_1_w, ln_1_b;
+    pm__tensor in_proj_w, in_proj_b;   /* [3C, C], [3C] */
+    pm__tensor out_proj_w, out_proj_b; /* [C, C], [C] */
+    pm__tensor ln_2_w, ln_2_b;
+    pm__tensor fc_w, fc_b;             /* [H, C], [H] */
+    pm__tensor proj_w, proj_b;         /* [C, H], [C] */
+} pm__block;
+
+
+/* db[n] += sum over the T rows of dy[T, n] (the gradient of a bias added to every row). */
+static void pm__colsum_acc(int T, int n, const float *dy, float *db)
+{
+    int t, j;
+    for (t = 0; t < T; t++) {
+        const float *r = dy + (size_t)t * n;
+        for (j = 0; j < n; j++) db[j] += r[j];
+    }
+}
+
+/* --------------------------------------------------------------------------------------------
+   LayerNorm over the C channels of each row, eps 1e-5.
+   -------------------------------------------------------------------------------------------- */
+
+/* y[T, C] = (x - mean) * rstd * w[C] + b[C] per row. mean[T] and rstd[T] (1/sqrt(var + eps))
+   are saved when not NULL. x == y is allowed (each row is read in full before it is written),
+   but the backward needs the original x: a caller that will run the backward keeps x. */
+static void pm__layernorm_forward(int T, int C, const float *x, const float *w, const float *b,
+                                  float *y, float *mean, float *rstd)
 {
     int t, c;
     for (t = 0; t < T; t++) {
         const float *xr = x + (size_t)t * C;
         float *yr = y + (size_t)t * C;
-        double mean = 0.0, var = 0.0;
-        float m, rstd;
-        for (c = 0; c < C; c++) mean += xr[c];
-        mean /= C;
+        double mu = 0.0, var = 0.0;
+        float m, rs;
+        for (c = 0; c < C; c++) mu += xr[c];
+        mu /= C;
         for (c = 0; c < C; c++) {
-            double d = xr[c] - mean;
+            double d = xr[c] - mu;
             var += d * d;
         }
         var /= C;
-        m = (float)mean;
-        rstd = (float)(1.0 / sqrt(var + 1e-5));
-        for (c = 0; c < C; c++) yr[c] = (xr[c] - m) * rstd * w[c] + b[c];
+        m = (float)mu;
+        rs = (float)(1.0 / sqrt(var + 1e-5));
+        for (c = 0; c < C; c++) yr[c] = (xr[c] - m) * rs * w[c] + b[c];
+        if (mean) mean[t] = m;
+        if (rstd) rstd[t] = rs;
     }
 }
 
-/* y[T, out] = x[T, in] . W[out, in]^T + b[out] (nn.Linear; b may be NULL). */
-static void pm__linear(int T, int in, int out, const float *x, const pm__tensor *W,
-                       const pm__tensor *b, float *y)
+/* LayerNorm backward. With xhat = (x - mean) * rstd and y = xhat * w + b, per row:
+       db += dy,   dw += dy * xhat,
+       dx += rstd * (g - mean_c(g) - xhat * mean_c(g * xhat))   where g = dy * w.
+   dy, x [T, C]; w [C]; mean, rstd [T] from the forward; dx [T, C], dw, db [C] (each may be
+   NULL). */
+static void pm__layernorm_backward(int T, int C, const float *dy, const float *x,
+                                   const float *w, const float *mean, const float *rstd,
+                                   float *dx, float *dw, float *db)
+{
+    int t, c;
+    for (t = 0; t < T; t++) {
+        const float *dyr = dy + (size_t)t * C, *xr = x + (size_t)t * C;
+        float m = mean[t], rs = rstd[t];
+        if (dx) {
+            float *dxr = dx + (size_t)t * C;
+            double sg = 0.0, sgx = 0.0;
+            float mg, mgx;
+            for (c = 0; c < C; c++) {
+                float xhat = (xr[c] - m) * rs, g = dyr[c] * w[c];
+                sg += g;
+                sgx += (double)g * xhat;
+            }
+            mg = (float)(sg / C);
+            mgx = (float)(sgx / C);
+            for (c = 0; c < C; c++) {
+                float xhat = (xr[c] - m) * rs, g = dyr[c] * w[c];
+                dxr[c] += rs * (g - mg - xhat * mgx);
+            }
+        }
+        if (dw || db) {
+            for (c = 0; c < C; c++) {
+                if (dw) dw[c] += dyr[c] * ((xr[c] - m) * rs);
+                if (db) db[c] += dyr[c];
+            }
+        }
+    }
+}
+
+/* --------------------------------------------------------------------------------------------
+   Linear layers. A weight is (data, dtype): a frozen matrix of the model file in f32, f16 or
+   bf16, or a trainable f32 buffer (dtype PM_DTYPE_F32).
+   -------------------------------------------------------------------------------------------- */
+
+/* nn.Linear: y[T, out] = x[T, in] . W[out, in]^T + b[out] (b may be NULL). y must not
+   overlap x. */
+static void pm__linear_forward(int T, int in, int out, const float *x, const void *W, int wt,
+                               const float *b, float *y)
 {
     int t;
     if (b) {
-        for (t = 0; t < T; t++) memcpy(y + (size_t)t * out, b->f, sizeof(float) * out);
+        for (t = 0; t < T; t++) memcpy(y + (size_t)t * out, b, sizeof(float) * out);
     }
-    pm__gemm(0, 1, T, out, in, 1.0f, x, in, W->data, W->dtype, in, b ? 1.0f : 0.0f, y, out);
+    pm__gemm(0, 1, T, out, in, 1.0f, x, in, W, wt, in, b ? 1.0f : 0.0f, y, out);
 }
 
-/* In-place activation on n values. */
-static void pm__activation(int act, size_t n, float *x)
+/* nn.Linear backward, for y = x W^T + b:
+       dx[T, in]  += dy[T, out] . W[out, in]      (W read in its storage type)
+       dW[out, in] += dy^T . x                    (f32; x is read only for this one)
+       db[out]    += sum over rows of dy
+   Each of dx, dW, db may be NULL. */
+static void pm__linear_backward(int T, int in, int out, const float *dy, const float *x,
+                                const void *W, int wt, float *dx, float *dW, float *db)
+{
+    if (dx) pm__gemm(0, 0, T, in, out, 1.0f, dy, out, W, wt, in, 1.0f, dx, in);
+    if (dW) pm__gemm(1, 0, out, in, T, 1.0f, dy, out, x, PM_DTYPE_F32, in, 1.0f, dW, in);
+    if (db) pm__colsum_acc(T, out, dy, db);
+}
+
+/* Plain projection (CLIP's visual.proj, text_projection): y[T, out] = x[T, in] . P[in, out].
+   y must not overlap x. */
+PM__MAYBE_UNUSED static void pm__matmul_forward(int T, int in, int out, const float *x, const void *P, int pt,
+                               float *y)
+{
+    pm__gemm(0, 0, T, out, in, 1.0f, x, in, P, pt, out, 0.0f, y, out);
+}
+
+/* Projection backward, for y = x P:
+       dx[T, in]   += dy[T, out] . P^T   (P read in its storage type)
+       dP[in, out] += x^T . dy           (f32)
+   dx or dP may be NULL. */
+PM__MAYBE_UNUSED static void pm__matmul_backward(int T, int in, int out, const float *dy, const float *x,
+                                const void *P, int pt, float *dx, float *dP)
+{
+    if (dx) pm__gemm(0, 1, T, in, out, 1.0f, dy, out, P, pt, out, 1.0f, dx, in);
+    if (dP) pm__gemm(1, 0, in, out, T, 1.0f, x, in, dy, PM_DTYPE_F32, out, 1.0f, dP, out);
+}
+
+/* --------------------------------------------------------------------------------------------
+   Activations of the MLP: QuickGELU x * sigmoid(1.702 x) (OpenAI) or exact GELU
+   0.5 x (1 + erf(x / sqrt 2)).
+   -------------------------------------------------------------------------------------------- */
+
+/* y[n] = act(x[n]); x == y is allowed. The backward needs x (the pre-activation). */
+static void pm__activation_forward(int act, size_t n, const float *x, float *y)
 {
     size_t i;
     if (act == PM_ACT_GELU) {
-        for (i = 0; i < n; i++) x[i] = 0.5f * x[i] * (1.0f + erff(x[i] * 0.70710678118654752f));
+        for (i = 0; i < n; i++) y[i] = 0.5f * x[i] * (1.0f + erff(x[i] * 0.70710678118654752f));
     } else {
-        for (i = 0; i < n; i++) x[i] = x[i] / (1.0f + expf(-1.702f * x[i]));
+        for (i = 0; i < n; i++) y[i] = x[i] / (1.0f + expf(-1.702f * x[i]));
     }
 }
+
+/* Activation backward: dx[n] += dy[n] * act'(x[n]), with
+       QuickGELU: s = sigmoid(1.702 x),  act' = s + 1.702 x s (1 - s)
+       GELU:      act' = Phi(x) + x phi(x)
+                       = 0.5 (1 + erf(x / sqrt 2)) + x exp(-x^2 / 2) / sqrt(2 pi)
+   dx must not overlap dy. */
+static void pm__activation_backward(int act, size_t n, const float *x, const float *dy,
+                                    float *dx)
+{
+    size_t i;
+    if (act == PM_ACT_GELU) {
+        for (i = 0; i < n; i++) {
+            float v = x[i];
+            float cdf = 0.5f * (1.0f + erff(v * 0.70710678118654752f));
+            float pdf = 0.39894228040143268f * expf(-0.5f * v * v);
+            dx[i] += dy[i] * (cdf + v * pdf);
+        }
+    } else {
+        for (i = 0; i < n; i++) {
+            float v = x[i], s = 1.0f / (1.0f + expf(-1.702f * v));
+            dx[i] += dy[i] * (s + 1.702f * v * s * (1.0f - s));
+        }
+    }
+}
+
+/* --------------------------------------------------------------------------------------------
+   Softmax and multi-head attention.
+   -------------------------------------------------------------------------------------------- */
 
 /* In-place softmax of each row of x[rows, cols]; with `causal`, row i only sees columns
    0..i (the others become exactly 0). */
@@ -1272,78 +1437,527 @@ static void pm__softmax(int rows, int cols, float *x, int causal)
     }
 }
 
-/* Multi-head self-attention core for B sequences of T tokens.
+/* Softmax backward, in place: for p = softmax(s) row by row, turns d = dL/dp [rows, cols] into
+   dL/ds = p * (d - sum_j p_j d_j). Masked entries (p = 0) get 0. */
+static void pm__softmax_backward_inplace(int rows, int cols, const float *p, float *d)
+{
+    int i, j;
+    for (i = 0; i < rows; i++) {
+        const float *pr = p + (size_t)i * cols;
+        float *dr = d + (size_t)i * cols, dot;
+        double acc = 0.0;
+        for (j = 0; j < cols; j++) acc += (double)pr[j] * dr[j];
+        dot = (float)acc;
+        for (j = 0; j < cols; j++) dr[j] = pr[j] * (dr[j] - dot);
+    }
+}
+
+/* Multi-head self-attention core for B sequences of T tokens, `heads` heads of hd = C / heads
+   channels, scale 1/sqrt(hd), causal mask or none.
    qkv [B*T, 3C] holds q | k | v per row (nn.MultiheadAttention's in_proj layout);
-   out [B*T, C] receives the concatenated heads (before out_proj); scores [T, T] scratch. */
-static void pm__attention(int B, int T, int C, int heads, int causal, const float *qkv,
-                          float *out, float *scores)
+   out [B*T, C] receives the concatenated heads (before out_proj).
+   probs [B, heads, T, T]: the softmax of every head, saved for the backward when not NULL;
+   when NULL, scratch [T, T] holds one head at a time. */
+static void pm__attention_forward(int B, int T, int C, int heads, int causal, const float *qkv,
+                                  float *out, float *probs, float *scratch)
 {
     int b, h, hd = C / heads;
     float scale = 1.0f / sqrtf((float)hd);
+    PM_ASSERT(heads > 0 && C % heads == 0);
     for (b = 0; b < B; b++) {
         const float *base = qkv + (size_t)b * T * 3 * C;
         for (h = 0; h < heads; h++) {
             const float *q = base + h * hd, *k = base + C + h * hd, *v = base + 2 * C + h * hd;
             float *o = out + (size_t)b * T * C + h * hd;
-            pm__gemm(0, 1, T, T, hd, scale, q, 3 * C, k, PM_DTYPE_F32, 3 * C, 0.0f, scores, T);
-            pm__softmax(T, T, scores, causal);
-            pm__gemm(0, 0, T, hd, T, 1.0f, scores, T, v, PM_DTYPE_F32, 3 * C, 0.0f, o, C);
+            float *p = probs ? probs + ((size_t)b * heads + h) * T * T : scratch;
+            pm__gemm(0, 1, T, T, hd, scale, q, 3 * C, k, PM_DTYPE_F32, 3 * C, 0.0f, p, T);
+            pm__softmax(T, T, p, causal);
+            pm__gemm(0, 0, T, hd, T, 1.0f, p, T, v, PM_DTYPE_F32, 3 * C, 0.0f, o, C);
         }
     }
 }
 
-/* One residual attention block's weights (names as in the OpenAI checkpoint). */
-typedef struct pm__block {
-    pm__tensor ln_1_w, ln_1_b;
-    pm__tensor in_proj_w, in_proj_b;   /* [3C, C], [3C] */
-    pm__tensor out_proj_w, out_proj_b; /* [C, C], [C] */
-    pm__tensor ln_2_w, ln_2_b;
-    pm__tensor fc_w, fc_b;             /* [H, C], [H] */
-    pm__tensor proj_w, proj_b;         /* [C, H], [C] */
-} pm__block;
+/* Attention backward. Per sequence and head, with S = scale Q K^T, P = softmax(S) (masked
+   entries 0) and O = P V:
+       dV += P^T dO,   dP = dO V^T,   dS = P * (dP - rowsum(P * dP)),
+       dQ += scale dS K,   dK += scale dS^T Q.
+   dout [B*T, C] = dL/dout; qkv [B*T, 3C] as in the forward; dqkv [B*T, 3C] receives
+   dq | dk | dv (NULL: nothing to do). probs: the forward's saved softmax, or NULL to recompute
+   it head by head (the same values, bit for bit). scratch: [T, T] floats when probs is given,
+   [2, T, T] when it is NULL. */
+static void pm__attention_backward(int B, int T, int C, int heads, int causal,
+                                   const float *dout, const float *qkv, const float *probs,
+                                   float *dqkv, float *scratch)
+{
+    int b, h, hd = C / heads;
+    float scale = 1.0f / sqrtf((float)hd);
+    PM_ASSERT(heads > 0 && C % heads == 0);
+    if (!dqkv) return;
+    for (b = 0; b < B; b++) {
+        const float *base = qkv + (size_t)b * T * 3 * C;
+        float *dbase = dqkv + (size_t)b * T * 3 * C;
+        for (h = 0; h < heads; h++) {
+            const float *q = base + h * hd, *k = base + C + h * hd, *v = base + 2 * C + h * hd;
+            const float *dout_h = dout + (size_t)b * T * C + h * hd;
+            float *dq = dbase + h * hd, *dk = dbase + C + h * hd, *dv = dbase + 2 * C + h * hd;
+            const float *p;
+            float *dp = scratch;
+            if (probs) {
+                p = probs + ((size_t)b * heads + h) * T * T;
+            } else { /* recompute this head's softmax exactly as the forward did */
+                pm__gemm(0, 1, T, T, hd, scale, q, 3 * C, k, PM_DTYPE_F32, 3 * C, 0.0f, scratch,
+                         T);
+                pm__softmax(T, T, scratch, causal);
+                p = scratch;
+                dp = scratch + (size_t)T * T;
+            }
+            pm__gemm(1, 0, T, hd, T, 1.0f, p, T, dout_h, PM_DTYPE_F32, C, 1.0f, dv, 3 * C);
+            pm__gemm(0, 1, T, T, hd, 1.0f, dout_h, C, v, PM_DTYPE_F32, 3 * C, 0.0f, dp, T);
+            pm__softmax_backward_inplace(T, T, p, dp);
+            pm__gemm(0, 0, T, hd, T, scale, dp, T, k, PM_DTYPE_F32, 3 * C, 1.0f, dq, 3 * C);
+            pm__gemm(1, 0, T, hd, T, scale, dp, T, q, PM_DTYPE_F32, 3 * C, 1.0f, dk, 3 * C);
+        }
+    }
+}
 
-/* Scratch buffers of one block forward for up to `rows` = B*T rows. */
+/* --------------------------------------------------------------------------------------------
+   Vector operations of the loss: L2 normalisation, scaled cosine logits, cross-entropy and
+   the Multimodal Margin Regulariser (method.md section 5).
+   -------------------------------------------------------------------------------------------- */
+
+/* y[n, d] = x / |x| per row; norm[n] = |x| saved when not NULL. A row of zeros stays zero (and
+   gets norm 0). x == y is allowed: the backward needs only y and norm. */
+PM__MAYBE_UNUSED static void pm__l2norm_forward(int n, int d, const float *x, float *y, float *norm)
+{
+    int i, j;
+    for (i = 0; i < n; i++) {
+        const float *xr = x + (size_t)i * d;
+        float *yr = y + (size_t)i * d;
+        double ss = 0.0;
+        for (j = 0; j < d; j++) ss += (double)xr[j] * xr[j];
+        if (ss > 0.0) {
+            float inv = (float)(1.0 / sqrt(ss));
+            for (j = 0; j < d; j++) yr[j] = xr[j] * inv;
+        } else if (yr != xr) {
+            for (j = 0; j < d; j++) yr[j] = xr[j];
+        }
+        if (norm) norm[i] = (float)sqrt(ss);
+    }
+}
+
+/* L2 normalisation backward, for y = x / r with r = |x|:
+       dx += (dy - y (y . dy)) / r
+   per row; a row with r = 0 gets nothing. dy, y [n, d]; norm [n]; dx [n, d] (may be NULL). */
+PM__MAYBE_UNUSED static void pm__l2norm_backward(int n, int d, const float *dy, const float *y, const float *norm,
+                                float *dx)
+{
+    int i, j;
+    if (!dx) return;
+    for (i = 0; i < n; i++) {
+        const float *dyr = dy + (size_t)i * d, *yr = y + (size_t)i * d;
+        float *dxr = dx + (size_t)i * d, dot, rinv;
+        double acc = 0.0;
+        if (!(norm[i] > 0.0f)) continue;
+        for (j = 0; j < d; j++) acc += (double)yr[j] * dyr[j];
+        dot = (float)acc;
+        rinv = (float)(1.0 / norm[i]);
+        for (j = 0; j < d; j++) dxr[j] += (dyr[j] - yr[j] * dot) * rinv;
+    }
+}
+
+/* Scaled cosine logits: logits[n, c] = s * V[n, d] . Tt[c, d]^T (V, Tt with unit rows: image
+   and text features after pm__l2norm_forward; s = exp(logit_scale)). */
+PM__MAYBE_UNUSED static void pm__logits_forward(int n, int c, int d, float s, const float *V, const float *Tt,
+                               float *logits)
+{
+    pm__gemm(0, 1, n, c, d, s, V, d, Tt, PM_DTYPE_F32, d, 0.0f, logits, c);
+}
+
+/* Logits backward: dV[n, d] += s * dlogits . Tt,  dTt[c, d] += s * dlogits^T . V (either may
+   be NULL; s is a constant). */
+PM__MAYBE_UNUSED static void pm__logits_backward(int n, int c, int d, float s, const float *V, const float *Tt,
+                                const float *dlogits, float *dV, float *dTt)
+{
+    if (dV) pm__gemm(0, 0, n, d, c, s, dlogits, c, Tt, PM_DTYPE_F32, d, 1.0f, dV, d);
+    if (dTt) pm__gemm(1, 0, c, d, n, s, dlogits, c, V, PM_DTYPE_F32, d, 1.0f, dTt, d);
+}
+
+/* Mean cross-entropy of n rows of logits [n, c] with labels[n] in 0..c-1:
+   returns mean_i (logsumexp(logits_i) - logits_i[labels_i]), computed in double.
+   probs [n, c] (softmax of each row) is saved when not NULL; the backward needs it.
+   A label outside 0..c-1 is a programmer error (asserted; such a row counts 0). */
+PM__MAYBE_UNUSED static double pm__cross_entropy_forward(int n, int c, const float *logits, const int *labels,
+                                        float *probs)
+{
+    int i, j;
+    double total = 0.0;
+    if (n <= 0) return 0.0;
+    for (i = 0; i < n; i++) {
+        const float *z = logits + (size_t)i * c;
+        double mx = z[0], sum = 0.0, lse;
+        int y = labels[i];
+        for (j = 1; j < c; j++) mx = z[j] > mx ? z[j] : mx;
+        for (j = 0; j < c; j++) sum += exp(z[j] - mx);
+        lse = mx + log(sum);
+        if (probs) {
+            for (j = 0; j < c; j++) probs[(size_t)i * c + j] = (float)exp(z[j] - lse);
+        }
+        PM_ASSERT(y >= 0 && y < c);
+        if (y >= 0 && y < c) total += lse - z[y];
+    }
+    return total / n;
+}
+
+/* Cross-entropy backward, for L = mean_i -log softmax(z_i)[y_i]:
+       dlogits[i, j] += dloss / n * (probs[i, j] - [j == y_i]). */
+PM__MAYBE_UNUSED static void pm__cross_entropy_backward(int n, int c, const float *probs, const int *labels,
+                                       float dloss, float *dlogits)
+{
+    int i, j;
+    float k;
+    if (n <= 0 || !dlogits) return;
+    k = dloss / (float)n;
+    for (i = 0; i < n; i++) {
+        const float *p = probs + (size_t)i * c;
+        float *g = dlogits + (size_t)i * c;
+        int y = labels[i];
+        for (j = 0; j < c; j++) g[j] += k * p[j];
+        if (y >= 0 && y < c) g[y] -= k;
+    }
+}
+
+/* |a - b|^2 of two d-vectors, in double. */
+static double pm__dist2(int d, const float *a, const float *b)
+{
+    double s = 0.0;
+    int k;
+    for (k = 0; k < d; k++) {
+        double t = (double)a[k] - b[k];
+        s += t * t;
+    }
+    return s;
+}
+
+/* Sums over the pairs i < j of the rows of X [N, d]: of D_ij = |x_i - x_j|^2 (returned), and
+   of (D_ij - mu)^2 in *sq when sq is not NULL. */
+static double pm__pair_sums(int N, int d, const float *X, double mu, double *sq)
+{
+    double s = 0.0, s2 = 0.0;
+    int i, j;
+    for (i = 0; i < N; i++)
+        for (j = i + 1; j < N; j++) {
+            double D = pm__dist2(d, X + (size_t)i * d, X + (size_t)j * d);
+            s += D;
+            s2 += (D - mu) * (D - mu);
+        }
+    if (sq) *sq = s2;
+    return s;
+}
+
+/* The Multimodal Margin Regulariser (method.md section 5), forward. For N classes:
+     text:   D_ij = |t_i - t_j|^2 over the P = N(N-1)/2 pairs i < j, mu_t = mean D_ij,
+             R_T = mean (D_ij - mu_t)^2;
+     image:  prototypes p_c = mean of the rows of V with label c (not re-normalised),
+             E_ij = |p_i - p_j|^2, R_V = mean (E_ij - mu)^2 with mu = mu_t (default: both
+             modalities are pulled to the text margin) or, with target_self, mu = mean E_ij.
+   Tt [N, d] (normalised text features), V [n, d] (normalised image features), labels [n].
+   protos [N, d] receives the prototypes (required: the backward reads them).
+   N = 1 has no pairs: R_T = R_V = 0. Returns 0, or -1 (pm_last_error) when a label is outside
+   0..N-1 or a class has no row in V (its prototype would be undefined). */
+PM__MAYBE_UNUSED static int pm__margin_forward(int N, int n, int d, const float *Tt, const float *V,
+                              const int *labels, int target_self, double *R_T, double *R_V,
+                              float *protos)
+{
+    int i, c, k, P = N * (N - 1) / 2;
+    double mu_t, mu, s2;
+    *R_T = *R_V = 0.0;
+    for (i = 0; i < n; i++)
+        if (labels[i] < 0 || labels[i] >= N)
+            return pm__errorf("margin: label %d outside the %d classes", labels[i], N);
+    for (c = 0; c < N; c++) {
+        float *pc = protos + (size_t)c * d;
+        int count = 0;
+        for (k = 0; k < d; k++) pc[k] = 0.0f;
+        for (i = 0; i < n; i++) {
+            if (labels[i] != c) continue;
+            for (k = 0; k < d; k++) pc[k] += V[(size_t)i * d + k];
+            count++;
+        }
+        if (count == 0) return pm__errorf("margin: class %d has no training view", c);
+        for (k = 0; k < d; k++) pc[k] /= (float)count;
+    }
+    if (P == 0) return 0;
+    mu_t = pm__pair_sums(N, d, Tt, 0.0, NULL) / P;
+    pm__pair_sums(N, d, Tt, mu_t, &s2);
+    *R_T = s2 / P;
+    mu = target_self ? pm__pair_sums(N, d, protos, 0.0, NULL) / P : mu_t;
+    pm__pair_sums(N, d, protos, mu, &s2);
+    *R_V = s2 / P;
+    return 0;
+}
+
+/* Gradient of a sum over pairs, for one row: adds
+       scale * sum_{j != i} 2 g_ij (x_i - x_j),   g_ij = a (|x_i - x_j|^2 - m) + s
+   to out[d], where x_i is row i of X [N, d]: the gradient w.r.t. x_i of sum_{p<q} G(|x_p - x_q|^2)
+   when G'(D) = a (D - m) + s. Summed in double over blocks of 64 partners (no allocation), so
+   the result stays accurate when the pair terms nearly cancel, as they do near the optimum. */
+static void pm__pair_grad_row(int N, int d, const float *X, int i, double a, double m, double s,
+                              double scale, float *out)
+{
+    double g[64];
+    const float *xi = X + (size_t)i * d;
+    int j0, j, k;
+    for (j0 = 0; j0 < N; j0 += 64) {
+        int jn = pm__mini(64, N - j0);
+        for (j = 0; j < jn; j++) {
+            const float *xj = X + (size_t)(j0 + j) * d;
+            g[j] = j0 + j == i ? 0.0 : 2.0 * scale * (a * (pm__dist2(d, xi, xj) - m) + s);
+        }
+        for (k = 0; k < d; k++) {
+            double acc = 0.0;
+            for (j = 0; j < jn; j++) acc += g[j] * ((double)xi[k] - X[(size_t)(j0 + j) * d + k]);
+            out[k] += (float)acc;
+        }
+    }
+}
+
+/* Margin regulariser backward (P pairs, upstream gradients dR_T, dR_V):
+     dL/dE_ij = dR_V 2 (E_ij - mu) / P
+         (with target_self the path through mu = mean E is exactly 0: sum (E_ij - mu) = 0)
+     dL/dD_ij = dR_T 2 (D_ij - mu_t) / P              (likewise no term through mu_t in R_T)
+              + [text target] dR_V (-2 / P) sum_kl (E_kl - mu_t) / P     (through mu_t in R_V)
+     dD_ij/dt_i = 2 (t_i - t_j) = -dD_ij/dt_j, and the same for E and p;
+     dV_r += dL/dp_c / count_c for every row r of class c.
+   Tt [N, d], labels [n], protos [N, d] as the forward left them (which must have succeeded).
+   dTt [N, d] and dV [n, d] accumulate; either may be NULL. Costs O(N^2 d + N n d), no memory. */
+PM__MAYBE_UNUSED static void pm__margin_backward(int N, int n, int d, const float *Tt, const int *labels,
+                                const float *protos, int target_self, double dR_T, double dR_V,
+                                float *dTt, float *dV)
+{
+    int i, r, P = N * (N - 1) / 2;
+    double mu_t, mu, sumE;
+    if (P == 0) return;
+    mu_t = pm__pair_sums(N, d, Tt, 0.0, NULL) / P;
+    sumE = pm__pair_sums(N, d, protos, 0.0, NULL);
+    mu = target_self ? sumE / P : mu_t;
+    if (dTt) {
+        /* the part of dL/dD_ij shared by every pair: the text mean's role in R_V */
+        double shared = target_self ? 0.0 : dR_V * (-2.0 / P) * (sumE - P * mu_t) / P;
+        for (i = 0; i < N; i++)
+            pm__pair_grad_row(N, d, Tt, i, 2.0 * dR_T / P, mu_t, shared, 1.0,
+                              dTt + (size_t)i * d);
+    }
+    if (dV) {
+        for (r = 0; r < n; r++) {
+            int c = labels[r], count = 0, q;
+            if (c < 0 || c >= N) continue;
+            for (q = 0; q < n; q++) count += labels[q] == c;
+            pm__pair_grad_row(N, d, protos, c, 2.0 * dR_V / P, mu, 0.0, 1.0 / count,
+                              dV + (size_t)r * d);
+        }
+    }
+}
+
+/* --------------------------------------------------------------------------------------------
+   The residual attention block
+       x1 = x0 + out_proj(attn(in_proj(ln_1(x0))));   x2 = x1 + c_proj(act(c_fc(ln_2(x1))))
+   forward (inference, or training with a cache of saved activations) and backward (input
+   gradient always; weight gradients when asked for).
+   -------------------------------------------------------------------------------------------- */
+
+/* f32 gradient buffers of one block, shaped like the weights; any of them may be NULL (that
+   gradient is then neither computed nor its inputs recomputed). */
+typedef struct pm__block_grads {
+    float *ln_1_w, *ln_1_b;
+    float *in_proj_w, *in_proj_b;
+    float *out_proj_w, *out_proj_b;
+    float *ln_2_w, *ln_2_b;
+    float *fc_w, *fc_b;
+    float *proj_w, *proj_b;
+} pm__block_grads;
+
+/* What the forward of one block saves for its backward, for rows = B*T rows. Everything else
+   is either not needed for input gradients or cheap to recompute for weight gradients
+   (ln_1/ln_2 outputs from x0/x1 and the saved mean/rstd, act(fc) from fc, the attention
+   output from qkv). Pointers into one float array (pm__block_cache_bind).
+       x0           [rows, C]   block input = ln_1 input
+       mean1, rstd1 [rows]      ln_1 statistics
+       qkv          [rows, 3C]  in_proj output (q | k | v)
+       probs        [B, heads, T, T] attention softmax, or NULL (recomputed by the backward)
+       x1           [rows, C]   ln_2 input (x0 + attention branch)
+       mean2, rstd2 [rows]      ln_2 statistics
+       fc           [rows, H]   c_fc output before the activation
+   Size: rows * (5 C + H + 4) floats, + B * heads * T * T with saved probs. */
+typedef struct pm__block_cache {
+    float *x0, *mean1, *rstd1, *qkv, *probs, *x1, *mean2, *rstd2, *fc;
+} pm__block_cache;
+
+/* Floats of one block cache (see pm__block_cache), or 0 when the count overflows size_t. */
+PM__MAYBE_UNUSED static size_t pm__block_cache_floats(int B, int T, int C, int H, int heads, int save_probs)
+{
+    double rows = (double)B * T;
+    double n = rows * (5.0 * C + H + 4.0) + (save_probs ? rows * heads * T : 0.0);
+    if (B < 0 || T < 0 || C < 0 || H < 0 || heads < 0 || n >= (double)((size_t)-1 / 8))
+        return 0;
+    return (size_t)n;
+}
+
+/* Lay a cache out in mem (at least pm__block_cache_floats(...) floats); returns the float just
+   past it, so the caches of all layers can be carved from one allocation. */
+PM__MAYBE_UNUSED static float *pm__block_cache_bind(pm__block_cache *c, float *mem, int B, int T, int C, int H,
+                                   int heads, int save_probs)
+{
+    size_t rows = (size_t)B * T;
+    c->x0 = mem, mem += rows * C;
+    c->mean1 = mem, mem += rows;
+    c->rstd1 = mem, mem += rows;
+    c->qkv = mem, mem += rows * 3 * C;
+    c->x1 = mem, mem += rows * C;
+    c->mean2 = mem, mem += rows;
+    c->rstd2 = mem, mem += rows;
+    c->fc = mem, mem += rows * H;
+    c->probs = NULL;
+    if (save_probs) c->probs = mem, mem += rows * heads * T;
+    return mem;
+}
+
+/* Work buffers of a block forward (and backward) for up to `rows` = B*T rows. */
 typedef struct pm__block_scratch {
-    float *h;      /* [rows, C]  layernorm output, then attention output */
+    float *h;      /* [rows, C]  layernorm output, attention output, gradients */
     float *qkv;    /* [rows, 3C] */
     float *mlp;    /* [rows, H]  */
-    float *scores; /* [T, T]     */
+    float *scores; /* [T, T]; [2, T, T] with the backward buffers */
+    float *h2;     /* [rows, C]  backward only */
+    float *mlp2;   /* [rows, H]  backward only */
 } pm__block_scratch;
-
-static int pm__block_scratch_alloc(pm__block_scratch *s, size_t rows, int T, int C, int H)
-{
-    memset(s, 0, sizeof(*s));
-    s->h = pm__floats(rows * C);
-    s->qkv = pm__floats(rows * 3 * (size_t)C);
-    s->mlp = pm__floats(rows * H);
-    s->scores = pm__floats((size_t)T * T);
-    return s->h && s->qkv && s->mlp && s->scores ? 0 : -1;
-}
 
 static void pm__block_scratch_free(pm__block_scratch *s)
 {
-    PM_FREE(s->h);
-    PM_FREE(s->qkv);
-    PM_FREE(s->mlp);
-    PM_FREE(s->scores);
+    PM_FREE(s->h), PM_FREE(s->qkv), PM_FREE(s->mlp), PM_FREE(s->scores);
+    PM_FREE(s->h2), PM_FREE(s->mlp2);
+    memset(s, 0, sizeof(*s));
 }
 
-/* x[B*T, C] = block(x): x += out_proj(attn(ln_1(x))); x += c_proj(act(c_fc(ln_2(x)))). */
-static void pm__block_forward(const pm__block *w, int B, int T, int C, int H, int heads,
-                              int causal, int act, float *x, pm__block_scratch *s)
+static int pm__block_scratch_alloc_(pm__block_scratch *s, size_t rows, int T, int C, int H,
+                                    int backward)
+{
+    size_t tt = (size_t)T * T * (backward ? 2 : 1);
+    memset(s, 0, sizeof(*s));
+    s->h = (float *)pm__malloc_array(rows, sizeof(float) * (size_t)C);
+    s->qkv = (float *)pm__malloc_array(rows, sizeof(float) * 3 * (size_t)C);
+    s->mlp = (float *)pm__malloc_array(rows, sizeof(float) * (size_t)H);
+    s->scores = pm__floats(tt);
+    if (backward) {
+        s->h2 = (float *)pm__malloc_array(rows, sizeof(float) * (size_t)C);
+        s->mlp2 = (float *)pm__malloc_array(rows, sizeof(float) * (size_t)H);
+    }
+    if (s->h && s->qkv && s->mlp && s->scores && (!backward || (s->h2 && s->mlp2))) return 0;
+    pm__block_scratch_free(s);
+    return -1;
+}
+
+/* Scratch for pm__block_forward / pm__block_forward_train (0, or -1 with nothing allocated). */
+static int pm__block_scratch_alloc(pm__block_scratch *s, size_t rows, int T, int C, int H)
+{
+    return pm__block_scratch_alloc_(s, rows, T, C, H, 0);
+}
+
+/* Scratch for pm__block_backward as well (two more [rows, C] and [rows, H], twice the tile). */
+PM__MAYBE_UNUSED static int pm__block_scratch_alloc_backward(pm__block_scratch *s, size_t rows, int T, int C,
+                                            int H)
+{
+    return pm__block_scratch_alloc_(s, rows, T, C, H, 1);
+}
+
+/* x[B*T, C] = block(x), in place. With a cache (laid out by pm__block_cache_bind for these
+   B, T, C, H, heads), also saves what pm__block_backward needs; with cache NULL it is the
+   inference forward. Both give bit-identical x. */
+static void pm__block_forward_train(const pm__block *w, int B, int T, int C, int H, int heads,
+                                    int causal, int act, float *x, pm__block_cache *cache,
+                                    pm__block_scratch *s)
 {
     int rows = B * T;
     size_t i, n = (size_t)rows * C;
-    pm__layernorm(rows, C, x, w->ln_1_w.f, w->ln_1_b.f, s->h);
-    pm__linear(rows, C, 3 * C, s->h, &w->in_proj_w, &w->in_proj_b, s->qkv);
-    pm__attention(B, T, C, heads, causal, s->qkv, s->h, s->scores);
-    pm__linear(rows, C, C, s->h, &w->out_proj_w, &w->out_proj_b, s->qkv);
+    float *qkv = cache ? cache->qkv : s->qkv;
+    float *fc = cache ? cache->fc : s->mlp;
+    /* attention branch */
+    if (cache) memcpy(cache->x0, x, sizeof(float) * n);
+    pm__layernorm_forward(rows, C, x, w->ln_1_w.f, w->ln_1_b.f, s->h, cache ? cache->mean1 : NULL,
+                          cache ? cache->rstd1 : NULL);
+    pm__linear_forward(rows, C, 3 * C, s->h, w->in_proj_w.data, w->in_proj_w.dtype,
+                       w->in_proj_b.f, qkv);
+    pm__attention_forward(B, T, C, heads, causal, qkv, s->h, cache ? cache->probs : NULL,
+                          s->scores);
+    pm__linear_forward(rows, C, C, s->h, w->out_proj_w.data, w->out_proj_w.dtype,
+                       w->out_proj_b.f, s->qkv);
     for (i = 0; i < n; i++) x[i] += s->qkv[i];
-    pm__layernorm(rows, C, x, w->ln_2_w.f, w->ln_2_b.f, s->h);
-    pm__linear(rows, C, H, s->h, &w->fc_w, &w->fc_b, s->mlp);
-    pm__activation(act, (size_t)rows * H, s->mlp);
-    pm__linear(rows, H, C, s->mlp, &w->proj_w, &w->proj_b, s->qkv);
+    /* MLP branch */
+    if (cache) memcpy(cache->x1, x, sizeof(float) * n);
+    pm__layernorm_forward(rows, C, x, w->ln_2_w.f, w->ln_2_b.f, s->h, cache ? cache->mean2 : NULL,
+                          cache ? cache->rstd2 : NULL);
+    pm__linear_forward(rows, C, H, s->h, w->fc_w.data, w->fc_w.dtype, w->fc_b.f, fc);
+    pm__activation_forward(act, (size_t)rows * H, fc, s->mlp);
+    pm__linear_forward(rows, H, C, s->mlp, w->proj_w.data, w->proj_w.dtype, w->proj_b.f, s->qkv);
     for (i = 0; i < n; i++) x[i] += s->qkv[i];
+}
+
+/* Inference: x[B*T, C] = block(x), nothing saved. */
+static void pm__block_forward(const pm__block *w, int B, int T, int C, int H, int heads,
+                              int causal, int act, float *x, pm__block_scratch *s)
+{
+    pm__block_forward_train(w, B, T, C, H, heads, causal, act, x, NULL, s);
+}
+
+/* Block backward. dx [B*T, C]: on entry dL/d(block output), on return dL/d(block input)
+   (in place; the residual connections pass it straight through and each branch adds its
+   part). cache: what pm__block_forward_train saved. g: NULL (frozen weights: input gradient
+   only, the common case) or f32 gradient buffers, accumulated (+=). s: scratch from
+   pm__block_scratch_alloc_backward.
+   Per branch, from the output back:
+       MLP:  dg = dx2 . W_proj;  df = dg * act'(fc);  dh = df . W_fc;
+             dx1 = dx2 + ln_2_backward(dh)
+       attn: da = dx1 . W_out;  dqkv = attention_backward(da);  dh = dqkv . W_in;
+             dx0 = dx1 + ln_1_backward(dh)
+   and with g, dW = dy^T . (layer input) and db = column sums of dy for every linear layer,
+   the layer inputs being recomputed from the cache (cheap: elementwise, or the attention
+   core, which costs about T / (6 C) of the block's products when H = 4C). */
+PM__MAYBE_UNUSED static void pm__block_backward(const pm__block *w, int B, int T, int C, int H, int heads,
+                               int causal, int act, const pm__block_cache *cache, float *dx,
+                               const pm__block_grads *g, pm__block_scratch *s)
+{
+    int rows = B * T;
+    size_t nC = (size_t)rows * C, nH = (size_t)rows * H;
+    PM_ASSERT(s->h2 && s->mlp2); /* from pm__block_scratch_alloc_backward */
+    /* MLP branch: x2 = x1 + c_proj(act(c_fc(ln_2(x1)))) */
+    if (g && g->proj_w) pm__activation_forward(act, nH, cache->fc, s->mlp);
+    memset(s->mlp2, 0, sizeof(float) * nH);
+    pm__linear_backward(rows, H, C, dx, s->mlp, w->proj_w.data, w->proj_w.dtype, s->mlp2,
+                        g ? g->proj_w : NULL, g ? g->proj_b : NULL);
+    memset(s->mlp, 0, sizeof(float) * nH);
+    pm__activation_backward(act, nH, cache->fc, s->mlp2, s->mlp);
+    if (g && g->fc_w)
+        pm__layernorm_forward(rows, C, cache->x1, w->ln_2_w.f, w->ln_2_b.f, s->h, NULL, NULL);
+    memset(s->h2, 0, sizeof(float) * nC);
+    pm__linear_backward(rows, C, H, s->mlp, s->h, w->fc_w.data, w->fc_w.dtype, s->h2,
+                        g ? g->fc_w : NULL, g ? g->fc_b : NULL);
+    pm__layernorm_backward(rows, C, s->h2, cache->x1, w->ln_2_w.f, cache->mean2, cache->rstd2,
+                           dx, g ? g->ln_2_w : NULL, g ? g->ln_2_b : NULL);
+    /* attention branch: x1 = x0 + out_proj(attn(in_proj(ln_1(x0)))) */
+    if (g && g->out_proj_w)
+        pm__attention_forward(B, T, C, heads, causal, cache->qkv, s->h, NULL, s->scores);
+    memset(s->h2, 0, sizeof(float) * nC);
+    pm__linear_backward(rows, C, C, dx, s->h, w->out_proj_w.data, w->out_proj_w.dtype, s->h2,
+                        g ? g->out_proj_w : NULL, g ? g->out_proj_b : NULL);
+    memset(s->qkv, 0, sizeof(float) * 3 * nC);
+    pm__attention_backward(B, T, C, heads, causal, s->h2, cache->qkv, cache->probs, s->qkv,
+                           s->scores);
+    if (g && g->in_proj_w)
+        pm__layernorm_forward(rows, C, cache->x0, w->ln_1_w.f, w->ln_1_b.f, s->h, NULL, NULL);
+    memset(s->h2, 0, sizeof(float) * nC);
+    pm__linear_backward(rows, C, 3 * C, s->qkv, s->h, w->in_proj_w.data, w->in_proj_w.dtype,
+                        s->h2, g ? g->in_proj_w : NULL, g ? g->in_proj_b : NULL);
+    pm__layernorm_backward(rows, C, s->h2, cache->x0, w->ln_1_w.f, cache->mean1, cache->rstd1,
+                           dx, g ? g->ln_1_w : NULL, g ? g->ln_1_b : NULL);
 }
 
 /* ============================================================================================
@@ -7865,13 +8479,13 @@ static int pm__vision_forward(pm_model *m, int B, const float *pixels, float *ou
         for (c = 0; c < W; c++) xb[c] = m->v_class.f[c];
         for (p = 0; p < T * W; p++) xb[p] += m->v_pos.f[p];
     }
-    pm__layernorm((int)rows, W, x, m->v_ln_pre_w.f, m->v_ln_pre_b.f, x);
+    pm__layernorm_forward((int)rows, W, x, m->v_ln_pre_w.f, m->v_ln_pre_b.f, x, NULL, NULL);
     for (l = 0; l < mi->vision_layers; l++)
         pm__block_forward(&m->v_blocks[l], B, T, W, mi->vision_mlp, mi->vision_heads, 0,
                           mi->act, x, &s);
     for (b = 0; b < B; b++)
-        pm__layernorm(1, W, x + (size_t)b * T * W, m->v_ln_post_w.f, m->v_ln_post_b.f,
-                      pooled + (size_t)b * W);
+        pm__layernorm_forward(1, W, x + (size_t)b * T * W, m->v_ln_post_w.f, m->v_ln_post_b.f,
+                              pooled + (size_t)b * W, NULL, NULL);
     pm__gemm(0, 0, B, mi->embed_dim, W, 1.0f, pooled, W, m->v_proj.data, m->v_proj.dtype,
              mi->embed_dim, 0.0f, out, mi->embed_dim);
     rc = 0;
@@ -7924,8 +8538,8 @@ static int pm__text_forward(pm_model *m, int B, const int32_t *ids, float *out)
                           &s);
     for (b = 0; b < B; b++) {
         int e = pm__eot_position(ids + (size_t)b * ctx, ctx);
-        pm__layernorm(1, C, x + ((size_t)b * L + e) * C, m->t_ln_final_w.f, m->t_ln_final_b.f,
-                      pooled + (size_t)b * C);
+        pm__layernorm_forward(1, C, x + ((size_t)b * L + e) * C, m->t_ln_final_w.f,
+                              m->t_ln_final_b.f, pooled + (size_t)b * C, NULL, NULL);
     }
     pm__gemm(0, 0, B, mi->embed_dim, C, 1.0f, pooled, C, m->t_proj.data, m->t_proj.dtype,
              mi->embed_dim, 0.0f, out, mi->embed_dim);

@@ -329,6 +329,7 @@ static void test_gemm(void)
 
 #include "test_images.c"
 #include "test_augment.c"
+#include "test_ops.c"
 
 /* ------------------------------------------------------------------------------------------
    [6] images: PIL-exact preprocessing
@@ -480,7 +481,9 @@ static size_t unescape(const char *s, size_t n, char *out)
         else if (s[i] == 't') out[o++] = '\t';
         else if (s[i] == 'r') out[o++] = '\r';
         else if (s[i] == 'x' && i + 2 < n) {
-            out[o++] = (char)strtol((char[]){s[i + 1], s[i + 2], 0}, NULL, 16);
+            char hex[3];
+            hex[0] = s[i + 1], hex[1] = s[i + 2], hex[2] = 0;
+            out[o++] = (char)strtol(hex, NULL, 16);
             i += 2;
         } else out[o++] = s[i];
     }
@@ -879,6 +882,16 @@ typedef struct {
 static const test_case tests[] = {
     {"half_conversions", test_half_conversions, 0},
     {"gemm", test_gemm, 0},
+    {"ops_layernorm", test_ops_layernorm, 0},
+    {"ops_linear", test_ops_linear, 0},
+    {"ops_matmul", test_ops_matmul, 0},
+    {"ops_activation", test_ops_activation, 0},
+    {"ops_attention", test_ops_attention, 0},
+    {"ops_l2norm", test_ops_l2norm, 0},
+    {"ops_logits", test_ops_logits, 0},
+    {"ops_cross_entropy", test_ops_cross_entropy, 0},
+    {"ops_margin", test_ops_margin, 0},
+    {"ops_block", test_ops_block, 0},
     {"decoders_match_pil", test_decoders, 0},
     {"jpeg_matches_pil", test_jpeg, 0},
     {"image_limits", test_image_limits, 0},
