@@ -50,6 +50,8 @@
        [7] augmentation     PCG32 generator, random resized crop, colour jitter (PIL-exact)
        [8] clip             image tower, text tower, logits
        [9] datasets         ImageFolder and CSV datasets, class-name files
+       [10] safetensors     the prompt file format (a bounded JSON reader, an atomic writer)
+       [11] prompts         prompt learner, loss, SGD: training with a bounded-memory backward
 
    LICENSE: MIT, see the end of the file.
 */
@@ -202,6 +204,67 @@ PMDEF int pm_dataset_image_label(const pm_dataset *ds, int i);
 PMDEF int pm_dataset_num_problems(const pm_dataset *ds);
 PMDEF const char *pm_dataset_problem(const pm_dataset *ds, int i);
 
+
+/* ---- Prompt tuning (method.md sections 3, 5, 6) -------------------------------------------
+   Methods, as options of one code path: zero-shot CLIP; CoOp (text context only, depth 1);
+   MaPLe (coupled text and vision prompts); PromptMargin (MaPLe plus the margin regulariser). */
+enum { PM_METHOD_ZEROSHOT = 0, PM_METHOD_COOP = 1, PM_METHOD_MAPLE = 2, PM_METHOD_PROMPTMARGIN = 3 };
+/* The margin regulariser pulls image-prototype distances to the text mean (default) or to
+   their own mean. */
+enum { PM_MARGIN_TEXT = 0, PM_MARGIN_SELF = 1 };
+
+PMDEF const char *pm_method_name(int method);
+PMDEF int pm_method_parse(const char *name); /* PM_METHOD_*, or -1 */
+
+/* Learned prompts for a set of classes: ctx, proj, deep_text, deep_proj (method.md §3). */
+typedef struct pm_prompts pm_prompts;
+/* Fresh prompts: ctx from the token embeddings of "a photo of a" (n_ctx <= 4; else random),
+   the vision projections with PyTorch's default Linear initialisation and deep_text N(0, 0.02)
+   from a PCG32 seeded with `seed`. Class prompts are "a photo of a {name}." ('_' read as a
+   space). depth counts layer 0 (MaPLe: 9); CoOp always uses depth 1. */
+PMDEF pm_prompts *pm_prompts_create(pm_model *model, int method, int n_ctx, int depth,
+                                    int n_classes, const char *const *classnames,
+                                    uint64_t seed);
+PMDEF void pm_prompts_free(pm_prompts *prompts);
+PMDEF int pm_prompts_num_classes(const pm_prompts *prompts);
+PMDEF const char *pm_prompts_class(const pm_prompts *prompts, int c);
+PMDEF int pm_prompts_method(const pm_prompts *prompts);
+#ifndef PM_NO_STDIO
+/* Prompt files are safetensors (tensors ctx, proj.weight, proj.bias, deep_text.{k},
+   deep_proj.{k}.weight/bias; metadata n_ctx, depth, method, classnames, model_sha256),
+   written atomically. Loading checks the shapes and that the file was made for this model. */
+PMDEF int pm_prompts_save(pm_model *model, const pm_prompts *prompts, const char *path);
+PMDEF pm_prompts *pm_prompts_load(pm_model *model, const char *path);
+#endif
+
+/* Loss terms of one training step, evaluated before its update. */
+typedef struct pm_step_stats {
+    double ce, r_t, r_v, total; /* total = ce (+ lambda_t r_t + lambda_v r_v with the margin) */
+} pm_step_stats;
+
+/* Training settings; zero means the default (method.md section 6). */
+typedef struct pm_train_desc {
+    int steps;          /* SGD steps on the whole set (150) */
+    float lr;           /* learning rate (0.01) */
+    float momentum;     /* momentum (0.9; negative for none) */
+    float lambda_t, lambda_v; /* margin weights for PromptMargin (1, 1) */
+    int margin_target;  /* PM_MARGIN_TEXT or PM_MARGIN_SELF */
+    double memory_mb;   /* image-tower activations kept at once (2048): above it, the views
+                           are processed in chunks and recomputed for the backward */
+    void (*on_step)(int step, const pm_step_stats *stats, void *user); /* may be NULL */
+    void *user;
+} pm_train_desc;
+
+/* Train the prompts on n_views preprocessed views pixels [n, 3, S, S] with labels [n] (class
+   indices of the prompts). Every class needs at least one view. Returns 0/-1. */
+PMDEF int pm_prompts_train(pm_model *model, pm_prompts *prompts, int n_views,
+                           const float *pixels, const int *labels, const pm_train_desc *desc);
+/* Unit text features of the classes [n_classes, D], and unit image features [n, D] with the
+   prompts' vision tokens (prompts NULL: plain CLIP). logits = exp(logit_scale) * img . txt. */
+PMDEF int pm_prompts_text_features(pm_model *model, const pm_prompts *prompts, float *out);
+PMDEF int pm_prompts_image_features(pm_model *model, const pm_prompts *prompts, int n,
+                                    const float *pixels, float *out);
+
 #endif /* PROMPTMARGIN_H */
 
 /* ============================================================================================
@@ -211,6 +274,7 @@ PMDEF const char *pm_dataset_problem(const pm_dataset *ds, int i);
 #ifndef PROMPTMARGIN_IMPLEMENTATION_DONE
 #define PROMPTMARGIN_IMPLEMENTATION_DONE
 
+#include <ctype.h>
 #include <limits.h>
 #include <math.h>
 #include <stdarg.h>
@@ -1998,6 +2062,7 @@ struct pm_model {
     float *converted;  /* float copies of the small tensors of an f16/bf16 file */
     pm__named *dir;    /* [n_tensors] */
     pm_tokenizer tok; /* tok.t is NULL without a text tower */
+    char sha256[65];  /* of the file, computed when first needed */
     /* image tower */
     pm__tensor v_conv1, v_class, v_pos, v_ln_pre_w, v_ln_pre_b, v_ln_post_w, v_ln_post_b, v_proj;
     pm__block *v_blocks;
@@ -9123,6 +9188,1432 @@ PMDEF const char *pm_dataset_image_path(const pm_dataset *ds, int i) { return ds
 PMDEF int pm_dataset_image_label(const pm_dataset *ds, int i) { return ds->items[i].label; }
 PMDEF int pm_dataset_num_problems(const pm_dataset *ds) { return ds->problems.n; }
 PMDEF const char *pm_dataset_problem(const pm_dataset *ds, int i) { return ds->problems.s[i]; }
+
+
+/* ============================================================================================
+   [10] SAFETENSORS
+   Prompt files use the safetensors format so that Python users open them with the standard
+   library for it: an 8-byte little-endian header length N, N bytes of JSON
+   {"name": {"dtype": "F32", "shape": [..], "data_offsets": [begin, end]}, ...,
+    "__metadata__": {"key": "string value", ...}}, then the tensor bytes (little-endian,
+   offsets relative to the end of the header). Only the parts we need are parsed; everything
+   is bounds-checked and nesting depth is limited.
+   ============================================================================================ */
+
+#define PM__ST_MAX_TENSORS 4096
+#define PM__ST_MAX_META 64
+
+typedef struct pm__st_tensor {
+    char name[128];
+    int dtype; /* PM_DTYPE_F32/F16/BF16; other dtypes are refused */
+    int ndim;
+    int64_t shape[8];
+    uint64_t begin, end; /* byte range in the data section */
+} pm__st_tensor;
+
+typedef struct pm__st_file {
+    pm__st_tensor *t;
+    int n;
+    char *meta_key[PM__ST_MAX_META], *meta_val[PM__ST_MAX_META];
+    int n_meta;
+    const uint8_t *data; /* start of the data section (inside the caller's buffer) */
+    uint64_t data_len;
+} pm__st_file;
+
+/* A cursor over JSON text. */
+typedef struct pm__json {
+    const char *s;
+    size_t n, i;
+} pm__json;
+
+static void pm__json_ws(pm__json *j)
+{
+    while (j->i < j->n && (j->s[j->i] == ' ' || j->s[j->i] == '\t' || j->s[j->i] == '\n' ||
+                           j->s[j->i] == '\r'))
+        j->i++;
+}
+
+static int pm__json_expect(pm__json *j, char c)
+{
+    pm__json_ws(j);
+    if (j->i >= j->n || j->s[j->i] != c) return pm__errorf("safetensors: malformed header "
+                                                           "(expected '%c' at byte %lu)", c,
+                                                           (unsigned long)j->i);
+    j->i++;
+    return 0;
+}
+
+/* A JSON string into out (UTF-8, NUL-terminated, at most cap-1 bytes; longer is an error). */
+static int pm__json_string(pm__json *j, char *out, size_t cap)
+{
+    size_t o = 0;
+    if (pm__json_expect(j, '"')) return -1;
+    while (j->i < j->n && j->s[j->i] != '"') {
+        unsigned c = (unsigned char)j->s[j->i++];
+        if (c == '\\') {
+            if (j->i >= j->n) break;
+            c = (unsigned char)j->s[j->i++];
+            if (c == 'n') c = '\n';
+            else if (c == 't') c = '\t';
+            else if (c == 'r') c = '\r';
+            else if (c == 'b') c = '\b';
+            else if (c == 'f') c = '\f';
+            else if (c == 'u') { /* \uXXXX (surrogate pairs combined) -> UTF-8 */
+                uint32_t cp = 0, k;
+                for (k = 0; k < 4; k++) {
+                    char h = j->i < j->n ? j->s[j->i++] : 0;
+                    int v = h >= '0' && h <= '9' ? h - '0' : h >= 'a' && h <= 'f' ? h - 'a' + 10
+                          : h >= 'A' && h <= 'F' ? h - 'A' + 10 : -1;
+                    if (v < 0) return pm__errorf("safetensors: bad \\u escape in the header");
+                    cp = cp * 16 + (uint32_t)v;
+                }
+                if (cp >= 0xd800 && cp < 0xdc00 && j->i + 6 <= j->n && j->s[j->i] == '\\' &&
+                    j->s[j->i + 1] == 'u') {
+                    uint32_t lo = 0;
+                    for (k = 2; k < 6; k++) {
+                        char h = j->s[j->i + k];
+                        int v = h >= '0' && h <= '9' ? h - '0' : h >= 'a' && h <= 'f' ? h - 'a' + 10
+                              : h >= 'A' && h <= 'F' ? h - 'A' + 10 : -1;
+                        if (v < 0) return pm__errorf("safetensors: bad \\u escape in the header");
+                        lo = lo * 16 + (uint32_t)v;
+                    }
+                    if (lo >= 0xdc00 && lo < 0xe000) {
+                        cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
+                        j->i += 6;
+                    }
+                }
+                if (o + 4 >= cap) return pm__errorf("safetensors: header string too long");
+                if (cp < 0x80) out[o++] = (char)cp;
+                else if (cp < 0x800) {
+                    out[o++] = (char)(0xc0 | (cp >> 6));
+                    out[o++] = (char)(0x80 | (cp & 63));
+                } else if (cp < 0x10000) {
+                    out[o++] = (char)(0xe0 | (cp >> 12));
+                    out[o++] = (char)(0x80 | ((cp >> 6) & 63));
+                    out[o++] = (char)(0x80 | (cp & 63));
+                } else {
+                    out[o++] = (char)(0xf0 | (cp >> 18));
+                    out[o++] = (char)(0x80 | ((cp >> 12) & 63));
+                    out[o++] = (char)(0x80 | ((cp >> 6) & 63));
+                    out[o++] = (char)(0x80 | (cp & 63));
+                }
+                continue;
+            }
+        }
+        if (o + 1 >= cap) return pm__errorf("safetensors: header string too long");
+        out[o++] = (char)c;
+    }
+    if (j->i >= j->n) return pm__errorf("safetensors: unterminated string in the header");
+    j->i++;
+    out[o] = 0;
+    return 0;
+}
+
+/* A non-negative integer (as safetensors writes shapes and offsets). */
+static int pm__json_uint(pm__json *j, uint64_t *v)
+{
+    int digits = 0;
+    pm__json_ws(j);
+    *v = 0;
+    while (j->i < j->n && j->s[j->i] >= '0' && j->s[j->i] <= '9') {
+        if (*v > (((uint64_t)1 << 62) / 10)) return pm__errorf("safetensors: number too large");
+        *v = *v * 10 + (uint64_t)(j->s[j->i++] - '0');
+        digits++;
+    }
+    return digits ? 0 : pm__errorf("safetensors: expected a number at byte %lu",
+                                   (unsigned long)j->i);
+}
+
+/* Skip any JSON value (for keys we do not use), at most `depth` levels deep. */
+static int pm__json_skip(pm__json *j, int depth)
+{
+    char c;
+    pm__json_ws(j);
+    if (j->i >= j->n) return pm__errorf("safetensors: header truncated");
+    if (depth <= 0) return pm__errorf("safetensors: header nested too deeply");
+    c = j->s[j->i];
+    if (c == '"') {
+        char tmp[4096];
+        return pm__json_string(j, tmp, sizeof(tmp));
+    }
+    if (c == '{' || c == '[') {
+        char close = c == '{' ? '}' : ']';
+        j->i++;
+        pm__json_ws(j);
+        if (j->i < j->n && j->s[j->i] == close) return j->i++, 0;
+        for (;;) {
+            if (c == '{') {
+                char key[4096];
+                if (pm__json_string(j, key, sizeof(key)) || pm__json_expect(j, ':')) return -1;
+            }
+            if (pm__json_skip(j, depth - 1)) return -1;
+            pm__json_ws(j);
+            if (j->i < j->n && j->s[j->i] == ',') { j->i++; continue; }
+            return pm__json_expect(j, close);
+        }
+    }
+    while (j->i < j->n && (isalnum((unsigned char)j->s[j->i]) || j->s[j->i] == '-' ||
+                           j->s[j->i] == '+' || j->s[j->i] == '.'))
+        j->i++;
+    return 0;
+}
+
+/* One tensor description {"dtype": .., "shape": [..], "data_offsets": [b, e]}. */
+static int pm__st_tensor_info(pm__json *j, pm__st_tensor *t)
+{
+    int have = 0;
+    if (pm__json_expect(j, '{')) return -1;
+    for (;;) {
+        char key[64];
+        if (pm__json_string(j, key, sizeof(key)) || pm__json_expect(j, ':')) return -1;
+        if (!strcmp(key, "dtype")) {
+            char dt[16];
+            if (pm__json_string(j, dt, sizeof(dt))) return -1;
+            if (!strcmp(dt, "F32")) t->dtype = PM_DTYPE_F32;
+            else if (!strcmp(dt, "F16")) t->dtype = PM_DTYPE_F16;
+            else if (!strcmp(dt, "BF16")) t->dtype = PM_DTYPE_BF16;
+            else return pm__errorf("safetensors: tensor '%s' has unsupported dtype %s", t->name, dt);
+            have |= 1;
+        } else if (!strcmp(key, "shape") || !strcmp(key, "data_offsets")) {
+            int shape = key[0] == 's', k = 0;
+            if (pm__json_expect(j, '[')) return -1;
+            pm__json_ws(j);
+            if (j->i < j->n && j->s[j->i] == ']') j->i++;
+            else for (;;) {
+                uint64_t v;
+                if (pm__json_uint(j, &v)) return -1;
+                if (shape) {
+                    if (k >= 8) return pm__errorf("safetensors: tensor '%s' has too many dimensions", t->name);
+                    t->shape[k++] = (int64_t)v;
+                } else {
+                    if (k >= 2) return pm__errorf("safetensors: bad data_offsets");
+                    if (k++ == 0) t->begin = v;
+                    else t->end = v;
+                }
+                pm__json_ws(j);
+                if (j->i < j->n && j->s[j->i] == ',') { j->i++; continue; }
+                if (pm__json_expect(j, ']')) return -1;
+                break;
+            }
+            if (shape) t->ndim = k, have |= 2;
+            else if (k == 2) have |= 4;
+        } else if (pm__json_skip(j, 8)) {
+            return -1;
+        }
+        pm__json_ws(j);
+        if (j->i < j->n && j->s[j->i] == ',') { j->i++; continue; }
+        if (pm__json_expect(j, '}')) return -1;
+        break;
+    }
+    if (have != 7) return pm__errorf("safetensors: tensor '%s' lacks dtype, shape or offsets", t->name);
+    return 0;
+}
+
+static void pm__st_free(pm__st_file *f)
+{
+    int i;
+    PM_FREE(f->t);
+    for (i = 0; i < f->n_meta; i++) PM_FREE(f->meta_key[i]), PM_FREE(f->meta_val[i]);
+    memset(f, 0, sizeof(*f));
+}
+
+/* Parse a safetensors file held in buf[0..n); every tensor's range and size is checked. */
+static int pm__st_parse(const uint8_t *buf, size_t n, pm__st_file *f)
+{
+    uint64_t hl;
+    pm__json j;
+    int k;
+    memset(f, 0, sizeof(*f));
+    if (n < 8) return pm__errorf("safetensors: file too short");
+    hl = pm__rd64(buf);
+    if (hl < 2 || hl > n - 8) return pm__errorf("safetensors: header length %.0f does not fit "
+                                                "the file", (double)hl);
+    j.s = (const char *)buf + 8, j.n = (size_t)hl, j.i = 0;
+    f->data = buf + 8 + hl;
+    f->data_len = n - 8 - hl;
+    f->t = (pm__st_tensor *)pm__malloc_array(PM__ST_MAX_TENSORS, sizeof(pm__st_tensor));
+    if (!f->t) return -1;
+    if (pm__json_expect(&j, '{')) goto fail;
+    pm__json_ws(&j);
+    if (j.i < j.n && j.s[j.i] == '}') j.i++;
+    else for (;;) {
+        char key[128];
+        if (pm__json_string(&j, key, sizeof(key)) || pm__json_expect(&j, ':')) goto fail;
+        if (!strcmp(key, "__metadata__")) {
+            if (pm__json_expect(&j, '{')) goto fail;
+            pm__json_ws(&j);
+            if (j.i < j.n && j.s[j.i] == '}') j.i++;
+            else for (;;) {
+                char mk[256], *mv = (char *)PM_MALLOC(1 << 16);
+                if (!mv) { pm__errorf("out of memory"); goto fail; }
+                if (pm__json_string(&j, mk, sizeof(mk)) || pm__json_expect(&j, ':') ||
+                    pm__json_string(&j, mv, 1 << 16)) { PM_FREE(mv); goto fail; }
+                if (f->n_meta < PM__ST_MAX_META) {
+                    f->meta_key[f->n_meta] = pm__strdup(mk);
+                    f->meta_val[f->n_meta] = pm__strdup(mv);
+                    f->n_meta++;
+                }
+                PM_FREE(mv);
+                pm__json_ws(&j);
+                if (j.i < j.n && j.s[j.i] == ',') { j.i++; continue; }
+                if (pm__json_expect(&j, '}')) goto fail;
+                break;
+            }
+        } else {
+            pm__st_tensor *t;
+            if (f->n >= PM__ST_MAX_TENSORS) { pm__errorf("safetensors: too many tensors"); goto fail; }
+            t = &f->t[f->n++];
+            memset(t, 0, sizeof(*t));
+            memcpy(t->name, key, sizeof(t->name));
+            if (pm__st_tensor_info(&j, t)) goto fail;
+        }
+        pm__json_ws(&j);
+        if (j.i < j.n && j.s[j.i] == ',') { j.i++; continue; }
+        if (pm__json_expect(&j, '}')) goto fail;
+        break;
+    }
+    for (k = 0; k < f->n; k++) {
+        pm__st_tensor *t = &f->t[k];
+        uint64_t count = 1;
+        int d;
+        for (d = 0; d < t->ndim; d++) {
+            if (t->shape[d] < 0 || t->shape[d] > ((int64_t)1 << 40)) break;
+            count *= (uint64_t)t->shape[d];
+            if (count > ((uint64_t)1 << 40)) break;
+        }
+        if (d < t->ndim || t->begin > t->end || t->end > f->data_len ||
+            t->end - t->begin != count * pm__dtype_size(t->dtype)) {
+            pm__errorf("safetensors: tensor '%s' does not fit its shape or the file", t->name);
+            goto fail;
+        }
+    }
+    return 0;
+fail:
+    pm__st_free(f);
+    return -1;
+}
+
+static const pm__st_tensor *pm__st_find(const pm__st_file *f, const char *name)
+{
+    int k;
+    for (k = 0; k < f->n; k++)
+        if (!strcmp(f->t[k].name, name)) return &f->t[k];
+    return NULL;
+}
+
+static const char *pm__st_meta(const pm__st_file *f, const char *key)
+{
+    int k;
+    for (k = 0; k < f->n_meta; k++)
+        if (!strcmp(f->meta_key[k], key)) return f->meta_val[k];
+    return NULL;
+}
+
+/* Tensor data as floats (converted from its dtype and byte order) into out[count]. */
+static void pm__st_read_f32(const pm__st_file *f, const pm__st_tensor *t, float *out)
+{
+    size_t count = (size_t)((t->end - t->begin) / pm__dtype_size(t->dtype)), i;
+    const uint8_t *p = f->data + t->begin;
+    for (i = 0; i < count; i++) {
+        if (t->dtype == PM_DTYPE_F32) out[i] = pm__rdf32(p + 4 * i);
+        else if (t->dtype == PM_DTYPE_F16) out[i] = pm__f16_to_f32((uint16_t)pm__rd16(p + 2 * i));
+        else out[i] = pm__bf16_to_f32((uint16_t)pm__rd16(p + 2 * i));
+    }
+}
+
+/* Append s to a growing buffer as a JSON string literal. */
+static int pm__json_put(char **buf, size_t *len, size_t *cap, const char *s, int quote)
+{
+    for (;;) {
+        size_t need = *len + 8 * strlen(s) + 8;
+        if (need <= *cap) break;
+        {
+            size_t nc = *cap ? 2 * *cap : 1024;
+            char *nb;
+            while (nc < need) nc *= 2;
+            nb = (char *)PM_REALLOC(*buf, nc);
+            if (!nb) return pm__errorf("out of memory");
+            *buf = nb, *cap = nc;
+        }
+    }
+    if (quote) (*buf)[(*len)++] = '"';
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (quote && (c == '"' || c == '\\')) (*buf)[(*len)++] = '\\', (*buf)[(*len)++] = (char)c;
+        else if (quote && c < 0x20) *len += (size_t)sprintf(*buf + *len, "\\u%04x", c);
+        else (*buf)[(*len)++] = (char)c;
+    }
+    if (quote) (*buf)[(*len)++] = '"';
+    (*buf)[*len] = 0;
+    return 0;
+}
+
+#ifndef PM_NO_STDIO
+/* Write float32 tensors and string metadata as a safetensors file, atomically (PATH.tmp, then
+   rename). shapes[i] has ndims[i] entries. */
+static int pm__st_write(const char *path, int n, const char *const *names, const int *ndims,
+                        const int (*shapes)[4], const float *const *data, int n_meta,
+                        const char *const *meta_key, const char *const *meta_val)
+{
+    char *hdr = NULL, num[96], *tmp;
+    size_t len = 0, cap = 0, pad;
+    uint64_t off = 0;
+    uint8_t le[8];
+    FILE *fp;
+    int i, d, ok;
+    size_t k, cnt;
+    if (pm__json_put(&hdr, &len, &cap, "{\"__metadata__\":{", 0)) return -1;
+    for (i = 0; i < n_meta; i++) {
+        if ((i && pm__json_put(&hdr, &len, &cap, ",", 0)) ||
+            pm__json_put(&hdr, &len, &cap, meta_key[i], 1) ||
+            pm__json_put(&hdr, &len, &cap, ":", 0) ||
+            pm__json_put(&hdr, &len, &cap, meta_val[i], 1))
+            goto fail;
+    }
+    if (pm__json_put(&hdr, &len, &cap, "}", 0)) goto fail;
+    for (i = 0; i < n; i++) {
+        for (cnt = 1, d = 0; d < ndims[i]; d++) cnt *= (size_t)shapes[i][d];
+        if (pm__json_put(&hdr, &len, &cap, ",", 0) ||
+            pm__json_put(&hdr, &len, &cap, names[i], 1) ||
+            pm__json_put(&hdr, &len, &cap, ":{\"dtype\":\"F32\",\"shape\":[", 0))
+            goto fail;
+        for (d = 0; d < ndims[i]; d++) {
+            sprintf(num, "%s%d", d ? "," : "", shapes[i][d]);
+            if (pm__json_put(&hdr, &len, &cap, num, 0)) goto fail;
+        }
+        sprintf(num, "],\"data_offsets\":[%.0f,%.0f]}", (double)off, (double)(off + 4 * cnt));
+        if (pm__json_put(&hdr, &len, &cap, num, 0)) goto fail;
+        off += 4 * cnt;
+    }
+    if (pm__json_put(&hdr, &len, &cap, "}", 0)) goto fail;
+    for (pad = 0; (len + pad) % 8; pad++) {} /* the data starts 8-byte aligned */
+    for (k = 0; k < pad; k++)
+        if (pm__json_put(&hdr, &len, &cap, " ", 0)) goto fail;
+    tmp = (char *)pm__malloc_array(strlen(path) + 8, 1);
+    if (!tmp) goto fail;
+    sprintf(tmp, "%s.tmp", path);
+    fp = fopen(tmp, "wb");
+    if (!fp) {
+        pm__errorf("cannot create '%s'", tmp);
+        PM_FREE(tmp);
+        goto fail;
+    }
+    for (d = 0; d < 8; d++) le[d] = (uint8_t)((uint64_t)len >> (8 * d));
+    ok = fwrite(le, 1, 8, fp) == 8 && fwrite(hdr, 1, len, fp) == len;
+    for (i = 0; ok && i < n; i++) {
+        for (cnt = 1, d = 0; d < ndims[i]; d++) cnt *= (size_t)shapes[i][d];
+        for (k = 0; ok && k < cnt; k++) {
+            uint32_t u;
+            memcpy(&u, &data[i][k], 4);
+            le[0] = (uint8_t)u, le[1] = (uint8_t)(u >> 8), le[2] = (uint8_t)(u >> 16);
+            le[3] = (uint8_t)(u >> 24);
+            ok = fwrite(le, 1, 4, fp) == 4;
+        }
+    }
+    if (fclose(fp) != 0) ok = 0;
+    if (!ok || rename(tmp, path) != 0) {
+        remove(tmp);
+        pm__errorf("cannot write '%s'", path);
+        PM_FREE(tmp);
+        goto fail;
+    }
+    PM_FREE(tmp);
+    PM_FREE(hdr);
+    return 0;
+fail:
+    PM_FREE(hdr);
+    return -1;
+}
+#endif
+
+/* ============================================================================================
+   [11] PROMPTS AND TRAINING (method.md sections 3, 5 and 6)
+   The trainable prompt tensors live in one flat buffer, in the canonical order of the prompt
+   files: ctx [n, d_t], proj.weight [d_v, d_t], proj.bias [d_v], deep_text.{k} [n, d_t],
+   deep_proj.{k}.weight [d_v, d_t], deep_proj.{k}.bias [d_v] (k = 0 .. depth-2; the vision
+   tensors only with vision prompts). Gradients and momentum are buffers of the same layout,
+   so the optimiser is one loop.
+   Text of class c: "a photo of a {name}." with the embeddings at positions 1..n_ctx replaced
+   by ctx (ctx plus the positional embedding); at the start of text block j = 1..depth-1 those
+   rows become deep_text[j-1]. Vision: proj(ctx) appended after the positional embedding (no
+   position), then ln_pre; at block j = 1..depth-1 the last n_ctx rows become
+   deep_proj[j-1](deep_text[j-1]). CLIP itself is frozen: its weights never get gradients.
+   ============================================================================================ */
+
+struct pm_prompts {
+    int method, n_ctx, depth, vision, d_t, d_v, n_classes, context;
+    char **classnames;       /* [n_classes], as given (prompts use '_' read as a space) */
+    int32_t *ids;            /* [n_classes, context] tokenized prompt texts */
+    size_t n_params;
+    float *mem;              /* params | grads | momentum, each n_params */
+    float *params, *grads, *momentum;
+    int momentum_started;
+    char model_sha256[65];
+};
+
+/* Offsets of the tensors in the flat buffer. */
+typedef struct pm__prompt_layout {
+    size_t ctx, proj_w, proj_b, deep_text, deep_w, deep_b, total;
+} pm__prompt_layout;
+
+static pm__prompt_layout pm__prompt_offsets(const pm_prompts *p)
+{
+    pm__prompt_layout L;
+    size_t nt = (size_t)p->n_ctx * p->d_t, w = (size_t)p->d_v * p->d_t, k = (size_t)p->depth - 1;
+    L.ctx = 0;
+    L.proj_w = nt;
+    L.proj_b = L.proj_w + (p->vision ? w : 0);
+    L.deep_text = L.proj_b + (p->vision ? (size_t)p->d_v : 0);
+    L.deep_w = L.deep_text + k * nt;
+    L.deep_b = L.deep_w + (p->vision ? k * w : 0);
+    L.total = L.deep_b + (p->vision ? k * (size_t)p->d_v : 0);
+    return L;
+}
+
+/* deep_proj weights and biases interleave in the file (weight k, bias k); in memory all
+   weights come first, then all biases: these give a tensor's place either way. */
+static float *pm__deep_w(const pm_prompts *p, float *base, int k)
+{
+    return base + pm__prompt_offsets(p).deep_w + (size_t)k * p->d_v * p->d_t;
+}
+static float *pm__deep_b(const pm_prompts *p, float *base, int k)
+{
+    return base + pm__prompt_offsets(p).deep_b + (size_t)k * p->d_v;
+}
+static float *pm__deep_text(const pm_prompts *p, float *base, int k)
+{
+    return base + pm__prompt_offsets(p).deep_text + (size_t)k * p->n_ctx * p->d_t;
+}
+
+static const char *pm__method_names[] = {"zeroshot", "coop", "maple", "promptmargin"};
+
+PMDEF const char *pm_method_name(int method)
+{
+    return method >= 0 && method <= PM_METHOD_PROMPTMARGIN ? pm__method_names[method] : "?";
+}
+
+PMDEF int pm_method_parse(const char *name)
+{
+    int i;
+    for (i = 0; i <= PM_METHOD_PROMPTMARGIN; i++)
+        if (name && !strcmp(name, pm__method_names[i])) return i;
+    return pm__errorf("unknown method '%s' (zeroshot, coop, maple, promptmargin)",
+                      name ? name : "");
+}
+
+PMDEF void pm_prompts_free(pm_prompts *p)
+{
+    int c;
+    if (!p) return;
+    for (c = 0; c < p->n_classes && p->classnames; c++) PM_FREE(p->classnames[c]);
+    PM_FREE(p->classnames);
+    PM_FREE(p->ids);
+    PM_FREE(p->mem);
+    PM_FREE(p);
+}
+
+/* The prompt text of a class: "a photo of a {name}." (n_ctx <= 4), else "X X ... X {name}." */
+static char *pm__prompt_text(const char *name, int n_ctx)
+{
+    size_t n = strlen(name), i, o = 0;
+    char *s = (char *)pm__malloc_array(n + 2 * (size_t)n_ctx + 16, 1);
+    int k;
+    if (!s) return NULL;
+    if (n_ctx <= 4) {
+        memcpy(s, "a photo of a ", 13);
+        o = 13;
+    } else {
+        for (k = 0; k < n_ctx; k++) s[o++] = 'X', s[o++] = ' ';
+    }
+    for (i = 0; i < n; i++) s[o++] = name[i] == '_' ? ' ' : name[i];
+    s[o++] = '.';
+    s[o] = 0;
+    return s;
+}
+
+/* Prompts with everything but the parameter values: validated settings, class names,
+   tokenized prompt texts and zeroed buffers. */
+static pm_prompts *pm__prompts_alloc(pm_model *m, int method, int n_ctx, int depth,
+                                     int n_classes, const char *const *classnames)
+{
+    const pm_model_info *mi = &m->info;
+    pm_prompts *p;
+    int c;
+    if (!mi->has_text || !mi->has_vision)
+        return pm__errorf("prompt tuning needs both towers"), (pm_prompts *)NULL;
+    if (method < PM_METHOD_COOP || method > PM_METHOD_PROMPTMARGIN)
+        return pm__errorf("prompts: unknown method %d", method), (pm_prompts *)NULL;
+    if (method == PM_METHOD_COOP) depth = 1;
+    if (n_ctx < 1 || n_ctx > mi->context_length - 3)
+        return pm__errorf("prompts: n_ctx must be 1..%d", mi->context_length - 3),
+               (pm_prompts *)NULL;
+    if (depth < 1 || depth > mi->text_layers || depth > mi->vision_layers)
+        return pm__errorf("prompts: depth must be 1..%d for this model",
+                          pm__mini(mi->text_layers, mi->vision_layers)), (pm_prompts *)NULL;
+    if (n_classes < 1) return pm__errorf("prompts: no classes"), (pm_prompts *)NULL;
+    p = (pm_prompts *)PM_MALLOC(sizeof(pm_prompts));
+    if (!p) return pm__errorf("out of memory"), (pm_prompts *)NULL;
+    memset(p, 0, sizeof(*p));
+    p->method = method, p->n_ctx = n_ctx, p->depth = depth;
+    p->vision = method != PM_METHOD_COOP;
+    p->d_t = mi->text_width, p->d_v = mi->vision_width, p->context = mi->context_length;
+    p->classnames = (char **)pm__malloc_array((size_t)n_classes, sizeof(char *));
+    p->ids = (int32_t *)pm__malloc_array((size_t)n_classes * p->context, sizeof(int32_t));
+    if (!p->classnames || !p->ids) goto fail;
+    for (c = 0; c < n_classes; c++) {
+        char *text;
+        int eot;
+        p->classnames[c] = pm__strdup(classnames[c]);
+        p->n_classes = c + 1;
+        if (!p->classnames[c]) goto fail;
+        text = pm__prompt_text(classnames[c], n_ctx);
+        if (!text) goto fail;
+        eot = pm_tokenize(m, text, p->ids + (size_t)c * p->context);
+        PM_FREE(text);
+        if (eot < 0) goto fail;
+        if (eot < n_ctx + 1) {
+            pm__errorf("prompts: the prompt of class '%s' does not fit the context", classnames[c]);
+            goto fail;
+        }
+    }
+    p->n_params = pm__prompt_offsets(p).total;
+    p->mem = pm__floats(3 * p->n_params);
+    if (!p->mem) goto fail;
+    memset(p->mem, 0, sizeof(float) * 3 * p->n_params);
+    p->params = p->mem, p->grads = p->mem + p->n_params, p->momentum = p->mem + 2 * p->n_params;
+    return p;
+fail:
+    pm_prompts_free(p);
+    return NULL;
+}
+
+/* A normal number from two uniforms (Box-Muller, cosine branch, no caching):
+   sqrt(-2 log(1 - u1)) * cos(2 pi u2). */
+static double pm__rng_normal(pm__rng *r)
+{
+    double u1 = pm__rng_uniform(r), u2 = pm__rng_uniform(r);
+    return sqrt(-2.0 * log(1.0 - u1)) * cos(6.283185307179586 * u2);
+}
+
+PMDEF pm_prompts *pm_prompts_create(pm_model *m, int method, int n_ctx, int depth,
+                                    int n_classes, const char *const *classnames,
+                                    uint64_t seed)
+{
+    pm_prompts *p = pm__prompts_alloc(m, method, n_ctx, depth, n_classes, classnames);
+    pm__prompt_layout L;
+    pm__rng r;
+    size_t i, w;
+    int k;
+    double bound;
+    if (!p) return NULL;
+    L = pm__prompt_offsets(p);
+    w = (size_t)p->d_v * p->d_t;
+    bound = 1.0 / sqrt((double)p->d_t);
+    pm__rng_seed(&r, seed, 0x50524f4dULL); /* "PROM" */
+    /* the draw order of tools/promptmargin_ref.py: ctx (only n_ctx > 4), proj, deep_text,
+       one deep_proj Linear copied depth-1 times */
+    if (n_ctx <= 4) { /* token embeddings of "a", "photo", "of", "a" (prompt positions 1..n) */
+        for (i = 0; i < (size_t)n_ctx; i++)
+            pm__to_f32((const char *)m->t_tok.data + (size_t)p->ids[1 + i] * p->d_t *
+                                                         pm__dtype_size(m->t_tok.dtype),
+                       m->t_tok.dtype, (size_t)p->d_t, p->params + L.ctx + i * p->d_t);
+    } else {
+        for (i = 0; i < (size_t)n_ctx * p->d_t; i++)
+            p->params[L.ctx + i] = (float)(0.02 * pm__rng_normal(&r));
+    }
+    if (p->vision) {
+        for (i = 0; i < w; i++)
+            p->params[L.proj_w + i] = (float)((2.0 * pm__rng_uniform(&r) - 1.0) * bound);
+        for (i = 0; i < (size_t)p->d_v; i++)
+            p->params[L.proj_b + i] = (float)((2.0 * pm__rng_uniform(&r) - 1.0) * bound);
+    }
+    for (i = 0; i < (size_t)(depth - 1) * n_ctx * p->d_t && p->method != PM_METHOD_COOP; i++)
+        p->params[L.deep_text + i] = (float)(0.02 * pm__rng_normal(&r));
+    if (p->vision && p->depth > 1) {
+        float *w0 = pm__deep_w(p, p->params, 0), *b0 = pm__deep_b(p, p->params, 0);
+        for (i = 0; i < w; i++) w0[i] = (float)((2.0 * pm__rng_uniform(&r) - 1.0) * bound);
+        for (i = 0; i < (size_t)p->d_v; i++) b0[i] = (float)((2.0 * pm__rng_uniform(&r) - 1.0) * bound);
+        for (k = 1; k < p->depth - 1; k++) {
+            memcpy(pm__deep_w(p, p->params, k), w0, sizeof(float) * w);
+            memcpy(pm__deep_b(p, p->params, k), b0, sizeof(float) * p->d_v);
+        }
+    }
+    return p;
+}
+
+/* --------------------------------------------------------------------------------------------
+   Towers with prompts. A "run" holds what a forward saved for its backward.
+   -------------------------------------------------------------------------------------------- */
+
+/* Saved state of the text tower over the N class prompts (all cut at the last EOT). */
+typedef struct pm__text_run {
+    int N, L;
+    int *eot;                 /* [N] */
+    float *x;                 /* [N*L, C] the residual stream (input of the next block) */
+    float *cache_mem;
+    pm__block_cache *cache;   /* [layers] */
+    float *fin, *fmean, *frstd, *pooled; /* ln_final input rows [N, C], stats, output */
+    float *raw, *feat, *norm; /* [N, D] features before and after L2 normalisation, norms */
+    pm__block_scratch s;
+} pm__text_run;
+
+static void pm__text_run_free(pm__text_run *r)
+{
+    PM_FREE(r->eot), PM_FREE(r->x), PM_FREE(r->cache_mem), PM_FREE(r->cache);
+    PM_FREE(r->fin), PM_FREE(r->fmean), PM_FREE(r->frstd), PM_FREE(r->pooled);
+    PM_FREE(r->raw), PM_FREE(r->feat), PM_FREE(r->norm);
+    pm__block_scratch_free(&r->s);
+    memset(r, 0, sizeof(*r));
+}
+
+/* Text tower over N token rows ids [N, context]: r->raw [N, D] features, r->feat the unit
+   ones. With prompts p (ids = p->ids then), ctx and deep_text replace their rows. With
+   `train`, saves what pm__text_backward_prompts needs. */
+static int pm__text_tower(pm_model *m, int N, const int32_t *ids, const pm_prompts *p,
+                          int train, pm__text_run *r)
+{
+    const pm_model_info *mi = &m->info;
+    int ctx = mi->context_length, n_ctx = p ? p->n_ctx : 0, depth = p ? p->depth : 0, C = mi->text_width, D = mi->embed_dim, H = mi->text_mlp, L = 1;
+    int c, t, j, i, nl = mi->text_layers;
+    size_t tok = pm__dtype_size(m->t_tok.dtype), per = 0;
+    memset(r, 0, sizeof(*r));
+    r->eot = (int *)pm__malloc_array((size_t)N, sizeof(int));
+    if (!r->eot) return -1;
+    for (c = 0; c < N; c++) {
+        r->eot[c] = pm__eot_position(ids + (size_t)c * ctx, ctx);
+        L = r->eot[c] + 1 > L ? r->eot[c] + 1 : L;
+    }
+    r->N = N, r->L = L;
+    r->x = pm__floats((size_t)N * L * C);
+    r->fin = pm__floats((size_t)N * C), r->fmean = pm__floats((size_t)N);
+    r->frstd = pm__floats((size_t)N), r->pooled = pm__floats((size_t)N * C);
+    r->raw = pm__floats((size_t)N * D), r->feat = pm__floats((size_t)N * D);
+    r->norm = pm__floats((size_t)N);
+    if (train) {
+        float *mem;
+        per = pm__block_cache_floats(N, L, C, H, mi->text_heads, 1);
+        r->cache = (pm__block_cache *)pm__malloc_array((size_t)nl, sizeof(pm__block_cache));
+        r->cache_mem = per ? (float *)pm__malloc_array(per * (size_t)nl, sizeof(float)) : NULL;
+        if (!r->cache || !r->cache_mem) goto fail;
+        for (mem = r->cache_mem, j = 0; j < nl; j++)
+            mem = pm__block_cache_bind(&r->cache[j], mem, N, L, C, H, mi->text_heads, 1);
+    }
+    if (!r->x || !r->fin || !r->fmean || !r->frstd || !r->pooled || !r->raw || !r->feat ||
+        !r->norm || (train ? pm__block_scratch_alloc_backward(&r->s, (size_t)N * L, L, C, H)
+                           : pm__block_scratch_alloc(&r->s, (size_t)N * L, L, C, H)))
+        goto fail;
+    for (c = 0; c < N; c++)
+        for (t = 0; t < L; t++) {
+            float *xr = r->x + ((size_t)c * L + t) * C;
+            if (t >= 1 && t <= n_ctx)
+                memcpy(xr, p->params + (size_t)(t - 1) * C, sizeof(float) * C);
+            else
+                pm__to_f32((const char *)m->t_tok.data + (size_t)ids[(size_t)c * ctx + t] * C * tok,
+                           m->t_tok.dtype, (size_t)C, xr);
+            for (i = 0; i < C; i++) xr[i] += m->t_pos.f[(size_t)t * C + i];
+        }
+    for (j = 0; j < nl; j++) {
+        if (j >= 1 && j < depth) {
+            const float *dt = pm__deep_text(p, p->params, j - 1);
+            for (c = 0; c < N; c++)
+                memcpy(r->x + ((size_t)c * L + 1) * C, dt, sizeof(float) * n_ctx * C);
+        }
+        pm__block_forward_train(&m->t_blocks[j], N, L, C, H, mi->text_heads, 1, mi->act, r->x,
+                                train ? &r->cache[j] : NULL, &r->s);
+    }
+    for (c = 0; c < N; c++)
+        memcpy(r->fin + (size_t)c * C, r->x + ((size_t)c * L + r->eot[c]) * C, sizeof(float) * C);
+    pm__layernorm_forward(N, C, r->fin, m->t_ln_final_w.f, m->t_ln_final_b.f, r->pooled,
+                          r->fmean, r->frstd);
+    pm__matmul_forward(N, C, D, r->pooled, m->t_proj.data, m->t_proj.dtype, r->raw);
+    pm__l2norm_forward(N, D, r->raw, r->feat, r->norm);
+    return 0;
+fail:
+    pm__text_run_free(r);
+    return -1;
+}
+
+/* Gradients of the prompt tensors (into p->grads) from dfeat [N, D] = dL/d(unit features). */
+static void pm__text_backward_prompts(pm_model *m, pm_prompts *p, pm__text_run *r,
+                                      const float *dfeat, float *work)
+{
+    const pm_model_info *mi = &m->info;
+    int N = r->N, L = r->L, C = mi->text_width, D = mi->embed_dim, c, j, i;
+    size_t nc = (size_t)p->n_ctx * C;
+    float *draw = work, *dpool = draw + (size_t)N * D, *dfin = dpool + (size_t)N * C;
+    float *dx = r->x; /* the stream is not needed any more: it becomes its gradient */
+    memset(work, 0, sizeof(float) * ((size_t)N * D + 2 * (size_t)N * C));
+    memset(dx, 0, sizeof(float) * (size_t)N * L * C);
+    pm__l2norm_backward(N, D, dfeat, r->feat, r->norm, draw);
+    pm__matmul_backward(N, C, D, draw, r->pooled, m->t_proj.data, m->t_proj.dtype, dpool, NULL);
+    pm__layernorm_backward(N, C, dpool, r->fin, m->t_ln_final_w.f, r->fmean, r->frstd, dfin,
+                           NULL, NULL);
+    for (c = 0; c < N; c++)
+        for (i = 0; i < C; i++) dx[((size_t)c * L + r->eot[c]) * C + i] += dfin[(size_t)c * C + i];
+    for (j = mi->text_layers - 1; j >= 0; j--) {
+        pm__block_backward(&m->t_blocks[j], N, L, C, mi->text_mlp, mi->text_heads, 1, mi->act,
+                           &r->cache[j], dx, NULL, &r->s);
+        if (j >= 1 && j < p->depth) { /* rows 1..n were replaced by deep_text[j-1] */
+            float *g = pm__deep_text(p, p->grads, j - 1);
+            for (c = 0; c < N; c++) {
+                float *rows = dx + ((size_t)c * L + 1) * C;
+                for (i = 0; i < (int)nc; i++) g[i] += rows[i];
+                memset(rows, 0, sizeof(float) * nc);
+            }
+        }
+    }
+    for (c = 0; c < N; c++) /* layer 0: rows 1..n are ctx (+ the frozen positions) */
+        for (i = 0; i < (int)nc; i++) p->grads[i] += dx[((size_t)c * L + 1) * C + i];
+}
+
+/* Patch embeddings of B images: pixels [B, 3, S, S] -> E [B, G*G, W] (the conv1 output).
+   They do not depend on the prompts, so training computes them once per set of views. */
+static int pm__patch_embed(pm_model *m, int B, const float *pixels, float *E)
+{
+    const pm_model_info *mi = &m->info;
+    int S = mi->image_size, P = mi->patch_size, G = S / P, W = mi->vision_width, K = 3 * P * P;
+    int b, q, c, ky, kx;
+    float *patches = pm__floats((size_t)G * G * K);
+    if (!patches) return -1;
+    for (b = 0; b < B; b++) {
+        float *dst = patches;
+        for (q = 0; q < G * G; q++) {
+            int gy = q / G, gx = q % G;
+            for (c = 0; c < 3; c++)
+                for (ky = 0; ky < P; ky++)
+                    for (kx = 0; kx < P; kx++)
+                        *dst++ = pixels[(((size_t)b * 3 + c) * S + gy * P + ky) * S + gx * P + kx];
+        }
+        pm__gemm(0, 1, G * G, W, K, 1.0f, patches, K, m->v_conv1.data, m->v_conv1.dtype, K, 0.0f,
+                 E + (size_t)b * G * G * W, W);
+    }
+    PM_FREE(patches);
+    return 0;
+}
+
+/* Vision prompt rows for every layer that gets them: rows [depth, n_ctx, W]; layer 0 holds
+   proj(ctx), layer j = 1..depth-1 deep_proj[j-1](deep_text[j-1]). */
+static void pm__vision_prompt_rows(const pm_prompts *p, float *rows)
+{
+    pm__prompt_layout Lo = pm__prompt_offsets(p);
+    size_t nw = (size_t)p->n_ctx * p->d_v;
+    int j;
+    pm__linear_forward(p->n_ctx, p->d_t, p->d_v, p->params + Lo.ctx, p->params + Lo.proj_w,
+                       PM_DTYPE_F32, p->params + Lo.proj_b, rows);
+    for (j = 1; j < p->depth; j++)
+        pm__linear_forward(p->n_ctx, p->d_t, p->d_v, pm__deep_text(p, p->params, j - 1),
+                           pm__deep_w(p, p->params, j - 1), PM_DTYPE_F32,
+                           pm__deep_b(p, p->params, j - 1), rows + (size_t)j * nw);
+}
+
+/* Saved state of the image tower over B views. */
+typedef struct pm__vision_run {
+    int B, T;
+    float *x, *xin, *mean0, *rstd0;  /* stream [B*T, W]; ln_pre input copy and stats */
+    float *cache_mem;
+    pm__block_cache *cache;
+    float *pin, *pmean, *prstd, *pooled, *raw, *feat, *norm;
+    pm__block_scratch s;
+} pm__vision_run;
+
+static void pm__vision_run_free(pm__vision_run *r)
+{
+    PM_FREE(r->x), PM_FREE(r->xin), PM_FREE(r->mean0), PM_FREE(r->rstd0);
+    PM_FREE(r->cache_mem), PM_FREE(r->cache);
+    PM_FREE(r->pin), PM_FREE(r->pmean), PM_FREE(r->prstd), PM_FREE(r->pooled);
+    PM_FREE(r->raw), PM_FREE(r->feat), PM_FREE(r->norm);
+    pm__block_scratch_free(&r->s);
+    memset(r, 0, sizeof(*r));
+}
+
+/* Floats a training run of one view keeps (what the memory budget divides). */
+static size_t pm__vision_run_floats(const pm_model *m, const pm_prompts *p)
+{
+    const pm_model_info *mi = &m->info;
+    int G = mi->image_size / mi->patch_size, T = G * G + 1 + (p && p->vision ? p->n_ctx : 0);
+    int W = mi->vision_width;
+    return (size_t)mi->vision_layers * pm__block_cache_floats(1, T, W, mi->vision_mlp,
+                                                                mi->vision_heads, 1) +
+           (size_t)T * (2 * (size_t)W + 2) + 8 * (size_t)W + (size_t)T * mi->vision_mlp;
+}
+
+/* Image tower over B views given their patch embeddings E [B, G*G, W]: r->raw [B, D],
+   r->feat the unit features. rows: vision prompt rows (pm__vision_prompt_rows) or NULL for
+   plain CLIP. With `train`, saves what pm__vision_backward needs. */
+static int pm__vision_tower(pm_model *m, const pm_prompts *p, const float *rows, int B,
+                            const float *E, int train, pm__vision_run *r)
+{
+    const pm_model_info *mi = &m->info;
+    int G = mi->image_size / mi->patch_size, W = mi->vision_width, D = mi->embed_dim;
+    int n = rows ? p->n_ctx : 0, T0 = G * G + 1, T = T0 + n, H = mi->vision_mlp, b, j, i;
+    size_t rowsz = (size_t)B * T;
+    memset(r, 0, sizeof(*r));
+    r->B = B, r->T = T;
+    r->x = pm__floats(rowsz * W);
+    r->pin = pm__floats((size_t)B * W), r->pmean = pm__floats((size_t)B);
+    r->prstd = pm__floats((size_t)B), r->pooled = pm__floats((size_t)B * W);
+    r->raw = pm__floats((size_t)B * D), r->feat = pm__floats((size_t)B * D);
+    r->norm = pm__floats((size_t)B);
+    if (train) {
+        size_t per = pm__block_cache_floats(B, T, W, H, mi->vision_heads, 1);
+        float *mem;
+        r->xin = pm__floats(rowsz * W), r->mean0 = pm__floats(rowsz), r->rstd0 = pm__floats(rowsz);
+        r->cache = (pm__block_cache *)pm__malloc_array((size_t)mi->vision_layers,
+                                                       sizeof(pm__block_cache));
+        r->cache_mem = per ? pm__floats(per * (size_t)mi->vision_layers) : NULL;
+        if (!r->xin || !r->mean0 || !r->rstd0 || !r->cache || !r->cache_mem) goto fail;
+        for (mem = r->cache_mem, j = 0; j < mi->vision_layers; j++)
+            mem = pm__block_cache_bind(&r->cache[j], mem, B, T, W, H, mi->vision_heads, 1);
+    }
+    if (!r->x || !r->pin || !r->pmean || !r->prstd || !r->pooled || !r->raw || !r->feat ||
+        !r->norm || (train ? pm__block_scratch_alloc_backward(&r->s, rowsz, T, W, H)
+                           : pm__block_scratch_alloc(&r->s, rowsz, T, W, H)))
+        goto fail;
+    for (b = 0; b < B; b++) {
+        float *xb = r->x + (size_t)b * T * W;
+        memcpy(xb, m->v_class.f, sizeof(float) * W);
+        memcpy(xb + W, E + (size_t)b * G * G * W, sizeof(float) * (size_t)G * G * W);
+        for (i = 0; i < T0 * W; i++) xb[i] += m->v_pos.f[i];
+        if (n) memcpy(xb + (size_t)T0 * W, rows, sizeof(float) * (size_t)n * W);
+    }
+    if (train) memcpy(r->xin, r->x, sizeof(float) * rowsz * W);
+    pm__layernorm_forward((int)rowsz, W, r->x, m->v_ln_pre_w.f, m->v_ln_pre_b.f, r->x,
+                          train ? r->mean0 : NULL, train ? r->rstd0 : NULL);
+    for (j = 0; j < mi->vision_layers; j++) {
+        if (n && j >= 1 && j < p->depth)
+            for (b = 0; b < B; b++)
+                memcpy(r->x + ((size_t)b * T + T0) * W, rows + (size_t)j * n * W,
+                       sizeof(float) * (size_t)n * W);
+        pm__block_forward_train(&m->v_blocks[j], B, T, W, H, mi->vision_heads, 0, mi->act, r->x,
+                                train ? &r->cache[j] : NULL, &r->s);
+    }
+    for (b = 0; b < B; b++) memcpy(r->pin + (size_t)b * W, r->x + (size_t)b * T * W, sizeof(float) * W);
+    pm__layernorm_forward(B, W, r->pin, m->v_ln_post_w.f, m->v_ln_post_b.f, r->pooled, r->pmean,
+                          r->prstd);
+    pm__matmul_forward(B, W, D, r->pooled, m->v_proj.data, m->v_proj.dtype, r->raw);
+    pm__l2norm_forward(B, D, r->raw, r->feat, r->norm);
+    return 0;
+fail:
+    pm__vision_run_free(r);
+    return -1;
+}
+
+/* dL/d(prompt rows) [depth, n_ctx, W] (accumulated into drows) from dfeat [B, D]. */
+static int pm__vision_backward_prompts(pm_model *m, const pm_prompts *p, pm__vision_run *r,
+                                       const float *dfeat, float *drows)
+{
+    const pm_model_info *mi = &m->info;
+    int B = r->B, T = r->T, n = p->n_ctx, G = mi->image_size / mi->patch_size, T0 = G * G + 1;
+    int W = mi->vision_width, D = mi->embed_dim, b, j, i;
+    size_t nw = (size_t)n * W;
+    float *work = pm__floats((size_t)B * D + 2 * (size_t)B * W), *draw, *dpool, *dpin;
+    float *dx = r->x, *dxin;
+    if (!work) return -1;
+    draw = work, dpool = draw + (size_t)B * D, dpin = dpool + (size_t)B * W;
+    memset(work, 0, sizeof(float) * ((size_t)B * D + 2 * (size_t)B * W));
+    memset(dx, 0, sizeof(float) * (size_t)B * T * W);
+    pm__l2norm_backward(B, D, dfeat, r->feat, r->norm, draw);
+    pm__matmul_backward(B, W, D, draw, r->pooled, m->v_proj.data, m->v_proj.dtype, dpool, NULL);
+    pm__layernorm_backward(B, W, dpool, r->pin, m->v_ln_post_w.f, r->pmean, r->prstd, dpin, NULL,
+                           NULL);
+    for (b = 0; b < B; b++)
+        for (i = 0; i < W; i++) dx[(size_t)b * T * W + i] += dpin[(size_t)b * W + i];
+    for (j = mi->vision_layers - 1; j >= 0; j--) {
+        pm__block_backward(&m->v_blocks[j], B, T, W, mi->vision_mlp, mi->vision_heads, 0, mi->act,
+                           &r->cache[j], dx, NULL, &r->s);
+        if (j >= 1 && j < p->depth)
+            for (b = 0; b < B; b++) {
+                float *g = dx + ((size_t)b * T + T0) * W;
+                for (i = 0; i < (int)nw; i++) drows[(size_t)j * nw + i] += g[i];
+                memset(g, 0, sizeof(float) * nw);
+            }
+    }
+    /* ln_pre: its input rows T0.. were proj(ctx) */
+    dxin = r->xin; /* reuse: the backward of ln_pre reads xin, so write into a fresh buffer */
+    {
+        float *d0 = pm__floats((size_t)B * T * W);
+        if (!d0) {
+            PM_FREE(work);
+            return -1;
+        }
+        memset(d0, 0, sizeof(float) * (size_t)B * T * W);
+        pm__layernorm_backward(B * T, W, dx, dxin, m->v_ln_pre_w.f, r->mean0, r->rstd0, d0, NULL,
+                               NULL);
+        for (b = 0; b < B; b++)
+            for (i = 0; i < (int)nw; i++) drows[i] += d0[((size_t)b * T + T0) * W + i];
+        PM_FREE(d0);
+    }
+    PM_FREE(work);
+    return 0;
+}
+
+/* Prompt-row gradients drows [depth, n_ctx, W] -> gradients of ctx, proj, deep_text, deep_proj. */
+static void pm__prompt_rows_backward(pm_prompts *p, const float *drows)
+{
+    pm__prompt_layout Lo = pm__prompt_offsets(p);
+    size_t nw = (size_t)p->n_ctx * p->d_v;
+    int j;
+    pm__linear_backward(p->n_ctx, p->d_t, p->d_v, drows, p->params + Lo.ctx, p->params + Lo.proj_w,
+                        PM_DTYPE_F32, p->grads + Lo.ctx, p->grads + Lo.proj_w, p->grads + Lo.proj_b);
+    for (j = 1; j < p->depth; j++)
+        pm__linear_backward(p->n_ctx, p->d_t, p->d_v, drows + (size_t)j * nw,
+                            pm__deep_text(p, p->params, j - 1), pm__deep_w(p, p->params, j - 1),
+                            PM_DTYPE_F32, pm__deep_text(p, p->grads, j - 1),
+                            pm__deep_w(p, p->grads, j - 1), pm__deep_b(p, p->grads, j - 1));
+}
+
+/* --------------------------------------------------------------------------------------------
+   Training: loss (method.md section 5), gradients, SGD with momentum (section 6).
+   -------------------------------------------------------------------------------------------- */
+
+/* What stays fixed during a training run: the views' patch embeddings, labels, settings. */
+typedef struct pm__trainer {
+    int V, chunk;             /* views; views per image-tower pass */
+    float *E;                 /* [V, G*G, W] patch embeddings */
+    float *fixed;             /* [V, D] unit image features when the image tower has no prompts */
+    const int *labels;
+    int margin, target_self;
+    double lambda_t, lambda_v, scale;
+} pm__trainer;
+
+/* Loss and gradients (into p->grads, zeroed first) at the current parameters. */
+static int pm__train_step(pm_model *m, pm_prompts *p, pm__trainer *tr, pm_step_stats *st)
+{
+    const pm_model_info *mi = &m->info;
+    int V = tr->V, N = p->n_classes, D = mi->embed_dim, W = mi->vision_width, v0, rc = -1;
+    int G = mi->image_size / mi->patch_size;
+    size_t nrows = (size_t)p->depth * p->n_ctx * W;
+    pm__text_run tx;
+    pm__vision_run vr;
+    float *img = pm__floats((size_t)V * D), *dimg = pm__floats((size_t)V * D);
+    float *dtxt = pm__floats((size_t)N * D), *logits = pm__floats((size_t)V * N);
+    float *probs = pm__floats((size_t)V * N), *dlog = pm__floats((size_t)V * N);
+    float *protos = pm__floats((size_t)N * D), *rows = NULL, *drows = NULL, *work = NULL;
+    double rt = 0.0, rv = 0.0;
+    memset(&tx, 0, sizeof(tx));
+    memset(&vr, 0, sizeof(vr));
+    if (!img || !dimg || !dtxt || !logits || !probs || !dlog || !protos) goto done;
+    memset(p->grads, 0, sizeof(float) * p->n_params);
+    if (pm__text_tower(m, N, p->ids, p, 1, &tx)) goto done;
+    if (p->vision) {
+        rows = pm__floats(nrows), drows = pm__floats(nrows);
+        if (!rows || !drows) goto done;
+        memset(drows, 0, sizeof(float) * nrows);
+        pm__vision_prompt_rows(p, rows);
+        for (v0 = 0; v0 < V; v0 += tr->chunk) { /* features of every view, no cache kept
+                                                   unless one pass holds them all */
+            int b = pm__mini(tr->chunk, V - v0);
+            if (pm__vision_tower(m, p, rows, b, tr->E + (size_t)v0 * G * G * W, b == V, &vr))
+                goto done;
+            memcpy(img + (size_t)v0 * D, vr.feat, sizeof(float) * (size_t)b * D);
+            if (b != V) pm__vision_run_free(&vr);
+        }
+    } else {
+        memcpy(img, tr->fixed, sizeof(float) * (size_t)V * D);
+    }
+    /* the loss on the unit features */
+    pm__logits_forward(V, N, D, (float)tr->scale, img, tx.feat, logits);
+    st->ce = pm__cross_entropy_forward(V, N, logits, tr->labels, probs);
+    if (pm__margin_forward(N, V, D, tx.feat, img, tr->labels, tr->target_self, &rt, &rv, protos))
+        goto done;
+    st->r_t = rt, st->r_v = rv;
+    st->total = st->ce + (tr->margin ? tr->lambda_t * rt + tr->lambda_v * rv : 0.0);
+    if (!(st->total == st->total) || fabs(st->total) > 1e30) {
+        pm__errorf("the loss is not a finite number (NaN or overflow): check the model file");
+        goto done;
+    }
+    memset(dimg, 0, sizeof(float) * (size_t)V * D);
+    memset(dtxt, 0, sizeof(float) * (size_t)N * D);
+    memset(dlog, 0, sizeof(float) * (size_t)V * N);
+    pm__cross_entropy_backward(V, N, probs, tr->labels, 1.0f, dlog);
+    pm__logits_backward(V, N, D, (float)tr->scale, img, tx.feat, dlog, dimg, dtxt);
+    if (tr->margin)
+        pm__margin_backward(N, V, D, tx.feat, tr->labels, protos, tr->target_self, tr->lambda_t,
+                            tr->lambda_v, dtxt, dimg);
+    if (p->vision) {
+        for (v0 = 0; v0 < V; v0 += tr->chunk) { /* recompute each chunk with its cache */
+            int b = pm__mini(tr->chunk, V - v0);
+            if (b != V &&
+                pm__vision_tower(m, p, rows, b, tr->E + (size_t)v0 * G * G * W, 1, &vr))
+                goto done;
+            if (pm__vision_backward_prompts(m, p, &vr, dimg + (size_t)v0 * D, drows)) goto done;
+            pm__vision_run_free(&vr);
+        }
+        pm__prompt_rows_backward(p, drows);
+    }
+    work = pm__floats((size_t)N * D + 2 * (size_t)N * mi->text_width);
+    if (!work) goto done;
+    pm__text_backward_prompts(m, p, &tx, dtxt, work);
+    rc = 0;
+done:
+    pm__text_run_free(&tx);
+    pm__vision_run_free(&vr);
+    PM_FREE(img), PM_FREE(dimg), PM_FREE(dtxt), PM_FREE(logits), PM_FREE(probs), PM_FREE(dlog);
+    PM_FREE(protos), PM_FREE(rows), PM_FREE(drows), PM_FREE(work);
+    return rc;
+}
+
+/* PyTorch's SGD: buf = g on the first step, then buf = momentum * buf + g; p -= lr * buf. */
+static void pm__sgd_update(pm_prompts *p, float lr, float momentum)
+{
+    size_t i;
+    for (i = 0; i < p->n_params; i++) {
+        float g = p->grads[i];
+        p->momentum[i] = p->momentum_started ? momentum * p->momentum[i] + g : g;
+        p->params[i] -= lr * p->momentum[i];
+    }
+    p->momentum_started = 1;
+}
+
+static void pm__trainer_free(pm__trainer *tr)
+{
+    PM_FREE(tr->E), PM_FREE(tr->fixed);
+    memset(tr, 0, sizeof(*tr));
+}
+
+/* Fixed parts of a training run over views pixels [V, 3, S, S] with labels [V]. */
+static int pm__trainer_init(pm_model *m, pm_prompts *p, int V, const float *pixels,
+                            const int *labels, const pm_train_desc *d, pm__trainer *tr)
+{
+    const pm_model_info *mi = &m->info;
+    int G = mi->image_size / mi->patch_size, W = mi->vision_width, D = mi->embed_dim, i, c;
+    size_t S2 = (size_t)3 * mi->image_size * mi->image_size;
+    double budget = (d && d->memory_mb > 0 ? d->memory_mb : 2048.0) * 1048576.0;
+    memset(tr, 0, sizeof(*tr));
+    if (V < 1) return pm__errorf("train: no training views");
+    for (i = 0; i < V; i++)
+        if (labels[i] < 0 || labels[i] >= p->n_classes)
+            return pm__errorf("train: label %d of view %d is not a class (0..%d)", labels[i], i,
+                              p->n_classes - 1);
+    for (c = 0; c < p->n_classes; c++) {
+        for (i = 0; i < V && labels[i] != c; i++) {}
+        if (i == V) return pm__errorf("train: class '%s' has no training view", p->classnames[c]);
+    }
+    tr->V = V, tr->labels = labels;
+    tr->margin = p->method == PM_METHOD_PROMPTMARGIN;
+    tr->target_self = d && d->margin_target == PM_MARGIN_SELF;
+    tr->lambda_t = d && d->lambda_t > 0 ? d->lambda_t : 1.0;
+    tr->lambda_v = d && d->lambda_v > 0 ? d->lambda_v : 1.0;
+    tr->scale = exp((double)mi->logit_scale);
+    tr->chunk = (int)(budget / (4.0 * (double)pm__vision_run_floats(m, p)));
+    tr->chunk = tr->chunk < 1 ? 1 : tr->chunk > V ? V : tr->chunk;
+    tr->E = pm__floats((size_t)V * G * G * W);
+    if (!tr->E) return -1;
+    for (i = 0; i < V; i += PM__CHUNK)
+        if (pm__patch_embed(m, pm__mini(PM__CHUNK, V - i), pixels + (size_t)i * S2,
+                            tr->E + (size_t)i * G * G * W))
+            goto fail;
+    if (!p->vision) { /* plain image tower: the features never change */
+        pm__vision_run vr;
+        tr->fixed = pm__floats((size_t)V * D);
+        if (!tr->fixed) goto fail;
+        for (i = 0; i < V; i += PM__CHUNK) {
+            int b = pm__mini(PM__CHUNK, V - i);
+            if (pm__vision_tower(m, p, NULL, b, tr->E + (size_t)i * G * G * W, 0, &vr)) goto fail;
+            memcpy(tr->fixed + (size_t)i * D, vr.feat, sizeof(float) * (size_t)b * D);
+            pm__vision_run_free(&vr);
+        }
+    }
+    return 0;
+fail:
+    pm__trainer_free(tr);
+    return -1;
+}
+
+PMDEF int pm_prompts_train(pm_model *m, pm_prompts *p, int n_views, const float *pixels,
+                           const int *labels, const pm_train_desc *d)
+{
+    pm__trainer tr;
+    int steps = d && d->steps > 0 ? d->steps : 150, s;
+    float lr = d && d->lr > 0 ? d->lr : 0.01f;
+    float mom = d && d->momentum != 0 ? (d->momentum < 0 ? 0.0f : d->momentum) : 0.9f;
+    if (pm__trainer_init(m, p, n_views, pixels, labels, d, &tr)) return -1;
+    for (s = 0; s < steps; s++) {
+        pm_step_stats st;
+        if (pm__train_step(m, p, &tr, &st)) {
+            pm__trainer_free(&tr);
+            return -1;
+        }
+        if (d && d->on_step) d->on_step(s + 1, &st, d->user);
+        pm__sgd_update(p, lr, mom);
+    }
+    pm__trainer_free(&tr);
+    return 0;
+}
+
+/* Unit text features of the prompts' classes [n_classes, D]. */
+PMDEF int pm_prompts_text_features(pm_model *m, const pm_prompts *p, float *out)
+{
+    pm__text_run tx;
+    if (pm__text_tower(m, p->n_classes, p->ids, p, 0, &tx)) return -1;
+    memcpy(out, tx.feat, sizeof(float) * (size_t)p->n_classes * m->info.embed_dim);
+    pm__text_run_free(&tx);
+    return 0;
+}
+
+/* Unit image features [n, D] of pixels [n, 3, S, S] with the prompts' vision tokens. */
+PMDEF int pm_prompts_image_features(pm_model *m, const pm_prompts *p, int n,
+                                    const float *pixels, float *out)
+{
+    const pm_model_info *mi = &m->info;
+    int G = mi->image_size / mi->patch_size, W = mi->vision_width, i, rc = 0;
+    size_t S2 = (size_t)3 * mi->image_size * mi->image_size;
+    float *rows = p && p->vision ? pm__floats((size_t)p->depth * p->n_ctx * W) : NULL;
+    float *E = pm__floats((size_t)PM__CHUNK * G * G * W);
+    if (!E || (p && p->vision && !rows)) rc = -1;
+    if (rows) pm__vision_prompt_rows(p, rows);
+    for (i = 0; rc == 0 && i < n; i += PM__CHUNK) {
+        int b = pm__mini(PM__CHUNK, n - i);
+        pm__vision_run vr;
+        rc = pm__patch_embed(m, b, pixels + (size_t)i * S2, E);
+        if (rc == 0) rc = pm__vision_tower(m, p, rows, b, E, 0, &vr);
+        if (rc == 0) memcpy(out + (size_t)i * mi->embed_dim, vr.feat,
+                            sizeof(float) * (size_t)b * mi->embed_dim);
+        if (rc == 0) pm__vision_run_free(&vr);
+    }
+    PM_FREE(rows), PM_FREE(E);
+    return rc;
+}
+
+/* --------------------------------------------------------------------------------------------
+   Prompt files (safetensors, section [10]).
+   -------------------------------------------------------------------------------------------- */
+
+/* SHA-256 (FIPS 180-4) of a buffer as 64 hex digits. */
+static void pm__sha256_hex(const uint8_t *data, size_t n, char hex[65])
+{
+    static const uint32_t K[64] = {
+        0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4,
+        0xab1c5ed5, 0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe,
+        0x9bdc06a7, 0xc19bf174, 0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f,
+        0x4a7484aa, 0x5cb0a9dc, 0x76f988da, 0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7,
+        0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967, 0x27b70a85, 0x2e1b2138, 0x4d2c6dfc,
+        0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85, 0xa2bfe8a1, 0xa81a664b,
+        0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070, 0x19a4c116,
+        0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
+        0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7,
+        0xc67178f2};
+    uint32_t h[8] = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
+                     0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
+    uint64_t bits = (uint64_t)n * 8;
+    size_t off, i;
+    uint8_t block[64];
+    int j, last = 0;
+#define PM__ROR(x, r) (((x) >> (r)) | ((x) << (32 - (r))))
+    for (off = 0; !last; off += 64) {
+        uint32_t w[64], a, b, c, d, e, f, g, hh;
+        if (off + 64 <= n) {
+            memcpy(block, data + off, 64);
+        } else { /* the tail, the 0x80 byte, zeros and the length (one or two blocks) */
+            size_t rem = off < n ? n - off : 0;
+            memset(block, 0, 64);
+            if (off <= n) {
+                memcpy(block, data + off, rem);
+                block[rem] = 0x80;
+            }
+            if (off > n || rem < 56) {
+                for (j = 0; j < 8; j++) block[63 - j] = (uint8_t)(bits >> (8 * j));
+                last = 1;
+            }
+        }
+        for (j = 0; j < 16; j++)
+            w[j] = ((uint32_t)block[4 * j] << 24) | ((uint32_t)block[4 * j + 1] << 16) |
+                   ((uint32_t)block[4 * j + 2] << 8) | block[4 * j + 3];
+        for (j = 16; j < 64; j++) {
+            uint32_t s0 = PM__ROR(w[j - 15], 7) ^ PM__ROR(w[j - 15], 18) ^ (w[j - 15] >> 3);
+            uint32_t s1 = PM__ROR(w[j - 2], 17) ^ PM__ROR(w[j - 2], 19) ^ (w[j - 2] >> 10);
+            w[j] = w[j - 16] + s0 + w[j - 7] + s1;
+        }
+        a = h[0], b = h[1], c = h[2], d = h[3], e = h[4], f = h[5], g = h[6], hh = h[7];
+        for (j = 0; j < 64; j++) {
+            uint32_t t1 = hh + (PM__ROR(e, 6) ^ PM__ROR(e, 11) ^ PM__ROR(e, 25)) +
+                          ((e & f) ^ (~e & g)) + K[j] + w[j];
+            uint32_t t2 = (PM__ROR(a, 2) ^ PM__ROR(a, 13) ^ PM__ROR(a, 22)) +
+                          ((a & b) ^ (a & c) ^ (b & c));
+            hh = g, g = f, f = e, e = d + t1, d = c, c = b, b = a, a = t1 + t2;
+        }
+        h[0] += a, h[1] += b, h[2] += c, h[3] += d, h[4] += e, h[5] += f, h[6] += g, h[7] += hh;
+    }
+#undef PM__ROR
+    for (i = 0; i < 8; i++) sprintf(hex + 8 * i, "%08lx", (unsigned long)h[i]);
+    hex[64] = 0;
+}
+
+/* The model file's SHA-256 (computed once). */
+static const char *pm__model_sha256(pm_model *m)
+{
+    if (!m->sha256[0]) pm__sha256_hex(m->file, (size_t)m->info.file_size, m->sha256);
+    return m->sha256;
+}
+
+/* Safetensors name and shape of prompt tensor i (canonical order); returns its float count
+   and where it lives in `base`, or 0 past the last tensor. */
+static size_t pm__prompt_tensor(const pm_prompts *p, float *base, int i, char name[64],
+                                int shape[4], int *ndim, float **where)
+{
+    int k, nk = p->depth - 1;
+    if (i == 0) {
+        strcpy(name, "ctx");
+        shape[0] = p->n_ctx, shape[1] = p->d_t, *ndim = 2, *where = base;
+        return (size_t)p->n_ctx * p->d_t;
+    }
+    if (p->vision && i <= 2) {
+        pm__prompt_layout L = pm__prompt_offsets(p);
+        strcpy(name, i == 1 ? "proj.weight" : "proj.bias");
+        shape[0] = p->d_v, shape[1] = p->d_t, *ndim = i == 1 ? 2 : 1;
+        *where = base + (i == 1 ? L.proj_w : L.proj_b);
+        return i == 1 ? (size_t)p->d_v * p->d_t : (size_t)p->d_v;
+    }
+    i -= p->vision ? 3 : 1;
+    if (i < nk) {
+        sprintf(name, "deep_text.%d", i);
+        shape[0] = p->n_ctx, shape[1] = p->d_t, *ndim = 2;
+        *where = pm__deep_text(p, base, i);
+        return (size_t)p->n_ctx * p->d_t;
+    }
+    i -= nk;
+    if (!p->vision || i >= 2 * nk) return 0;
+    k = i / 2;
+    sprintf(name, i % 2 ? "deep_proj.%d.bias" : "deep_proj.%d.weight", k);
+    shape[0] = p->d_v, shape[1] = p->d_t, *ndim = i % 2 ? 1 : 2;
+    *where = i % 2 ? pm__deep_b(p, base, k) : pm__deep_w(p, base, k);
+    return i % 2 ? (size_t)p->d_v : (size_t)p->d_v * p->d_t;
+}
+
+#ifndef PM_NO_STDIO
+PMDEF int pm_prompts_save(pm_model *m, const pm_prompts *p, const char *path)
+{
+    char names[64][64], nctx[16], depth[16], *classes = NULL;
+    const char *name_ptr[64], *keys[5], *vals[5];
+    int shapes[64][4], ndims[64], i, n = 0, rc;
+    const float *data[64];
+    size_t len = 0, cap = 0;
+    float *where;
+    while (n < 64 && pm__prompt_tensor(p, p->params, n, names[n], shapes[n], &ndims[n], &where)) {
+        name_ptr[n] = names[n];
+        data[n] = where;
+        n++;
+    }
+    if (pm__json_put(&classes, &len, &cap, "[", 0)) return -1;
+    for (i = 0; i < p->n_classes; i++)
+        if ((i && pm__json_put(&classes, &len, &cap, ", ", 0)) ||
+            pm__json_put(&classes, &len, &cap, p->classnames[i], 1)) {
+            PM_FREE(classes);
+            return -1;
+        }
+    if (pm__json_put(&classes, &len, &cap, "]", 0)) return -1;
+    sprintf(nctx, "%d", p->n_ctx);
+    sprintf(depth, "%d", p->depth);
+    keys[0] = "n_ctx", vals[0] = nctx;
+    keys[1] = "depth", vals[1] = depth;
+    keys[2] = "method", vals[2] = pm_method_name(p->method);
+    keys[3] = "classnames", vals[3] = classes;
+    keys[4] = "model_sha256", vals[4] = pm__model_sha256(m);
+    rc = pm__st_write(path, n, name_ptr, ndims, (const int(*)[4])shapes, data, 5, keys, vals);
+    PM_FREE(classes);
+    return rc;
+}
+
+/* The strings of a JSON list ["a", "b"] (as the classnames metadata holds them). */
+static int pm__json_string_list(const char *s, char ***items, int *n)
+{
+    pm__json j;
+    char *buf = (char *)pm__malloc_array(strlen(s) + 1, 1);
+    int cap = 16;
+    *n = 0;
+    *items = (char **)pm__malloc_array((size_t)cap, sizeof(char *));
+    if (!buf || !*items) goto fail;
+    j.s = s, j.n = strlen(s), j.i = 0;
+    if (pm__json_expect(&j, '[')) goto fail;
+    pm__json_ws(&j);
+    if (j.i < j.n && j.s[j.i] == ']') j.i++;
+    else for (;;) {
+        if (pm__json_string(&j, buf, strlen(s) + 1)) goto fail;
+        if (*n == cap) {
+            char **ni = (char **)PM_REALLOC(*items, sizeof(char *) * (size_t)(cap *= 2));
+            if (!ni) { pm__errorf("out of memory"); goto fail; }
+            *items = ni;
+        }
+        if (!((*items)[(*n)++] = pm__strdup(buf))) goto fail;
+        pm__json_ws(&j);
+        if (j.i < j.n && j.s[j.i] == ',') { j.i++; continue; }
+        if (pm__json_expect(&j, ']')) goto fail;
+        break;
+    }
+    PM_FREE(buf);
+    return 0;
+fail:
+    while (*items && *n > 0) PM_FREE((*items)[--(*n)]);
+    PM_FREE(*items), PM_FREE(buf);
+    *items = NULL;
+    return -1;
+}
+
+PMDEF pm_prompts *pm_prompts_load(pm_model *m, const char *path)
+{
+    size_t size = 0;
+    uint8_t *buf = pm__read_file(path, &size);
+    pm__st_file f;
+    pm_prompts *p = NULL;
+    char **classes = NULL, name[64];
+    const char *sha, *meth;
+    int n_classes = 0, n_ctx, depth, method, i, shape[4], ndim;
+    float *where;
+    size_t cnt;
+    if (!buf) return NULL;
+    if (pm__st_parse(buf, size, &f)) goto fail_nofile;
+    meth = pm__st_meta(&f, "method");
+    n_ctx = pm__st_meta(&f, "n_ctx") ? atoi(pm__st_meta(&f, "n_ctx")) : 0;
+    depth = pm__st_meta(&f, "depth") ? atoi(pm__st_meta(&f, "depth")) : 0;
+    if (!meth || (method = pm_method_parse(meth)) < PM_METHOD_COOP || n_ctx < 1 || depth < 1 ||
+        !pm__st_meta(&f, "classnames")) {
+        pm__errorf("not a prompt file: it lacks method, n_ctx, depth or classnames metadata");
+        goto fail;
+    }
+    if (pm__json_string_list(pm__st_meta(&f, "classnames"), &classes, &n_classes)) goto fail;
+    sha = pm__st_meta(&f, "model_sha256");
+    if (sha && sha[0] && strcmp(sha, pm__model_sha256(m)) != 0) {
+        pm__errorf("these prompts were learned for another model file (sha256 %.12s..., this "
+                   "model is %.12s...)", sha, pm__model_sha256(m));
+        goto fail;
+    }
+    p = pm__prompts_alloc(m, method, n_ctx, depth, n_classes, (const char *const *)classes);
+    if (!p) goto fail;
+    for (i = 0; (cnt = pm__prompt_tensor(p, p->params, i, name, shape, &ndim, &where)) != 0; i++) {
+        const pm__st_tensor *t = pm__st_find(&f, name);
+        if (!t || t->ndim != ndim || t->shape[0] != shape[0] ||
+            (ndim == 2 && t->shape[1] != shape[1])) {
+            pm__errorf("prompt tensor '%s' is missing or has the wrong shape for this model", name);
+            goto fail;
+        }
+        pm__st_read_f32(&f, t, where);
+    }
+    strcpy(p->model_sha256, pm__model_sha256(m));
+    for (i = 0; i < n_classes; i++) PM_FREE(classes[i]);
+    PM_FREE(classes);
+    pm__st_free(&f);
+    PM_FREE(buf);
+    return p;
+fail:
+    pm__st_free(&f);
+fail_nofile:
+    for (i = 0; classes && i < n_classes; i++) PM_FREE(classes[i]);
+    PM_FREE(classes);
+    pm_prompts_free(p);
+    PM_FREE(buf);
+    {
+        char why[400];
+        memcpy(why, pm__error_buf, sizeof(why));
+        why[sizeof(why) - 1] = 0;
+        pm__errorf("%s: %s", path, why);
+    }
+    return NULL;
+}
+#endif
+
+PMDEF int pm_prompts_num_classes(const pm_prompts *p) { return p->n_classes; }
+PMDEF const char *pm_prompts_class(const pm_prompts *p, int c) { return p->classnames[c]; }
+PMDEF int pm_prompts_method(const pm_prompts *p) { return p->method; }
 
 #endif /* PROMPTMARGIN_IMPLEMENTATION_DONE */
 #endif /* PROMPTMARGIN_IMPLEMENTATION */

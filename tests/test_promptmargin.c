@@ -869,6 +869,8 @@ static void test_cli(void)
     CHECK(run(cmd) == 2, "unknown command exits 2");
 }
 
+#include "test_prompts.c"
+
 /* ------------------------------------------------------------------------------------------
    main
    ------------------------------------------------------------------------------------------ */
@@ -904,6 +906,8 @@ static const test_case tests[] = {
     {"tokenizer_known_vectors", test_tokenizer_known_vectors, 0},
     {"tokenizer_corpus", test_tokenizer_corpus, 0},
     {"loader_corruption", test_loader_corruption, 1},
+    {"prompt_training_matches_pytorch", test_prompt_training, 1},
+    {"prompt_files", test_prompt_files, 1},
     {"cli", test_cli, 1},
     {NULL, NULL, 0}};
 
