@@ -259,6 +259,19 @@ typedef struct pm_train_desc {
    indices of the prompts). Every class needs at least one view. Returns 0/-1. */
 PMDEF int pm_prompts_train(pm_model *model, pm_prompts *prompts, int n_views,
                            const float *pixels, const int *labels, const pm_train_desc *desc);
+/* The training set of a labelled support set (method.md section 4). For each of the n
+   images rgb[i] (RGB8, w[i] x h[i], class labels[i]): the plain view (`mode` preprocessing)
+   and n_aug augmented views (pm_augment_view with `seed`, view id i * 65536 + a). With
+   `select`, every candidate is scored with the prompts (cosine between its image feature and
+   its class's text feature) and the `keep` best of each class are kept (the plain view may be
+   dropped); without it every view is kept. Returns 0 with *pixels [n_out, 3, S, S] and
+   *out_labels [n_out] allocated by the library (release with pm_free), or -1. */
+PMDEF int pm_training_views(pm_model *model, const pm_prompts *prompts, int n,
+                            const uint8_t *const *rgb, const int *w, const int *h,
+                            const int *labels, int mode, int n_aug, int keep, int select,
+                            uint64_t seed, float **pixels, int **out_labels, int *n_out);
+/* Release memory the library allocated for the caller. */
+PMDEF void pm_free(void *ptr);
 /* Unit text features of the classes [n_classes, D], and unit image features [n, D] with the
    prompts' vision tokens (prompts NULL: plain CLIP). logits = exp(logit_scale) * img . txt. */
 PMDEF int pm_prompts_text_features(pm_model *model, const pm_prompts *prompts, float *out);
@@ -10372,6 +10385,87 @@ PMDEF int pm_prompts_image_features(pm_model *m, const pm_prompts *p, int n,
         if (rc == 0) pm__vision_run_free(&vr);
     }
     PM_FREE(rows), PM_FREE(E);
+    return rc;
+}
+
+
+/* --------------------------------------------------------------------------------------------
+   Selective augmentation (method.md section 4).
+   -------------------------------------------------------------------------------------------- */
+
+PMDEF void pm_free(void *ptr) { PM_FREE(ptr); }
+
+typedef struct pm__scored {
+    double score;
+    int view;
+} pm__scored;
+
+static int pm__cmp_scored(const void *a, const void *b)
+{
+    const pm__scored *x = (const pm__scored *)a, *y = (const pm__scored *)b;
+    if (x->score != y->score) return x->score > y->score ? -1 : 1;
+    return x->view < y->view ? -1 : x->view > y->view; /* ties: the earlier candidate */
+}
+
+PMDEF int pm_training_views(pm_model *m, const pm_prompts *p, int n, const uint8_t *const *rgb,
+                            const int *w, const int *h, const int *labels, int mode, int n_aug,
+                            int keep, int select, uint64_t seed, float **pixels_out,
+                            int **labels_out, int *n_out)
+{
+    const pm_model_info *mi = &m->info;
+    size_t S2 = (size_t)3 * mi->image_size * mi->image_size;
+    int per = 1 + n_aug, total = n * per, i, a, c, k = 0, D = mi->embed_dim, rc = -1;
+    float *cand = NULL, *img = NULL, *txt = NULL, *out = NULL;
+    int *lab = NULL;
+    pm__scored *sc = NULL;
+    *pixels_out = NULL, *labels_out = NULL, *n_out = 0;
+    if (n < 1 || n_aug < 0 || n_aug > 65535 || (select && (keep < 1 || !p)))
+        return pm__errorf("training views: invalid counts (images %d, views %d, keep %d)", n,
+                          n_aug, keep);
+    cand = pm__floats((size_t)total * S2);
+    if (!cand) return -1;
+    for (i = 0; i < n; i++) {
+        if (pm_preprocess(m, rgb[i], w[i], h[i], mode, cand + (size_t)i * per * S2)) goto done;
+        for (a = 1; a <= n_aug; a++)
+            if (pm_augment_view(m, rgb[i], w[i], h[i], mode, seed, (uint64_t)i * 65536 + a,
+                                cand + ((size_t)i * per + a) * S2))
+                goto done;
+    }
+    if (!select) {
+        lab = (int *)pm__malloc_array((size_t)total, sizeof(int));
+        if (!lab) goto done;
+        for (i = 0; i < total; i++) lab[i] = labels[i / per];
+        *pixels_out = cand, *labels_out = lab, *n_out = total;
+        return 0;
+    }
+    img = pm__floats((size_t)total * D), txt = pm__floats((size_t)p->n_classes * D);
+    sc = (pm__scored *)pm__malloc_array((size_t)total, sizeof(pm__scored));
+    if (!img || !txt || !sc || pm_prompts_image_features(m, p, total, cand, img) ||
+        pm_prompts_text_features(m, p, txt))
+        goto done;
+    out = pm__floats((size_t)p->n_classes * keep * S2);
+    lab = (int *)pm__malloc_array((size_t)p->n_classes * keep, sizeof(int));
+    if (!out || !lab) goto done;
+    for (c = 0; c < p->n_classes; c++) { /* the best `keep` candidates of each class */
+        int m_c = 0, t;
+        for (i = 0; i < total; i++) {
+            int d;
+            double dot = 0.0;
+            if (labels[i / per] != c) continue;
+            for (d = 0; d < D; d++) dot += (double)img[(size_t)i * D + d] * txt[(size_t)c * D + d];
+            sc[m_c].score = dot, sc[m_c].view = i, m_c++;
+        }
+        qsort(sc, (size_t)m_c, sizeof(pm__scored), pm__cmp_scored);
+        for (t = 0; t < m_c && t < keep; t++, k++) {
+            memcpy(out + (size_t)k * S2, cand + (size_t)sc[t].view * S2, sizeof(float) * S2);
+            lab[k] = c;
+        }
+    }
+    *pixels_out = out, *labels_out = lab, *n_out = k;
+    out = NULL, lab = NULL;
+    rc = 0;
+done:
+    PM_FREE(cand), PM_FREE(img), PM_FREE(txt), PM_FREE(out), PM_FREE(lab), PM_FREE(sc);
     return rc;
 }
 

@@ -179,6 +179,15 @@ static const char *opt_str(const opts *o, const char *name)
 
 static int opt_flag(const opts *o, const char *name) { return opt_str(o, name) != NULL; }
 
+/* Was the option given on the command line (rather than left at its default)? */
+static int opt_str_given(const opts *o, const char *name)
+{
+    int j = spec_index(o, name), i;
+    for (i = 0; i < o->n_given; i++)
+        if (o->given_spec[i] == j) return 1;
+    return 0;
+}
+
 static long opt_int(const opts *o, const char *name, long lo, long hi)
 {
     const char *s = opt_str(o, name);
@@ -569,6 +578,38 @@ static char *fill_template(const char *tmpl, const char *name)
     return out;
 }
 
+/* For each image, its top classes by probability (probs [n_img, n_cls]), as text or JSON. */
+static void print_top(int n_img, const char *const *paths, const float *probs, int n_cls,
+                      const char *const *classes, int top, int json)
+{
+    int i, j, k, *order = (int *)xmalloc(sizeof(int) * (size_t)n_cls);
+    for (i = 0; i < n_img; i++) {
+        const float *p = probs + (size_t)i * n_cls;
+        for (j = 0; j < n_cls; j++) order[j] = j;
+        for (j = 0; j < top; j++) /* partial selection sort: top K, ties by class order */
+            for (k = j + 1; k < n_cls; k++)
+                if (p[order[k]] > p[order[j]]) {
+                    int t = order[j];
+                    order[j] = order[k], order[k] = t;
+                }
+        if (json) {
+            printf("{\"image\": ");
+            json_string(stdout, paths[i]);
+            printf(", \"top\": [");
+            for (j = 0; j < top; j++) {
+                printf("%s{\"class\": ", j ? ", " : "");
+                json_string(stdout, classes[order[j]]);
+                printf(", \"prob\": %.7g}", p[order[j]]);
+            }
+            printf("]}\n");
+        } else {
+            printf("%s\n", paths[i]);
+            for (j = 0; j < top; j++) printf("  %8.5f  %s\n", p[order[j]], classes[order[j]]);
+        }
+    }
+    free(order);
+}
+
 static int cmd_zeroshot(int argc, char **argv)
 {
     static const opt_spec specs[] = {
@@ -585,7 +626,7 @@ static int cmd_zeroshot(int argc, char **argv)
     const pm_model_info *mi;
     char **classes, *class_buf;
     const char **prompts;
-    int n_cls, i, j, k, top, D;
+    int n_cls, j, top, D;
     float *img_f, *txt_f, *probs, *px;
     int32_t *ids;
     parse_opts(&o, "zeroshot", "--model FILE --classes A,B,C [options] IMAGE...",
@@ -619,32 +660,8 @@ static int cmd_zeroshot(int argc, char **argv)
     probs = (float *)xmalloc(sizeof(float) * (size_t)o.n_pos * n_cls);
     if (pm_logits(m, o.n_pos, img_f, n_cls, txt_f, probs)) die("%s", pm_last_error());
     pm_softmax_rows(o.n_pos, n_cls, probs);
-    for (i = 0; i < o.n_pos; i++) {
-        float *p = probs + (size_t)i * n_cls;
-        int *order = (int *)xmalloc(sizeof(int) * (size_t)n_cls);
-        for (j = 0; j < n_cls; j++) order[j] = j;
-        for (j = 0; j < top; j++) /* partial selection sort: top K, ties by class order */
-            for (k = j + 1; k < n_cls; k++)
-                if (p[order[k]] > p[order[j]]) {
-                    int t = order[j];
-                    order[j] = order[k], order[k] = t;
-                }
-        if (opt_flag(&o, "json")) {
-            printf("{\"image\": ");
-            json_string(stdout, o.pos[i]);
-            printf(", \"top\": [");
-            for (j = 0; j < top; j++) {
-                printf("%s{\"class\": ", j ? ", " : "");
-                json_string(stdout, classes[order[j]]);
-                printf(", \"prob\": %.7g}", p[order[j]]);
-            }
-            printf("]}\n");
-        } else {
-            printf("%s\n", o.pos[i]);
-            for (j = 0; j < top; j++) printf("  %8.5f  %s\n", p[order[j]], classes[order[j]]);
-        }
-        free(order);
-    }
+    print_top(o.n_pos, o.pos, probs, n_cls, (const char *const *)classes, top,
+              opt_flag(&o, "json"));
     for (j = 0; j < n_cls; j++) free((void *)prompts[j]);
     free(prompts), free(class_buf), free(classes), free(ids), free(txt_f), free(px), free(img_f);
     free(probs);
@@ -784,6 +801,180 @@ static int cmd_dataset_info(int argc, char **argv)
 }
 
 /* ------------------------------------------------------------------------------------------
+   tune and predict: learn prompts from a labelled set, classify with them
+   ------------------------------------------------------------------------------------------ */
+
+typedef struct {
+    time_t start;
+    int steps;
+    int json;
+} tune_progress;
+
+static void tune_on_step(int step, const pm_step_stats *st, void *user)
+{
+    tune_progress *tp = (tune_progress *)user;
+    double el = difftime(time(NULL), tp->start);
+    if (tp->json)
+        printf("{\"step\": %d, \"ce\": %.9g, \"r_t\": %.9g, \"r_v\": %.9g, \"loss\": %.9g}\n",
+               step, st->ce, st->r_t, st->r_v, st->total);
+    fprintf(stderr, "\rstep %d/%d  loss %.5f (ce %.5f, r_t %.3g, r_v %.3g)", step, tp->steps,
+            st->total, st->ce, st->r_t, st->r_v);
+    if (step < tp->steps && el >= 1.0)
+        fprintf(stderr, ", about %.0f s left   ", el * (tp->steps - step) / step);
+    if (step == tp->steps) fprintf(stderr, ", %.0f s\n", el);
+    fflush(stderr);
+}
+
+static int cmd_tune(int argc, char **argv)
+{
+    static const opt_spec specs[] = {
+        {"model", "FILE", NULL, "model file (.pmc) (required)"},
+        {"data", "DIR|CSV", NULL, "labelled images: ImageFolder root or path,label CSV (required)"},
+        {"save", "FILE", NULL, "where to write the prompts (.safetensors; required)"},
+        {"class-names", "FILE", NULL, "class-name file: 'folder<TAB>text name' per line"},
+        {"method", "NAME", "promptmargin", "coop, maple or promptmargin"},
+        {"init", "FILE", NULL, "start from these prompts instead of a fresh initialisation"},
+        {"n-ctx", "N", "2", "context tokens"},
+        {"depth", "N", "9", "prompted layers, layer 0 included (at most the model's layers)"},
+        {"steps", "N", "150", "SGD steps on the whole training set"},
+        {"lr", "X", "0.01", "learning rate"},
+        {"momentum", "X", "0.9", "SGD momentum"},
+        {"views", "N", "20", "candidate views per image: the plain one + N-1 augmented"},
+        {"keep", "M", "15", "views kept per class by the selection"},
+        {"no-select", NULL, NULL, "keep every view (no selection by the prompts' scores)"},
+        {"no-augment", NULL, NULL, "train on the plain views only"},
+        {"margin-target", "text|self", "text", "what the image prototype distances are pulled to"},
+        {"seed", "N", "0", "seed of the initialisation and the augmentation"},
+        {"memory-mb", "MB", "2048", "image-tower activations kept at once during training"},
+        {"preprocess", "clip|paper", "clip", "image preprocessing"},
+        {"json", NULL, NULL, "print one JSON object per step on stdout"},
+        {NULL, NULL, NULL, NULL}};
+    opts o;
+    pm_model *m;
+    pm_dataset *ds;
+    pm_prompts *p;
+    pm_train_desc d;
+    tune_progress tp;
+    const char **names;
+    uint8_t **rgb;
+    int *w, *h, *labels, *vlab, n, i, nv, method, n_views, keep, mode, select;
+    float *views;
+    const char *mt;
+    uint64_t seed;
+    char *end;
+    parse_opts(&o, "tune", "--model FILE --data DIR|CSV --save FILE [options]",
+               "Learn prompts from a small labelled set (method.md: selective augmentation, "
+               "then SGD).", specs, argc, argv, 2);
+    if (o.n_pos) die_usage("tune", "unexpected argument '%s'", o.pos[0]);
+    method = pm_method_parse(opt_str(&o, "method"));
+    if (method < PM_METHOD_COOP) die_usage("tune", "--method must be coop, maple or promptmargin");
+    mt = opt_str(&o, "margin-target");
+    if (strcmp(mt, "text") && strcmp(mt, "self")) die_usage("tune", "--margin-target: text or self");
+    n_views = opt_flag(&o, "no-augment") ? 1 : (int)opt_int(&o, "views", 1, 65536);
+    keep = (int)opt_int(&o, "keep", 1, 1 << 20);
+    select = !opt_flag(&o, "no-select") && n_views > 1;
+    seed = strtoull(opt_str(&o, "seed"), &end, 10);
+    if (*end) die_usage("tune", "--seed must be a whole number");
+    mode = opt_preprocess(&o);
+    memset(&d, 0, sizeof(d));
+    d.steps = (int)opt_int(&o, "steps", 1, 1 << 24);
+    d.lr = (float)atof(opt_str(&o, "lr"));
+    d.momentum = (float)atof(opt_str(&o, "momentum"));
+    if (d.momentum == 0.0f) d.momentum = -1.0f; /* 0 means none here */
+    d.margin_target = strcmp(mt, "self") == 0 ? PM_MARGIN_SELF : PM_MARGIN_TEXT;
+    d.memory_mb = atof(opt_str(&o, "memory-mb"));
+    if (!(d.lr > 0) || !(d.memory_mb > 0)) die_usage("tune", "--lr and --memory-mb must be > 0");
+    m = load_model(opt_required(&o, "model"));
+    ds = open_dataset(opt_required(&o, "data"), opt_str(&o, "class-names"), 1);
+    opt_required(&o, "save");
+    n = pm_dataset_num_images(ds);
+    names = (const char **)xmalloc(sizeof(char *) * (size_t)pm_dataset_num_classes(ds));
+    for (i = 0; i < pm_dataset_num_classes(ds); i++) names[i] = pm_dataset_class_text(ds, i);
+    if (opt_str(&o, "init")) {
+        p = pm_prompts_load(m, opt_str(&o, "init"));
+        if (!p) die("%s", pm_last_error());
+        if (pm_prompts_num_classes(p) != pm_dataset_num_classes(ds))
+            die("%s has %d classes, the data %d", opt_str(&o, "init"), pm_prompts_num_classes(p),
+                pm_dataset_num_classes(ds));
+    } else {
+        int depth = (int)opt_int(&o, "depth", 1, 1024), layers;
+        layers = pm_model_get_info(m)->vision_layers < pm_model_get_info(m)->text_layers
+                     ? pm_model_get_info(m)->vision_layers : pm_model_get_info(m)->text_layers;
+        if (!opt_str_given(&o, "depth") && depth > layers) depth = layers;
+        p = pm_prompts_create(m, method, (int)opt_int(&o, "n-ctx", 1, 64), depth,
+                              pm_dataset_num_classes(ds), names, seed);
+        if (!p) die("%s", pm_last_error());
+    }
+    rgb = (uint8_t **)xmalloc(sizeof(uint8_t *) * (size_t)n);
+    w = (int *)xmalloc(sizeof(int) * (size_t)n), h = (int *)xmalloc(sizeof(int) * (size_t)n);
+    labels = (int *)xmalloc(sizeof(int) * (size_t)n);
+    for (i = 0; i < n; i++) {
+        rgb[i] = pm_image_load(pm_dataset_image_path(ds, i), &w[i], &h[i]);
+        if (!rgb[i]) die("%s", pm_last_error());
+        labels[i] = pm_dataset_image_label(ds, i);
+    }
+    if (pm_training_views(m, p, n, (const uint8_t *const *)rgb, w, h, labels, mode, n_views - 1,
+                          keep, select, seed, &views, &vlab, &nv))
+        die("%s", pm_last_error());
+    fprintf(stderr, "training %s on %d views of %d images, %d classes\n",
+            pm_method_name(pm_prompts_method(p)), nv, n, pm_dataset_num_classes(ds));
+    tp.start = time(NULL), tp.steps = d.steps, tp.json = opt_flag(&o, "json");
+    d.on_step = tune_on_step, d.user = &tp;
+    if (pm_prompts_train(m, p, nv, views, vlab, &d)) die("%s", pm_last_error());
+    if (pm_prompts_save(m, p, opt_str(&o, "save"))) die("%s", pm_last_error());
+    fprintf(stderr, "wrote %s\n", opt_str(&o, "save"));
+    for (i = 0; i < n; i++) pm_image_free(rgb[i]);
+    free(rgb), free(w), free(h), free(labels), free((void *)names);
+    pm_free(views), pm_free(vlab);
+    pm_prompts_free(p);
+    pm_dataset_free(ds);
+    pm_model_free(m);
+    return 0;
+}
+
+static int cmd_predict(int argc, char **argv)
+{
+    static const opt_spec specs[] = {
+        {"model", "FILE", NULL, "model file (.pmc) (required)"},
+        {"prompts", "FILE", NULL, "prompts learned by 'tune' (required)"},
+        {"top", "K", "5", "how many classes to print per image"},
+        {"preprocess", "clip|paper", "clip", "image preprocessing"},
+        {"json", NULL, NULL, "print one JSON object per image"},
+        {NULL, NULL, NULL, NULL}};
+    opts o;
+    pm_model *m;
+    pm_prompts *p;
+    const char **classes;
+    int n_cls, top, D, i;
+    float *px, *img, *txt, *probs;
+    parse_opts(&o, "predict", "--model FILE --prompts FILE [options] IMAGE...",
+               "Classify images with learned prompts.", specs, argc, argv, 2);
+    if (o.n_pos == 0) die_usage("predict", "give at least one image");
+    top = (int)opt_int(&o, "top", 1, 1000000);
+    m = load_model(opt_required(&o, "model"));
+    p = pm_prompts_load(m, opt_required(&o, "prompts"));
+    if (!p) die("%s", pm_last_error());
+    n_cls = pm_prompts_num_classes(p);
+    D = pm_model_get_info(m)->embed_dim;
+    classes = (const char **)xmalloc(sizeof(char *) * (size_t)n_cls);
+    for (i = 0; i < n_cls; i++) classes[i] = pm_prompts_class(p, i);
+    px = load_pixels(m, o.n_pos, o.pos, opt_preprocess(&o));
+    img = (float *)xmalloc(sizeof(float) * (size_t)o.n_pos * D);
+    txt = (float *)xmalloc(sizeof(float) * (size_t)n_cls * D);
+    probs = (float *)xmalloc(sizeof(float) * (size_t)o.n_pos * n_cls);
+    if (pm_prompts_image_features(m, p, o.n_pos, px, img) || pm_prompts_text_features(m, p, txt) ||
+        pm_logits(m, o.n_pos, img, n_cls, txt, probs))
+        die("%s", pm_last_error());
+    pm_softmax_rows(o.n_pos, n_cls, probs);
+    print_top(o.n_pos, o.pos, probs, n_cls, classes, top < n_cls ? top : n_cls,
+              opt_flag(&o, "json"));
+    free(px), free(img), free(txt), free(probs), free((void *)classes);
+    pm_prompts_free(p);
+    pm_model_free(m);
+    return 0;
+}
+
+/* ------------------------------------------------------------------------------------------
    main
    ------------------------------------------------------------------------------------------ */
 
@@ -800,6 +991,8 @@ static const command commands[] = {
     {"zeroshot", cmd_zeroshot, "classify images among class names (zero-shot CLIP)"},
     {"dataset-info", cmd_dataset_info, "list a dataset's classes, counts and unreadable files"},
     {"decode", cmd_decode, "decode an image as the library sees it, write it as PPM"},
+    {"tune", cmd_tune, "learn prompts from a small labelled set (PromptMargin, MaPLe, CoOp)"},
+    {"predict", cmd_predict, "classify images with learned prompts"},
     {NULL, NULL, NULL}};
 
 static void usage(FILE *f)
@@ -808,9 +1001,9 @@ static void usage(FILE *f)
     fprintf(f, "promptmargin %s: CLIP and few-shot prompt tuning on the CPU\n\n"
                "usage: promptmargin COMMAND [options] (COMMAND --help for its options)\n\n"
                "commands:\n", PM_VERSION_STRING);
-    for (i = 0; commands[i].name; i++) fprintf(f, "  %-10s %s\n", commands[i].name,
+    for (i = 0; commands[i].name; i++) fprintf(f, "  %-13s %s\n", commands[i].name,
                                                commands[i].summary);
-    fprintf(f, "  %-10s %s\n", "help", "show this list");
+    fprintf(f, "  %-13s %s\n", "help", "show this list");
 }
 
 #ifndef PROMPTMARGIN_CLI_NO_MAIN

@@ -865,6 +865,41 @@ static void test_cli(void)
     free(se), free(so);
     snprintf(cmd, sizeof(cmd), "%s dataset-info tests/fixtures/dataset/no_such", g_cli);
     CHECK(run(cmd) == 1, "dataset-info on a missing folder must exit 1");
+    /* tune on the dataset folder, predict with the prompts; prompts for another model and a
+       missing folder are refused without leaving a file */
+    {
+        const model_entry *eb = find_model("tinyB", "state-dict", "f32");
+        char pf[1024];
+        snprintf(pf, sizeof(pf), "%s/tuned.safetensors", g_fixtures);
+        remove(pf);
+        snprintf(cmd, sizeof(cmd), "%s tune --model %s --data tests/fixtures/dataset/folder "
+                 "--save %s --steps 3 --views 4 --keep 2 --depth 2 --json", g_cli, e->path, pf);
+        CHECK(run(cmd) == 0, "tune failed: %s", cli_output("err"));
+        so = cli_output("out");
+        CHECK(count_lines(so) == 3 && strstr(so, "\"step\": 3"), "tune --json:\n%s", so);
+        free(so);
+        snprintf(cmd, sizeof(cmd), "%s predict --model %s --prompts %s --json %s", g_cli, e->path,
+                 pf, g_images[0]);
+        CHECK(run(cmd) == 0, "predict failed: %s", cli_output("err"));
+        so = cli_output("out");
+        CHECK(strstr(so, "\"sea lake\"") && strstr(so, "\"prob\""), "predict:\n%s", so);
+        free(so);
+        if (eb) {
+            snprintf(cmd, sizeof(cmd), "%s predict --model %s --prompts %s %s", g_cli, eb->path,
+                     pf, g_images[0]);
+            CHECK(run(cmd) == 1, "prompts of another model must be refused");
+            se = cli_output("err");
+            CHECK(strstr(se, "another model") != NULL, "%s", se);
+            free(se);
+        }
+        remove(pf);
+        snprintf(cmd, sizeof(cmd), "%s tune --model %s --data tests/fixtures/dataset/nothing "
+                 "--save %s", g_cli, e->path, pf);
+        CHECK(run(cmd) == 1, "tune on a missing folder must exit 1");
+        f = fopen(pf, "rb");
+        CHECK(f == NULL, "a failed tune left a prompt file");
+        if (f) fclose(f);
+    }
     snprintf(cmd, sizeof(cmd), "%s frobnicate", g_cli);
     CHECK(run(cmd) == 2, "unknown command exits 2");
 }
