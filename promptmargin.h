@@ -52,6 +52,7 @@
        [9] datasets         ImageFolder and CSV datasets, class-name files
        [10] safetensors     the prompt file format (a bounded JSON reader, an atomic writer)
        [11] prompts         prompt learner, loss, SGD: training with a bounded-memory backward
+       [12] episodes        seeded N-way K-shot sampling, summaries
 
    LICENSE: MIT, see the end of the file.
 */
@@ -277,6 +278,33 @@ PMDEF void pm_free(void *ptr);
 PMDEF int pm_prompts_text_features(pm_model *model, const pm_prompts *prompts, float *out);
 PMDEF int pm_prompts_image_features(pm_model *model, const pm_prompts *prompts, int n,
                                     const float *pixels, float *out);
+
+
+/* ---- Episodes (method.md section 2) --------------------------------------------------------
+   An N-way K-shot episode: `ways` classes, `shots` support and `queries` query images per
+   class, disjoint. Episode `index` of `seed` depends only on the dataset, seed and index
+   (PCG32 seeded from them), never on threads or shards. Every class of the dataset must have
+   at least shots + queries images. */
+typedef struct pm_episode {
+    int ways, shots, queries;
+    int *classes; /* [ways] dataset classes, in episode label order */
+    int *support; /* [ways * shots] dataset image indices, class by class */
+    int *query;   /* [ways * queries] */
+} pm_episode;
+PMDEF int pm_episode_sample(const pm_dataset *ds, uint64_t seed, uint64_t index, int ways,
+                            int shots, int queries, pm_episode *episode);
+PMDEF void pm_episode_free(pm_episode *episode);
+
+/* Mean, standard deviation (population, as numpy's std) and the 95% confidence half-width
+   1.96 std / sqrt(n) of n accuracies, summed in the order given. */
+typedef struct pm_summary {
+    int n;
+    double mean, std, ci95;
+} pm_summary;
+PMDEF void pm_summarize(int n, const double *values, pm_summary *summary);
+/* A seed derived from (seed, a, b) by splitmix64 (the library's own per-episode and per-view
+   streams use the same function). */
+PMDEF uint64_t pm_derive_seed(uint64_t seed, uint64_t a, uint64_t b);
 
 #endif /* PROMPTMARGIN_H */
 
@@ -10708,6 +10736,86 @@ fail_nofile:
 PMDEF int pm_prompts_num_classes(const pm_prompts *p) { return p->n_classes; }
 PMDEF const char *pm_prompts_class(const pm_prompts *p, int c) { return p->classnames[c]; }
 PMDEF int pm_prompts_method(const pm_prompts *p) { return p->method; }
+
+
+/* ============================================================================================
+   [12] EPISODES (method.md section 2)
+   ============================================================================================ */
+
+PMDEF int pm_episode_sample(const pm_dataset *ds, uint64_t seed, uint64_t index, int ways,
+                            int shots, int queries, pm_episode *ep)
+{
+    int C = pm_dataset_num_classes(ds), c, i, k, *order, start;
+    pm__rng r;
+    memset(ep, 0, sizeof(*ep));
+    if (ways < 1 || shots < 1 || queries < 0)
+        return pm__errorf("episode: ways and shots must be >= 1, queries >= 0");
+    if (ways > C)
+        return pm__errorf("the dataset has %d classes: a %d-way episode is impossible", C, ways);
+    for (c = 0; c < C; c++)
+        if (pm_dataset_class_count(ds, c) < shots + queries)
+            return pm__errorf("class '%s' has %d images, fewer than shots + queries = %d "
+                              "(use fewer --queries or drop the class)",
+                              pm_dataset_class_key(ds, c), pm_dataset_class_count(ds, c),
+                              shots + queries);
+    ep->ways = ways, ep->shots = shots, ep->queries = queries;
+    ep->classes = (int *)pm__malloc_array((size_t)ways, sizeof(int));
+    ep->support = (int *)pm__malloc_array((size_t)ways * shots, sizeof(int));
+    ep->query = (int *)pm__malloc_array((size_t)ways * (queries ? queries : 1), sizeof(int));
+    order = (int *)pm__malloc_array((size_t)pm_dataset_num_images(ds) + (size_t)C, sizeof(int));
+    if (!ep->classes || !ep->support || !ep->query || !order) {
+        PM_FREE(order);
+        pm_episode_free(ep);
+        return -1;
+    }
+    /* draws: a partial Fisher-Yates shuffle of the classes (ways draws), then for each chosen
+       class in turn a partial shuffle of its images (shots + queries draws) */
+    pm__rng_seed(&r, pm__rng_derive(seed, index, 0x45504953ULL /* "EPIS" */), 0);
+    for (c = 0; c < C; c++) order[c] = c;
+    for (i = 0; i < ways; i++) {
+        int j = i + (int)pm__rng_below(&r, (uint32_t)(C - i)), t = order[i];
+        order[i] = order[j], order[j] = t;
+        ep->classes[i] = order[i];
+    }
+    for (i = 0; i < ways; i++) {
+        int cls = ep->classes[i], cnt = pm_dataset_class_count(ds, cls);
+        for (start = 0, c = 0; c < cls; c++) start += pm_dataset_class_count(ds, c);
+        for (k = 0; k < cnt; k++) order[k] = start + k;
+        for (k = 0; k < shots + queries; k++) {
+            int j = k + (int)pm__rng_below(&r, (uint32_t)(cnt - k)), t = order[k];
+            order[k] = order[j], order[j] = t;
+            if (k < shots) ep->support[i * shots + k] = order[k];
+            else ep->query[i * queries + k - shots] = order[k];
+        }
+    }
+    PM_FREE(order);
+    return 0;
+}
+
+PMDEF void pm_episode_free(pm_episode *ep)
+{
+    PM_FREE(ep->classes), PM_FREE(ep->support), PM_FREE(ep->query);
+    memset(ep, 0, sizeof(*ep));
+}
+
+PMDEF uint64_t pm_derive_seed(uint64_t seed, uint64_t a, uint64_t b)
+{
+    return pm__rng_derive(seed, a, b);
+}
+
+PMDEF void pm_summarize(int n, const double *v, pm_summary *s)
+{
+    double sum = 0.0, var = 0.0;
+    int i;
+    memset(s, 0, sizeof(*s));
+    s->n = n;
+    if (n <= 0) return;
+    for (i = 0; i < n; i++) sum += v[i];
+    s->mean = sum / n;
+    for (i = 0; i < n; i++) var += (v[i] - s->mean) * (v[i] - s->mean);
+    s->std = sqrt(var / n);
+    s->ci95 = 1.96 * s->std / sqrt((double)n);
+}
 
 #endif /* PROMPTMARGIN_IMPLEMENTATION_DONE */
 #endif /* PROMPTMARGIN_IMPLEMENTATION */

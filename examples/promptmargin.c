@@ -975,6 +975,377 @@ static int cmd_predict(int argc, char **argv)
 }
 
 /* ------------------------------------------------------------------------------------------
+   episodes and merge: the few-shot benchmark protocol
+   ------------------------------------------------------------------------------------------ */
+
+/* One finished episode, as its JSON line records it. */
+typedef struct {
+    long index;
+    int correct, total;
+    char method[32];
+    int ways, shots, queries;
+} episode_result;
+
+/* The value after "key": in a JSON line, or NULL. */
+static const char *json_field(const char *line, const char *key)
+{
+    char pat[64];
+    const char *p;
+    snprintf(pat, sizeof(pat), "\"%s\": ", key);
+    p = strstr(line, pat);
+    return p ? p + strlen(pat) : NULL;
+}
+
+/* Parse an episode line; 0 when it is complete and well formed. */
+static int parse_episode_line(const char *line, episode_result *r)
+{
+    const char *idx = json_field(line, "episode"), *c = json_field(line, "correct");
+    const char *t = json_field(line, "total"), *m = json_field(line, "method");
+    const char *w = json_field(line, "ways"), *sh = json_field(line, "shots");
+    const char *q = json_field(line, "queries");
+    size_t n = strlen(line);
+    if (n < 2 || line[0] != '{' || line[n - 1] != '}' || !idx || !c || !t || !m || !w || !sh || !q)
+        return -1;
+    r->index = strtol(idx, NULL, 10);
+    r->correct = atoi(c), r->total = atoi(t);
+    r->ways = atoi(w), r->shots = atoi(sh), r->queries = atoi(q);
+    if (sscanf(m, "\"%31[^\"]\"", r->method) != 1 || r->total <= 0 || r->index < 0) return -1;
+    return 0;
+}
+
+/* Read the complete episode lines of a file (a last line cut short is left out). */
+static int read_episode_file(const char *path, episode_result **out, int *n, int *cap,
+                             int *dropped)
+{
+    FILE *f = fopen(path, "rb");
+    char line[65536];
+    if (!f) return -1;
+    while (fgets(line, sizeof(line), f)) {
+        size_t len = strlen(line);
+        episode_result r;
+        if (len == 0 || line[len - 1] != '\n') { /* killed while writing it */
+            (*dropped)++;
+            continue;
+        }
+        line[len - 1] = 0;
+        if (parse_episode_line(line, &r) != 0) {
+            (*dropped)++;
+            continue;
+        }
+        if (*n == *cap) {
+            *cap = *cap ? 2 * *cap : 256;
+            *out = (episode_result *)realloc(*out, sizeof(episode_result) * (size_t)*cap);
+            if (!*out) die("out of memory");
+        }
+        (*out)[(*n)++] = r;
+    }
+    fclose(f);
+    return 0;
+}
+
+static int cmp_episode(const void *a, const void *b)
+{
+    long x = ((const episode_result *)a)->index, y = ((const episode_result *)b)->index;
+    return x < y ? -1 : x > y;
+}
+
+/* Sort by index, drop exact duplicates (error on conflicting ones), print the summary. */
+static void print_summary(episode_result *r, int n, int json, FILE *f)
+{
+    double *acc;
+    pm_summary s;
+    int i, k = 0;
+    qsort(r, (size_t)n, sizeof(episode_result), cmp_episode);
+    for (i = 0; i < n; i++) {
+        if (k && r[k - 1].index == r[i].index) {
+            if (r[k - 1].correct != r[i].correct || r[k - 1].total != r[i].total)
+                die("episode %ld appears twice with different results", r[i].index);
+            continue;
+        }
+        if (k && (strcmp(r[k - 1].method, r[i].method) || r[k - 1].ways != r[i].ways ||
+                  r[k - 1].shots != r[i].shots || r[k - 1].queries != r[i].queries))
+            die("the files mix different settings (episode %ld: %s %d-way %d-shot)", r[i].index,
+                r[i].method, r[i].ways, r[i].shots);
+        r[k++] = r[i];
+    }
+    if (k == 0) die("no finished episode to summarise");
+    acc = (double *)xmalloc(sizeof(double) * (size_t)k);
+    for (i = 0; i < k; i++) acc[i] = (double)r[i].correct / r[i].total;
+    pm_summarize(k, acc, &s);
+    if (json)
+        fprintf(f, "{\"summary\": true, \"method\": \"%s\", \"ways\": %d, \"shots\": %d, "
+                   "\"queries\": %d, \"episodes\": %d, \"mean\": %.17g, \"std\": %.17g, "
+                   "\"ci95\": %.17g}\n", r[0].method, r[0].ways, r[0].shots, r[0].queries, k,
+                s.mean, s.std, s.ci95);
+    else
+        fprintf(f, "%s %d-way %d-shot, %d episodes: accuracy %.2f%% +- %.2f%% (95%% CI), "
+                   "std %.2f%%\n", r[0].method, r[0].ways, r[0].shots, k, 100 * s.mean,
+                100 * s.ci95, 100 * s.std);
+    free(acc);
+}
+
+static int cmd_merge(int argc, char **argv)
+{
+    static const opt_spec specs[] = {
+        {"json", NULL, NULL, "print the summary as one JSON object"},
+        {NULL, NULL, NULL, NULL}};
+    opts o;
+    episode_result *r = NULL;
+    int n = 0, cap = 0, dropped = 0, i;
+    parse_opts(&o, "merge", "[--json] FILE...",
+               "Summarise episode files (e.g. the shards of one run) as one unsharded run.",
+               specs, argc, argv, 2);
+    if (o.n_pos == 0) die_usage("merge", "give at least one episode file");
+    for (i = 0; i < o.n_pos; i++)
+        if (read_episode_file(o.pos[i], &r, &n, &cap, &dropped)) die("cannot read '%s'", o.pos[i]);
+    if (dropped) fprintf(stderr, "promptmargin: warning: %d incomplete line(s) ignored\n", dropped);
+    print_summary(r, n, opt_flag(&o, "json"), stdout);
+    free(r);
+    return 0;
+}
+
+/* State shared by the steps of one episode's training. */
+typedef struct {
+    double first, last;
+} loss_track;
+
+static void track_loss(int step, const pm_step_stats *st, void *user)
+{
+    loss_track *t = (loss_track *)user;
+    if (step == 1) t->first = st->total;
+    t->last = st->total;
+}
+
+static int cmd_episodes(int argc, char **argv)
+{
+    static const opt_spec specs[] = {
+        {"model", "FILE", NULL, "model file (.pmc) (required)"},
+        {"data", "DIR|CSV", NULL, "the target dataset: ImageFolder root or path,label CSV (required)"},
+        {"class-names", "FILE", NULL, "class-name file: 'folder<TAB>text name' per line"},
+        {"method", "NAME", "promptmargin", "zeroshot, coop, maple or promptmargin"},
+        {"ways", "N", "5", "classes per episode"},
+        {"shots", "K", "1", "support images per class"},
+        {"queries", "Q", "15", "query images per class"},
+        {"episodes", "E", "600", "episodes (indices 0..E-1)"},
+        {"seed", "S", "0", "seed: episode i of seed S is the same everywhere"},
+        {"shard", "i/n", "0/1", "run only the episodes with index % n == i"},
+        {"out", "FILE", NULL, "append one JSON line per episode here (default: stdout)"},
+        {"resume", NULL, NULL, "continue an interrupted --out file"},
+        {"n-ctx", "N", "2", "context tokens"},
+        {"depth", "N", "9", "prompted layers, layer 0 included (at most the model's layers)"},
+        {"steps", "N", "150", "SGD steps per episode"},
+        {"lr", "X", "0.01", "learning rate"},
+        {"momentum", "X", "0.9", "SGD momentum"},
+        {"views", "N", "20", "candidate views per support image (plain + N-1 augmented)"},
+        {"keep", "M", "15", "views kept per class by the selection"},
+        {"no-select", NULL, NULL, "keep every view"},
+        {"no-augment", NULL, NULL, "train on the plain support views only"},
+        {"margin-target", "text|self", "text", "what the image prototype distances are pulled to"},
+        {"memory-mb", "MB", "2048", "image-tower activations kept at once during training"},
+        {"preprocess", "clip|paper", "clip", "image preprocessing"},
+        {"json", NULL, NULL, "print the summary as JSON"},
+        {NULL, NULL, NULL, NULL}};
+    opts o;
+    pm_model *m;
+    pm_dataset *ds;
+    const pm_model_info *mi;
+    episode_result *done = NULL;
+    int n_done = 0, cap = 0, dropped = 0, method, ways, shots, queries, E, shard_i = 0,
+        shard_n = 1, n_ctx, depth, n_views, keep, select, mode, e, i, ran = 0, todo = 0;
+    uint64_t seed;
+    char *end;
+    const char *out = NULL, *mt;
+    FILE *fo = stdout;
+    pm_train_desc d;
+    time_t start = time(NULL);
+    parse_opts(&o, "episodes", "--model FILE --data DIR|CSV [options]",
+               "Run seeded N-way K-shot episodes: tune on the support set, score the queries.",
+               specs, argc, argv, 2);
+    if (o.n_pos) die_usage("episodes", "unexpected argument '%s'", o.pos[0]);
+    method = pm_method_parse(opt_str(&o, "method"));
+    if (method < 0) die_usage("episodes", "%s", pm_last_error());
+    ways = (int)opt_int(&o, "ways", 1, 100000);
+    shots = (int)opt_int(&o, "shots", 1, 100000);
+    queries = (int)opt_int(&o, "queries", 1, 100000);
+    E = (int)opt_int(&o, "episodes", 1, 100000000);
+    seed = strtoull(opt_str(&o, "seed"), &end, 10);
+    if (*end) die_usage("episodes", "--seed must be a whole number");
+    if (sscanf(opt_str(&o, "shard"), "%d/%d", &shard_i, &shard_n) != 2 || shard_n < 1 ||
+        shard_i < 0 || shard_i >= shard_n)
+        die_usage("episodes", "--shard must be i/n with 0 <= i < n (got '%s')", opt_str(&o, "shard"));
+    n_ctx = (int)opt_int(&o, "n-ctx", 1, 64);
+    depth = (int)opt_int(&o, "depth", 1, 1024);
+    n_views = opt_flag(&o, "no-augment") ? 1 : (int)opt_int(&o, "views", 1, 65536);
+    keep = (int)opt_int(&o, "keep", 1, 1 << 20);
+    select = !opt_flag(&o, "no-select") && n_views > 1;
+    mode = opt_preprocess(&o);
+    mt = opt_str(&o, "margin-target");
+    if (strcmp(mt, "text") && strcmp(mt, "self")) die_usage("episodes", "--margin-target: text or self");
+    memset(&d, 0, sizeof(d));
+    d.steps = (int)opt_int(&o, "steps", 1, 1 << 24);
+    d.lr = (float)atof(opt_str(&o, "lr"));
+    d.momentum = (float)atof(opt_str(&o, "momentum"));
+    if (d.momentum == 0.0f) d.momentum = -1.0f;
+    d.margin_target = strcmp(mt, "self") == 0 ? PM_MARGIN_SELF : PM_MARGIN_TEXT;
+    d.memory_mb = atof(opt_str(&o, "memory-mb"));
+    if (!(d.lr > 0) || !(d.memory_mb > 0)) die_usage("episodes", "--lr and --memory-mb must be > 0");
+    out = opt_str(&o, "out");
+    if (opt_flag(&o, "resume") && !out) die_usage("episodes", "--resume needs --out");
+    m = load_model(opt_required(&o, "model"));
+    mi = pm_model_get_info(m);
+    if (!opt_str_given(&o, "depth")) { /* the default 9, or every layer of a smaller model */
+        if (depth > mi->vision_layers) depth = mi->vision_layers;
+        if (depth > mi->text_layers) depth = mi->text_layers;
+    }
+    ds = open_dataset(opt_required(&o, "data"), opt_str(&o, "class-names"), 1);
+    { /* every setting is checked on episode 0 before anything is written */
+        pm_episode ep;
+        if (pm_episode_sample(ds, seed, 0, ways, shots, queries, &ep)) die("%s", pm_last_error());
+        pm_episode_free(&ep);
+    }
+    if (out) {
+        FILE *f = fopen(out, "rb");
+        if (f && !opt_flag(&o, "resume")) die("'%s' exists: add --resume to continue it, or remove it", out);
+        if (f) {
+            fclose(f);
+            read_episode_file(out, &done, &n_done, &cap, &dropped);
+            for (i = 0; i < n_done; i++)
+                if (strcmp(done[i].method, pm_method_name(method)) || done[i].ways != ways ||
+                    done[i].shots != shots || done[i].queries != queries)
+                    die("'%s' holds episodes of other settings (%s %d-way %d-shot)", out,
+                        done[i].method, done[i].ways, done[i].shots);
+            if (dropped) { /* rewrite without the cut line, atomically */
+                char tmp[4096], line[65536];
+                FILE *src = fopen(out, "rb"), *dst;
+                snprintf(tmp, sizeof(tmp), "%s.tmp", out);
+                dst = fopen(tmp, "wb");
+                if (!src || !dst) die("cannot rewrite '%s'", out);
+                while (fgets(line, sizeof(line), src)) {
+                    size_t len = strlen(line);
+                    episode_result r;
+                    if (len && line[len - 1] == '\n') {
+                        line[len - 1] = 0;
+                        if (parse_episode_line(line, &r) == 0) fprintf(dst, "%s\n", line);
+                    }
+                }
+                fclose(src);
+                if (fclose(dst) != 0 || rename(tmp, out) != 0) die("cannot rewrite '%s'", out);
+                fprintf(stderr, "promptmargin: %d incomplete line(s) of '%s' dropped\n", dropped, out);
+            }
+        }
+        fo = fopen(out, "ab");
+        if (!fo) die("cannot write '%s'", out);
+    }
+    for (e = shard_i; e < E; e += shard_n) todo++;
+    for (e = shard_i; e < E; e += shard_n) {
+        pm_episode ep;
+        pm_prompts *p = NULL;
+        const char **names;
+        uint8_t **rgb;
+        int *w, *h, *labels, n_sup = ways * shots, n_q = ways * queries, correct = 0, k, c;
+        int *vlab = NULL, nv = 0, D = mi->embed_dim;
+        float *views = NULL, *qpx, *img, *txt;
+        uint64_t es = pm_derive_seed(seed, (uint64_t)e, 2);
+        loss_track lt;
+        time_t t0 = time(NULL);
+        int already = 0;
+        for (i = 0; i < n_done; i++) already |= done[i].index == e;
+        if (already) continue;
+        if (pm_episode_sample(ds, seed, (uint64_t)e, ways, shots, queries, &ep)) die("%s", pm_last_error());
+        names = (const char **)xmalloc(sizeof(char *) * (size_t)ways);
+        for (c = 0; c < ways; c++) names[c] = pm_dataset_class_text(ds, ep.classes[c]);
+        rgb = (uint8_t **)xmalloc(sizeof(uint8_t *) * (size_t)n_sup);
+        w = (int *)xmalloc(sizeof(int) * (size_t)n_sup), h = (int *)xmalloc(sizeof(int) * (size_t)n_sup);
+        labels = (int *)xmalloc(sizeof(int) * (size_t)n_sup);
+        for (k = 0; k < n_sup; k++) {
+            rgb[k] = pm_image_load(pm_dataset_image_path(ds, ep.support[k]), &w[k], &h[k]);
+            if (!rgb[k]) die("%s", pm_last_error());
+            labels[k] = k / shots;
+        }
+        /* zero-shot CLIP is CoOp's initial state: ctx = the embeddings of "a photo" */
+        p = pm_prompts_create(m, method == PM_METHOD_ZEROSHOT ? PM_METHOD_COOP : method, n_ctx,
+                              depth, ways, names, es);
+        if (!p) die("%s", pm_last_error());
+        lt.first = lt.last = 0.0;
+        if (method != PM_METHOD_ZEROSHOT) {
+            if (pm_training_views(m, p, n_sup, (const uint8_t *const *)rgb, w, h, labels, mode,
+                                  n_views - 1, keep, select, es, &views, &vlab, &nv))
+                die("%s", pm_last_error());
+            d.on_step = track_loss, d.user = &lt;
+            if (pm_prompts_train(m, p, nv, views, vlab, &d)) die("episode %d: %s", e, pm_last_error());
+        }
+        qpx = (float *)xmalloc(sizeof(float) * 3 * (size_t)mi->image_size * mi->image_size * (size_t)n_q);
+        for (k = 0; k < n_q; k++) {
+            int qw, qh;
+            uint8_t *q = pm_image_load(pm_dataset_image_path(ds, ep.query[k]), &qw, &qh);
+            if (!q || pm_preprocess(m, q, qw, qh, mode,
+                                    qpx + (size_t)k * 3 * mi->image_size * mi->image_size))
+                die("%s", pm_last_error());
+            pm_image_free(q);
+        }
+        img = (float *)xmalloc(sizeof(float) * (size_t)n_q * D);
+        txt = (float *)xmalloc(sizeof(float) * (size_t)ways * D);
+        if (pm_prompts_image_features(m, p, n_q, qpx, img) || pm_prompts_text_features(m, p, txt))
+            die("%s", pm_last_error());
+        for (k = 0; k < n_q; k++) { /* argmax of the cosine (the scale does not change it) */
+            int best = 0, j2;
+            double bs = -1e30;
+            for (c = 0; c < ways; c++) {
+                double dot = 0.0;
+                for (j2 = 0; j2 < D; j2++) dot += (double)img[(size_t)k * D + j2] * txt[(size_t)c * D + j2];
+                if (dot > bs) bs = dot, best = c;
+            }
+            correct += best == k / queries;
+        }
+        fprintf(fo, "{\"episode\": %d, \"seed\": %llu, \"method\": \"%s\", \"ways\": %d, "
+                    "\"shots\": %d, \"queries\": %d, \"classes\": [", e, (unsigned long long)seed,
+                pm_method_name(method), ways, shots, queries);
+        for (c = 0; c < ways; c++) {
+            fprintf(fo, "%s", c ? ", " : "");
+            json_string(fo, pm_dataset_class_key(ds, ep.classes[c]));
+        }
+        fprintf(fo, "], \"correct\": %d, \"total\": %d, \"accuracy\": %.17g, ", correct, n_q,
+                (double)correct / n_q);
+        if (method == PM_METHOD_ZEROSHOT) fprintf(fo, "\"loss_first\": null, \"loss_last\": null, ");
+        else fprintf(fo, "\"loss_first\": %.9g, \"loss_last\": %.9g, ", lt.first, lt.last);
+        fprintf(fo, "\"views\": %d, \"seconds\": %.0f}\n", nv, difftime(time(NULL), t0));
+        fflush(fo);
+        {
+            episode_result r;
+            r.index = e, r.correct = correct, r.total = n_q, r.ways = ways, r.shots = shots;
+            r.queries = queries;
+            strcpy(r.method, pm_method_name(method));
+            if (n_done == cap) {
+                cap = cap ? 2 * cap : 256;
+                done = (episode_result *)realloc(done, sizeof(episode_result) * (size_t)cap);
+                if (!done) die("out of memory");
+            }
+            done[n_done++] = r;
+        }
+        ran++;
+        {
+            double el = difftime(time(NULL), start);
+            fprintf(stderr, "\rshard %d/%d: episode %d done (%d/%d), accuracy %.1f%%", shard_i,
+                    shard_n, e, ran, todo, 100.0 * correct / n_q);
+            if (el >= 1) fprintf(stderr, ", about %.0f s left   ", el * (todo - ran) / ran);
+            fflush(stderr);
+        }
+        for (k = 0; k < n_sup; k++) pm_image_free(rgb[k]);
+        free(rgb), free(w), free(h), free(labels), free((void *)names), free(qpx), free(img), free(txt);
+        pm_free(views), pm_free(vlab);
+        pm_prompts_free(p);
+        pm_episode_free(&ep);
+    }
+    if (ran) fprintf(stderr, "\n");
+    if (out && fclose(fo) != 0) die("cannot write '%s'", out);
+    print_summary(done, n_done, opt_flag(&o, "json"), out ? stdout : stderr);
+    free(done);
+    pm_dataset_free(ds);
+    pm_model_free(m);
+    return 0;
+}
+
+/* ------------------------------------------------------------------------------------------
    main
    ------------------------------------------------------------------------------------------ */
 
@@ -993,6 +1364,8 @@ static const command commands[] = {
     {"decode", cmd_decode, "decode an image as the library sees it, write it as PPM"},
     {"tune", cmd_tune, "learn prompts from a small labelled set (PromptMargin, MaPLe, CoOp)"},
     {"predict", cmd_predict, "classify images with learned prompts"},
+    {"episodes", cmd_episodes, "run seeded N-way K-shot episodes (--shard, --resume)"},
+    {"merge", cmd_merge, "summarise episode files of a sharded run"},
     {NULL, NULL, NULL}};
 
 static void usage(FILE *f)

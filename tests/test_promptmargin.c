@@ -906,6 +906,78 @@ static void test_cli(void)
 
 #include "test_prompts.c"
 
+
+/* Episodes: deterministic, shards merge into exactly the unsharded summary, a run killed in
+   the middle of a line and resumed gives the uninterrupted file, bad settings write nothing. */
+static void test_episodes(void)
+{
+    const model_entry *e = find_model("tinyA", "state-dict", "f32");
+    static char cmd[16384], base[2048];
+    char full[512], s0[512], s1[512], cut[512];
+    char *a, *b, *sum_full, *sum_merged;
+    size_t n;
+    FILE *f;
+    if (!e) {
+        CHECK(0, "no tinyA model");
+        return;
+    }
+    snprintf(base, sizeof(base), "%s episodes --model %s --data tests/fixtures/episodes --ways 2 "
+             "--shots 1 --queries 2 --episodes 6 --steps 2 --views 3 --keep 2 --seed 11",
+             g_cli, e->path);
+    snprintf(full, sizeof(full), "%s/ep_full.jsonl", g_fixtures);
+    snprintf(s0, sizeof(s0), "%s/ep_s0.jsonl", g_fixtures);
+    snprintf(s1, sizeof(s1), "%s/ep_s1.jsonl", g_fixtures);
+    snprintf(cut, sizeof(cut), "%s/ep_cut.jsonl", g_fixtures);
+    remove(full), remove(s0), remove(s1), remove(cut);
+    snprintf(cmd, sizeof(cmd), "%s --out %s", base, full);
+    CHECK(run(cmd) == 0, "episodes: %s", cli_output("err"));
+    sum_full = cli_output("out");
+    snprintf(cmd, sizeof(cmd), "%s", base); /* to stdout, twice the same */
+    CHECK(run(cmd) == 0, "episodes to stdout");
+    a = cli_output("out");
+    b = (char *)read_all(full, &n);
+    CHECK(b && !strcmp(a, b), "the same seed must give the same episodes");
+    free(a);
+    snprintf(cmd, sizeof(cmd), "(%s --shard 0/2 --out %s && %s --shard 1/2 --out %s)", base, s0,
+             base, s1);
+    CHECK(run(cmd) == 0, "shards");
+    snprintf(cmd, sizeof(cmd), "%s merge %s %s", g_cli, s0, s1);
+    CHECK(run(cmd) == 0, "merge");
+    sum_merged = cli_output("out");
+    CHECK(!strcmp(sum_full, sum_merged), "merged shards:\n%s\nunsharded:\n%s", sum_merged,
+          sum_full);
+    free(sum_merged);
+    /* killed in the middle of the fourth line: keep 3.5 lines, resume */
+    if (b) {
+        size_t cutat = 0;
+        int lines = 0;
+        while (cutat < n && lines < 3) lines += b[cutat++] == '\n';
+        f = fopen(cut, "wb");
+        if (f) fwrite(b, 1, cutat + 20, f), fclose(f);
+        snprintf(cmd, sizeof(cmd), "%s --out %s --resume", base, cut);
+        CHECK(run(cmd) == 0, "resume: %s", cli_output("err"));
+        a = (char *)read_all(cut, &n);
+        CHECK(a && !strcmp(a, b), "resumed file differs from the uninterrupted one");
+        free(a);
+        a = cli_output("out");
+        CHECK(!strcmp(a, sum_full), "resumed summary:\n%s", a);
+        free(a);
+    }
+    free(b), free(sum_full);
+    /* an existing file without --resume, and an impossible episode: error, nothing written */
+    snprintf(cmd, sizeof(cmd), "%s --out %s", base, full);
+    CHECK(run(cmd) == 1, "an existing --out file without --resume must be refused");
+    remove(s0);
+    snprintf(cmd, sizeof(cmd), "%s --queries 5 --out %s", base, s0);
+    CHECK(run(cmd) == 1, "4 images per class cannot give 1 shot + 5 queries");
+    a = cli_output("err");
+    CHECK(strstr(a, "fewer than shots + queries") != NULL, "%s", a);
+    free(a);
+    f = fopen(s0, "rb");
+    CHECK(f == NULL, "a refused run left an output file");
+    if (f) fclose(f);
+}
+
 /* ------------------------------------------------------------------------------------------
    main
    ------------------------------------------------------------------------------------------ */
@@ -943,6 +1015,7 @@ static const test_case tests[] = {
     {"loader_corruption", test_loader_corruption, 1},
     {"prompt_training_matches_pytorch", test_prompt_training, 1},
     {"prompt_files", test_prompt_files, 1},
+    {"episodes_shards_resume", test_episodes, 1},
     {"cli", test_cli, 1},
     {NULL, NULL, 0}};
 
