@@ -53,6 +53,7 @@
        [10] safetensors     the prompt file format (a bounded JSON reader, an atomic writer)
        [11] prompts         prompt learner, loss, SGD: training with a bounded-memory backward
        [12] episodes        seeded N-way K-shot sampling, summaries
+       [13] diagnostic      "will tuning help?" from the support set alone
 
    LICENSE: MIT, see the end of the file.
 */
@@ -305,6 +306,22 @@ PMDEF void pm_summarize(int n, const double *values, pm_summary *summary);
 /* A seed derived from (seed, a, b) by splitmix64 (the library's own per-episode and per-view
    streams use the same function). */
 PMDEF uint64_t pm_derive_seed(uint64_t seed, uint64_t a, uint64_t b);
+
+
+/* ---- "Will tuning help?" (method.md section 8) ---------------------------------------------
+   From a labelled support set and its augmented views only: zero-shot accuracy of the views,
+   image-only separability (nearest class prototype, a view never compared with views of its
+   own source image; with one image per class, leave-one-view-out), alignment margin (mean of
+   cos(own class text) - max cos(other class text)), and the spread of the pairwise text
+   distances. Predicts "tune" when separability exceeds zero-shot accuracy by `threshold`. */
+typedef struct pm_diagnosis {
+    double zeroshot_acc, separability, margin, text_dist_mean, text_dist_std;
+    int predict_tune;
+} pm_diagnosis;
+/* views: pixels [n, 3, S, S], labels [n] (0..n_classes-1), source [n] (source image id). */
+PMDEF int pm_diagnose(pm_model *model, int n, const float *pixels, const int *labels,
+                      const int *source, int n_classes, const char *const *classnames,
+                      double threshold, pm_diagnosis *out);
 
 #endif /* PROMPTMARGIN_H */
 
@@ -10815,6 +10832,84 @@ PMDEF void pm_summarize(int n, const double *v, pm_summary *s)
     for (i = 0; i < n; i++) var += (v[i] - s->mean) * (v[i] - s->mean);
     s->std = sqrt(var / n);
     s->ci95 = 1.96 * s->std / sqrt((double)n);
+}
+
+
+/* ============================================================================================
+   [13] DIAGNOSTIC (method.md section 8)
+   ============================================================================================ */
+
+PMDEF int pm_diagnose(pm_model *m, int n, const float *pixels, const int *labels,
+                      const int *source, int n_classes, const char *const *classnames,
+                      double threshold, pm_diagnosis *out)
+{
+    int D = m->info.embed_dim, i, j, c, d, rc = -1, hits = 0, sep = 0, pairs = 0, own_other;
+    float *img = pm__floats((size_t)n * D), *txt = pm__floats((size_t)n_classes * D);
+    double *proto = (double *)pm__malloc_array((size_t)n_classes * D, sizeof(double));
+    int *count = (int *)pm__malloc_array((size_t)n_classes, sizeof(int));
+    pm_prompts *zs = NULL;
+    double margin = 0.0, dsum = 0.0, dsq = 0.0;
+    memset(out, 0, sizeof(*out));
+    if (!img || !txt || !proto || !count) goto done;
+    /* zero-shot CLIP: CoOp's untrained prompts are exactly "a photo of a {name}." */
+    zs = pm_prompts_create(m, PM_METHOD_COOP, 2, 1, n_classes, classnames, 0);
+    if (!zs || pm_prompts_text_features(m, zs, txt) ||
+        pm_prompts_image_features(m, NULL, n, pixels, img))
+        goto done;
+    for (i = 0; i < n; i++) {
+        double best = -1e30, own = 0.0, other = -1e30;
+        int arg = 0;
+        for (c = 0; c < n_classes; c++) {
+            double dot = 0.0;
+            for (d = 0; d < D; d++) dot += (double)img[(size_t)i * D + d] * txt[(size_t)c * D + d];
+            if (dot > best) best = dot, arg = c;
+            if (c == labels[i]) own = dot;
+            else if (dot > other) other = dot;
+        }
+        hits += arg == labels[i];
+        margin += own - (n_classes > 1 ? other : 0.0);
+    }
+    /* own_other: does some class have views of two different images? else leave-one-view-out */
+    for (own_other = 0, i = 0; i < n && !own_other; i++)
+        for (j = 0; j < n; j++)
+            if (labels[j] == labels[i] && source[j] != source[i]) { own_other = 1; break; }
+    for (i = 0; i < n; i++) {
+        double best = 1e300;
+        int arg = -1;
+        memset(proto, 0, sizeof(double) * (size_t)n_classes * D);
+        memset(count, 0, sizeof(int) * (size_t)n_classes);
+        for (j = 0; j < n; j++) {
+            if (own_other ? source[j] == source[i] : j == i) continue;
+            count[labels[j]]++;
+            for (d = 0; d < D; d++) proto[(size_t)labels[j] * D + d] += img[(size_t)j * D + d];
+        }
+        for (c = 0; c < n_classes; c++) {
+            double dist = 0.0;
+            if (!count[c]) continue;
+            for (d = 0; d < D; d++) {
+                double diff = proto[(size_t)c * D + d] / count[c] - img[(size_t)i * D + d];
+                dist += diff * diff;
+            }
+            if (dist < best) best = dist, arg = c;
+        }
+        sep += arg == labels[i];
+    }
+    for (i = 0; i < n_classes; i++)
+        for (j = i + 1; j < n_classes; j++) {
+            double dist = pm__dist2(D, txt + (size_t)i * D, txt + (size_t)j * D);
+            dsum += dist, dsq += dist * dist, pairs++;
+        }
+    out->zeroshot_acc = (double)hits / n;
+    out->separability = (double)sep / n;
+    out->margin = margin / n;
+    out->text_dist_mean = pairs ? dsum / pairs : 0.0;
+    out->text_dist_std = pairs ? sqrt(fabs(dsq / pairs - out->text_dist_mean * out->text_dist_mean)) : 0.0;
+    out->predict_tune = out->separability > out->zeroshot_acc + threshold;
+    rc = 0;
+done:
+    pm_prompts_free(zs);
+    PM_FREE(img), PM_FREE(txt), PM_FREE(proto), PM_FREE(count);
+    return rc;
 }
 
 #endif /* PROMPTMARGIN_IMPLEMENTATION_DONE */

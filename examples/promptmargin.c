@@ -981,7 +981,8 @@ static int cmd_predict(int argc, char **argv)
 /* One finished episode, as its JSON line records it. */
 typedef struct {
     long index;
-    int correct, total;
+    int correct, total, zs_correct; /* zs_correct < 0: not recorded */
+    int predict_tune;               /* the diagnostic's prediction: 1 tune, 0 zero-shot, -1 none */
     char method[32];
     int ways, shots, queries;
 } episode_result;
@@ -1010,6 +1011,10 @@ static int parse_episode_line(const char *line, episode_result *r)
     r->correct = atoi(c), r->total = atoi(t);
     r->ways = atoi(w), r->shots = atoi(sh), r->queries = atoi(q);
     if (sscanf(m, "\"%31[^\"]\"", r->method) != 1 || r->total <= 0 || r->index < 0) return -1;
+    r->zs_correct = json_field(line, "zeroshot_correct") ? atoi(json_field(line, "zeroshot_correct"))
+                                                         : -1;
+    r->predict_tune = !json_field(line, "predict") ? -1
+                      : strncmp(json_field(line, "predict"), "\"tune\"", 6) == 0;
     return 0;
 }
 
@@ -1072,15 +1077,31 @@ static void print_summary(episode_result *r, int n, int json, FILE *f)
     acc = (double *)xmalloc(sizeof(double) * (size_t)k);
     for (i = 0; i < k; i++) acc[i] = (double)r[i].correct / r[i].total;
     pm_summarize(k, acc, &s);
-    if (json)
-        fprintf(f, "{\"summary\": true, \"method\": \"%s\", \"ways\": %d, \"shots\": %d, "
-                   "\"queries\": %d, \"episodes\": %d, \"mean\": %.17g, \"std\": %.17g, "
-                   "\"ci95\": %.17g}\n", r[0].method, r[0].ways, r[0].shots, r[0].queries, k,
-                s.mean, s.std, s.ci95);
-    else
-        fprintf(f, "%s %d-way %d-shot, %d episodes: accuracy %.2f%% +- %.2f%% (95%% CI), "
-                   "std %.2f%%\n", r[0].method, r[0].ways, r[0].shots, k, 100 * s.mean,
-                100 * s.ci95, 100 * s.std);
+    { /* the diagnostic against what tuning really did (episodes that recorded both) */
+        int nd = 0, pred = 0, gain = 0, right = 0;
+        for (i = 0; i < k; i++) {
+            int g;
+            if (r[i].predict_tune < 0 || r[i].zs_correct < 0) continue;
+            g = r[i].correct > r[i].zs_correct;
+            nd++, pred += r[i].predict_tune, gain += g, right += g == r[i].predict_tune;
+        }
+        if (json)
+            fprintf(f, "{\"summary\": true, \"method\": \"%s\", \"ways\": %d, \"shots\": %d, "
+                       "\"queries\": %d, \"episodes\": %d, \"mean\": %.17g, \"std\": %.17g, "
+                       "\"ci95\": %.17g, \"diagnosed\": %d, \"predicted_tune\": %d, "
+                       "\"tuning_beat_zeroshot\": %d, \"prediction_right\": %d}\n",
+                    r[0].method, r[0].ways, r[0].shots, r[0].queries, k, s.mean, s.std, s.ci95,
+                    nd, pred, gain, right);
+        else {
+            fprintf(f, "%s %d-way %d-shot, %d episodes: accuracy %.2f%% +- %.2f%% (95%% CI), "
+                       "std %.2f%%\n", r[0].method, r[0].ways, r[0].shots, k, 100 * s.mean,
+                    100 * s.ci95, 100 * s.std);
+            if (nd)
+                fprintf(f, "diagnostic: 'tune' predicted in %d of %d episodes, tuning beat "
+                           "zero-shot in %d, prediction right in %d (%.1f%%)\n", pred, nd, gain,
+                        right, 100.0 * right / nd);
+        }
+    }
     free(acc);
 }
 
@@ -1116,6 +1137,24 @@ static void track_loss(int step, const pm_step_stats *st, void *user)
     t->last = st->total;
 }
 
+/* Queries classified right: argmax over classes of the cosine (the scale changes nothing);
+   img [n_q, D] and txt [ways, D] unit rows, query k belongs to class k / queries. */
+static int count_correct(int n_q, int ways, int queries, int D, const float *img, const float *txt)
+{
+    int k, c, j, correct = 0;
+    for (k = 0; k < n_q; k++) {
+        int best = 0;
+        double bs = -1e30;
+        for (c = 0; c < ways; c++) {
+            double dot = 0.0;
+            for (j = 0; j < D; j++) dot += (double)img[(size_t)k * D + j] * txt[(size_t)c * D + j];
+            if (dot > bs) bs = dot, best = c;
+        }
+        correct += best == k / queries;
+    }
+    return correct;
+}
+
 static int cmd_episodes(int argc, char **argv)
 {
     static const opt_spec specs[] = {
@@ -1143,6 +1182,8 @@ static int cmd_episodes(int argc, char **argv)
         {"margin-target", "text|self", "text", "what the image prototype distances are pulled to"},
         {"memory-mb", "MB", "2048", "image-tower activations kept at once during training"},
         {"preprocess", "clip|paper", "clip", "image preprocessing"},
+        {"threshold", "X", "0.10", "diagnostic: predict 'tune' when separability exceeds the "
+                                   "zero-shot accuracy of the support views by X"},
         {"json", NULL, NULL, "print the summary as JSON"},
         {NULL, NULL, NULL, NULL}};
     opts o;
@@ -1150,6 +1191,7 @@ static int cmd_episodes(int argc, char **argv)
     pm_dataset *ds;
     const pm_model_info *mi;
     episode_result *done = NULL;
+    double threshold;
     int n_done = 0, cap = 0, dropped = 0, method, ways, shots, queries, E, shard_i = 0,
         shard_n = 1, n_ctx, depth, n_views, keep, select, mode, e, i, ran = 0, todo = 0;
     uint64_t seed;
@@ -1191,6 +1233,7 @@ static int cmd_episodes(int argc, char **argv)
     if (!(d.lr > 0) || !(d.memory_mb > 0)) die_usage("episodes", "--lr and --memory-mb must be > 0");
     out = opt_str(&o, "out");
     if (opt_flag(&o, "resume") && !out) die_usage("episodes", "--resume needs --out");
+    threshold = atof(opt_str(&o, "threshold"));
     m = load_model(opt_required(&o, "model"));
     mi = pm_model_get_info(m);
     if (!opt_str_given(&o, "depth")) { /* the default 9, or every layer of a smaller model */
@@ -1247,6 +1290,8 @@ static int cmd_episodes(int argc, char **argv)
         float *views = NULL, *qpx, *img, *txt;
         uint64_t es = pm_derive_seed(seed, (uint64_t)e, 2);
         loss_track lt;
+        pm_diagnosis dg;
+        int zs_correct = 0;
         time_t t0 = time(NULL);
         int already = 0;
         for (i = 0; i < n_done; i++) already |= done[i].index == e;
@@ -1261,6 +1306,18 @@ static int cmd_episodes(int argc, char **argv)
             rgb[k] = pm_image_load(pm_dataset_image_path(ds, ep.support[k]), &w[k], &h[k]);
             if (!rgb[k]) die("%s", pm_last_error());
             labels[k] = k / shots;
+        }
+        { /* the diagnostic from the support set and its views, before any training */
+            float *cand;
+            int *clab, *src, nc;
+            if (pm_training_views(m, NULL, n_sup, (const uint8_t *const *)rgb, w, h, labels, mode,
+                                  n_views - 1, 1, 0, es, &cand, &clab, &nc))
+                die("%s", pm_last_error());
+            src = (int *)xmalloc(sizeof(int) * (size_t)nc);
+            for (k = 0; k < nc; k++) src[k] = k / n_views;
+            if (pm_diagnose(m, nc, cand, clab, src, ways, names, threshold, &dg))
+                die("%s", pm_last_error());
+            free(src), pm_free(cand), pm_free(clab);
         }
         /* zero-shot CLIP is CoOp's initial state: ctx = the embeddings of "a photo" */
         p = pm_prompts_create(m, method == PM_METHOD_ZEROSHOT ? PM_METHOD_COOP : method, n_ctx,
@@ -1287,15 +1344,16 @@ static int cmd_episodes(int argc, char **argv)
         txt = (float *)xmalloc(sizeof(float) * (size_t)ways * D);
         if (pm_prompts_image_features(m, p, n_q, qpx, img) || pm_prompts_text_features(m, p, txt))
             die("%s", pm_last_error());
-        for (k = 0; k < n_q; k++) { /* argmax of the cosine (the scale does not change it) */
-            int best = 0, j2;
-            double bs = -1e30;
-            for (c = 0; c < ways; c++) {
-                double dot = 0.0;
-                for (j2 = 0; j2 < D; j2++) dot += (double)img[(size_t)k * D + j2] * txt[(size_t)c * D + j2];
-                if (dot > bs) bs = dot, best = c;
-            }
-            correct += best == k / queries;
+        correct = count_correct(n_q, ways, queries, D, img, txt);
+        if (method == PM_METHOD_ZEROSHOT) {
+            zs_correct = correct;
+        } else { /* zero-shot CLIP on the same queries, for the diagnostic's record */
+            pm_prompts *zs = pm_prompts_create(m, PM_METHOD_COOP, 2, 1, ways, names, 0);
+            if (!zs || pm_prompts_image_features(m, NULL, n_q, qpx, img) ||
+                pm_prompts_text_features(m, zs, txt))
+                die("%s", pm_last_error());
+            zs_correct = count_correct(n_q, ways, queries, D, img, txt);
+            pm_prompts_free(zs);
         }
         fprintf(fo, "{\"episode\": %d, \"seed\": %llu, \"method\": \"%s\", \"ways\": %d, "
                     "\"shots\": %d, \"queries\": %d, \"classes\": [", e, (unsigned long long)seed,
@@ -1308,12 +1366,17 @@ static int cmd_episodes(int argc, char **argv)
                 (double)correct / n_q);
         if (method == PM_METHOD_ZEROSHOT) fprintf(fo, "\"loss_first\": null, \"loss_last\": null, ");
         else fprintf(fo, "\"loss_first\": %.9g, \"loss_last\": %.9g, ", lt.first, lt.last);
-        fprintf(fo, "\"views\": %d, \"seconds\": %.0f}\n", nv, difftime(time(NULL), t0));
+        fprintf(fo, "\"views\": %d, \"zeroshot_correct\": %d, \"zeroshot_accuracy\": %.17g, "
+                    "\"zs_support_acc\": %.6g, \"separability\": %.6g, \"align_margin\": %.6g, "
+                    "\"text_dist_mean\": %.6g, \"text_dist_std\": %.6g, \"predict\": \"%s\", "
+                    "\"seconds\": %.0f}\n", nv, zs_correct, (double)zs_correct / n_q,
+                dg.zeroshot_acc, dg.separability, dg.margin, dg.text_dist_mean, dg.text_dist_std,
+                dg.predict_tune ? "tune" : "zeroshot", difftime(time(NULL), t0));
         fflush(fo);
         {
             episode_result r;
             r.index = e, r.correct = correct, r.total = n_q, r.ways = ways, r.shots = shots;
-            r.queries = queries;
+            r.queries = queries, r.zs_correct = zs_correct, r.predict_tune = dg.predict_tune;
             strcpy(r.method, pm_method_name(method));
             if (n_done == cap) {
                 cap = cap ? 2 * cap : 256;
@@ -1345,6 +1408,80 @@ static int cmd_episodes(int argc, char **argv)
     return 0;
 }
 
+static int cmd_diagnose(int argc, char **argv)
+{
+    static const opt_spec specs[] = {
+        {"model", "FILE", NULL, "model file (.pmc) (required)"},
+        {"data", "DIR|CSV", NULL, "the labelled support set (required)"},
+        {"class-names", "FILE", NULL, "class-name file: 'folder<TAB>text name' per line"},
+        {"views", "N", "20", "views per image: the plain one + N-1 augmented"},
+        {"threshold", "X", "0.10", "predict 'tune' when separability exceeds the zero-shot "
+                                   "accuracy of the views by X"},
+        {"seed", "N", "0", "seed of the augmentation"},
+        {"preprocess", "clip|paper", "clip", "image preprocessing"},
+        {"json", NULL, NULL, "print one JSON object"},
+        {NULL, NULL, NULL, NULL}};
+    opts o;
+    pm_model *m;
+    pm_dataset *ds;
+    pm_diagnosis dg;
+    const char **names;
+    uint8_t **rgb;
+    int *w, *h, *labels, *clab, *src, n, i, nc, n_views;
+    float *cand;
+    char *end;
+    uint64_t seed;
+    parse_opts(&o, "diagnose", "--model FILE --data DIR|CSV [options]",
+               "Will prompt tuning beat zero-shot CLIP here? Judged from the labelled images "
+               "alone\n(method.md section 8).", specs, argc, argv, 2);
+    if (o.n_pos) die_usage("diagnose", "unexpected argument '%s'", o.pos[0]);
+    n_views = (int)opt_int(&o, "views", 1, 65536);
+    seed = strtoull(opt_str(&o, "seed"), &end, 10);
+    if (*end) die_usage("diagnose", "--seed must be a whole number");
+    m = load_model(opt_required(&o, "model"));
+    ds = open_dataset(opt_required(&o, "data"), opt_str(&o, "class-names"), 1);
+    n = pm_dataset_num_images(ds);
+    names = (const char **)xmalloc(sizeof(char *) * (size_t)pm_dataset_num_classes(ds));
+    for (i = 0; i < pm_dataset_num_classes(ds); i++) names[i] = pm_dataset_class_text(ds, i);
+    rgb = (uint8_t **)xmalloc(sizeof(uint8_t *) * (size_t)n);
+    w = (int *)xmalloc(sizeof(int) * (size_t)n), h = (int *)xmalloc(sizeof(int) * (size_t)n);
+    labels = (int *)xmalloc(sizeof(int) * (size_t)n);
+    for (i = 0; i < n; i++) {
+        rgb[i] = pm_image_load(pm_dataset_image_path(ds, i), &w[i], &h[i]);
+        if (!rgb[i]) die("%s", pm_last_error());
+        labels[i] = pm_dataset_image_label(ds, i);
+    }
+    if (pm_training_views(m, NULL, n, (const uint8_t *const *)rgb, w, h, labels,
+                          opt_preprocess(&o), n_views - 1, 1, 0, seed, &cand, &clab, &nc))
+        die("%s", pm_last_error());
+    src = (int *)xmalloc(sizeof(int) * (size_t)nc);
+    for (i = 0; i < nc; i++) src[i] = i / n_views;
+    if (pm_diagnose(m, nc, cand, clab, src, pm_dataset_num_classes(ds), names,
+                    atof(opt_str(&o, "threshold")), &dg))
+        die("%s", pm_last_error());
+    if (opt_flag(&o, "json"))
+        printf("{\"views\": %d, \"zs_support_acc\": %.6g, \"separability\": %.6g, "
+               "\"align_margin\": %.6g, \"text_dist_mean\": %.6g, \"text_dist_std\": %.6g, "
+               "\"predict\": \"%s\"}\n", nc, dg.zeroshot_acc, dg.separability, dg.margin,
+               dg.text_dist_mean, dg.text_dist_std, dg.predict_tune ? "tune" : "zeroshot");
+    else
+        printf("%d views of %d images, %d classes\n"
+               "  zero-shot accuracy of the views   %.1f%%\n"
+               "  image-only separability           %.1f%%\n"
+               "  alignment margin                  %.4f\n"
+               "  text distances                    mean %.4f, std %.4f\n"
+               "prediction: %s\n", nc, n, pm_dataset_num_classes(ds), 100 * dg.zeroshot_acc,
+               100 * dg.separability, dg.margin, dg.text_dist_mean, dg.text_dist_std,
+               dg.predict_tune ? "tune (the images separate better than CLIP's text aligns)"
+                               : "zero-shot is likely as good");
+    for (i = 0; i < n; i++) pm_image_free(rgb[i]);
+    free(rgb), free(w), free(h), free(labels), free((void *)names), free(src);
+    pm_free(cand), pm_free(clab);
+    pm_dataset_free(ds);
+    pm_model_free(m);
+    return 0;
+}
+
 /* ------------------------------------------------------------------------------------------
    main
    ------------------------------------------------------------------------------------------ */
@@ -1366,6 +1503,7 @@ static const command commands[] = {
     {"predict", cmd_predict, "classify images with learned prompts"},
     {"episodes", cmd_episodes, "run seeded N-way K-shot episodes (--shard, --resume)"},
     {"merge", cmd_merge, "summarise episode files of a sharded run"},
+    {"diagnose", cmd_diagnose, "will tuning beat zero-shot here? (from the labelled images)"},
     {NULL, NULL, NULL}};
 
 static void usage(FILE *f)

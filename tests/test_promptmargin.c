@@ -964,6 +964,17 @@ static void test_episodes(void)
         free(a);
     }
     free(b), free(sum_full);
+    /* every episode line carries the diagnostic and zero-shot accuracy; diagnose alone */
+    b = (char *)read_all(full, &n);
+    CHECK(b && strstr(b, "\"separability\": ") && strstr(b, "\"zeroshot_accuracy\": ") &&
+          strstr(b, "\"predict\": "), "diagnostic fields missing:\n%.300s", b ? b : "");
+    free(b);
+    snprintf(cmd, sizeof(cmd), "%s diagnose --model %s --data tests/fixtures/episodes --views 3 "
+             "--json", g_cli, e->path);
+    CHECK(run(cmd) == 0, "diagnose: %s", cli_output("err"));
+    a = cli_output("out");
+    CHECK(strstr(a, "\"views\": 36") && strstr(a, "\"predict\": "), "diagnose:\n%s", a);
+    free(a);
     /* an existing file without --resume, and an impossible episode: error, nothing written */
     snprintf(cmd, sizeof(cmd), "%s --out %s", base, full);
     CHECK(run(cmd) == 1, "an existing --out file without --resume must be refused");
