@@ -8,6 +8,11 @@ run it with /usr/bin/python3, from anywhere:
     # random ViT-B/32-shaped model in every format (about 3 GB), never committed:
     /usr/bin/python3 tools/make_fixtures.py --big vit-b-32 --out /tmp/b32 \\
         --bpe ../shared/data/bpe_simple_vocab_16e6.txt.gz
+    # only the prompt-tuning fixtures (tests/fixtures/promptmargin + their manifest entry):
+    /usr/bin/python3 tools/make_fixtures.py --promptmargin
+    # prompt tuning on the --big vit-b-32 model in /tmp/b32 (writes /tmp/b32/promptmargin):
+    /usr/bin/python3 tools/make_fixtures.py --promptmargin-big /tmp/b32 [--pm-views 15]
+        [--pm-steps 20] [--pm-time-views 15 --pm-time-chunk 25]
 
 What it writes (default mode), under tests/fixtures/ (files named tokens_* belong to the tokenizer
 tests and are never touched here):
@@ -22,6 +27,11 @@ tests and are never touched here):
                         A's weights are rounded to fp16 precision, so all five files hold the
                         same values and share one set of expected outputs.
   tinyB/                model B (gelu, other shapes, full fp32 weights) as a state dict
+  promptmargin/         prompt tuning on model A (tools/promptmargin_ref.py): 3 classes x 4
+                        views, n_ctx 2, depth 2; initial prompts, training pixels/labels, class
+                        prompt ids, and per run (promptmargin text/self margin target, maple,
+                        coop) the losses of 20 SGD steps, the step-1 gradients, the final
+                        prompts and logits (see the "promptmargin" entry of manifest.json)
   manifest.json         configs, checkpoint files and formats, convert options, expected files
 
 Expected outputs are float32 .npy files computed by tools/clip_ref.py in float64.
@@ -924,7 +934,7 @@ def training_views(paths, n_classes, per_class, size):
 
 def write_promptmargin(clip32, out_dir, classnames, tokenizer, image_paths, per_class, n_ctx,
                        depth, steps, rel, model_name, chunk=None, fd=True, model_sha256="",
-                       f32_tags=None):
+                       f32_tags=None, record_timing=False):
     """Write the prompt-tuning fixtures of one model under out_dir; returns a manifest entry.
 
     clip32 is a float32 clip_ref.CLIP. Everything is computed in float64 (from the float32
@@ -941,6 +951,8 @@ def write_promptmargin(clip32, out_dir, classnames, tokenizer, image_paths, per_
     n_classes = len(classnames)
     ids = pmr.tokenize_prompts(tokenizer, classnames, n_ctx, ccfg.context_length)
     pixels, labels, views = training_views(image_paths, n_classes, per_class, ccfg.image_size)
+    for v in views:
+        v["source"] = rel(v["source"])
     values = pmr.init_prompts(clip32, ids, n_ctx, depth, PM_SEED)
     clip64 = copy.deepcopy(clip32).double()
     pix64 = pixels.double()
@@ -1060,7 +1072,8 @@ def write_promptmargin(clip32, out_dir, classnames, tokenizer, image_paths, per_
         "computed_in": "float64 from the float32 values of the files (model, pixels, init), "
                        "stored as float32",
         "torch_float32_vs_float64_max_abs": deviation,
-        "seconds_for_all_steps": timing,
+        "seconds_for_all_steps": timing if record_timing else
+        "not recorded (wall times vary; they are printed when the fixtures are made)",
         "finite_difference_check": fd_rows,
         "model_sha256": model_sha256 or "(empty: the fixtures do not pin one .pmc file)",
     }
@@ -1199,7 +1212,8 @@ def run_promptmargin_big(args):
     n_ctx, depth = 2, 9
     entry = write_promptmargin(clip32, pm_dir, PM_BIG_CLASSES, tok, paths, args.pm_views, n_ctx,
                                depth, args.pm_steps, os.path.abspath, "vit-b-32",
-                               chunk=args.pm_chunk, fd=False, f32_tags=["promptmargin_text"])
+                               chunk=args.pm_chunk, fd=False, f32_tags=["promptmargin_text"],
+                               record_timing=True)
     timing = None
     if args.pm_time_views:
         ids = pmr.tokenize_prompts(tok, PM_BIG_CLASSES, n_ctx, cfg.context_length)

@@ -106,7 +106,11 @@ safetensors, written by hand: u64 little-endian header length H, H bytes of JSON
 spaces to a multiple of 8), then the raw little-endian data. Tensors are F32, in the canonical
 order above, contiguous from data offset 0. ``__metadata__`` holds strings: n_ctx, depth,
 method, classnames (a JSON list as a string), model_sha256 (hex sha256 of the .pmc model file
-the prompts belong to, "" when unknown), plus optional extra keys (margin_target, content).
+the prompts belong to, "" when unknown), plus optional extra keys that readers ignore
+(content, margin_target, seed, steps).
+
+Model loading: use load_clip(state_dict, ClipConfig) with an explicit config (for example
+from tests/fixtures/manifest.json); clip_ref.load_state_dict infers one layer per tower.
 """
 
 import collections
@@ -703,6 +707,18 @@ def self_test():
         d_img = float((coop.encode_image(pixels) - clip.encode_image(pixels)).abs().max())
     assert d_txt < 1e-12 and d_img < 1e-12, (d_txt, d_img)
     print("coop at init == clip_ref CLIP: text %.1e, image %.1e" % (d_txt, d_img))
+
+    # parameter file round trip (F32, canonical order, string metadata).
+    import tempfile
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "p.safetensors")
+        save_prompts(path, values, {"n_ctx": 2, "depth": 2, "method": "promptmargin",
+                                    "classnames": names, "model_sha256": ""})
+        back, meta = load_prompts(path)
+    assert list(back) == list(values) == tensor_names(2, 2)
+    assert all(torch.equal(back[k], values[k]) for k in values)
+    assert json.loads(meta["classnames"]) == names and meta["depth"] == "2"
+    print("safetensors round trip: %d tensors, metadata %s" % (len(back), sorted(meta)))
 
     # chunked backward == full graph.
     for method in METHODS:
