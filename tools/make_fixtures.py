@@ -1380,6 +1380,20 @@ def run_big(args):
         print("  %11d  %s" % (size, path))
 
 
+def run_image_fixtures():
+    """The decoder, JPEG and augmentation fixtures, each made by its own script (PIL 9.4 and
+    torchvision 0.14 are the references there)."""
+    import subprocess
+    tools = os.path.dirname(os.path.abspath(__file__))
+    root = os.path.dirname(tools)
+    for script, extra in (("fixtures_decoders.py", []), ("fixtures_jpeg.py", []),
+                          ("fixtures_augment.py", ["--repo", root, "--out",
+                                                   os.path.join(root, "tests", "fixtures",
+                                                                "augment")])):
+        print("running", script)
+        subprocess.run([sys.executable, os.path.join(tools, script)] + extra, check=True)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--big", choices=["vit-b-32", "vit-b-16"],
@@ -1409,9 +1423,16 @@ def main():
                     help="steps timed per dtype with --pm-time-views")
     ap.add_argument("--pm-time-chunk", type=int, default=None,
                     help="chunk for the timed steps (default: one graph)")
+    ap.add_argument("--images", action="store_true",
+                    help="regenerate the image fixtures instead: tests/fixtures/decoders "
+                         "(tools/fixtures_decoders.py), tests/fixtures/jpeg "
+                         "(tools/fixtures_jpeg.py; needs cjpeg from libjpeg-turbo-progs) and "
+                         "tests/fixtures/augment (tools/fixtures_augment.py)")
     args = ap.parse_args()
     torch.set_num_threads(max(1, os.cpu_count() or 1))
-    if args.promptmargin_big:
+    if args.images:
+        run_image_fixtures()
+    elif args.promptmargin_big:
         run_promptmargin_big(args)
     elif args.promptmargin:
         run_promptmargin(args)
