@@ -1051,8 +1051,15 @@ int main(int argc, char **argv)
         else if (strcmp(argv[i], "--cli") == 0 && i + 1 < argc) g_cli = argv[++i];
         else if (strcmp(argv[i], "--filter") == 0 && i + 1 < argc) filter = argv[++i];
         else if (strcmp(argv[i], "--bpe") == 0 && i + 1 < argc) g_bpe = argv[++i];
+        else if (strcmp(argv[i], "--prompt-parity") == 0 && i + 2 < argc) {
+            /* the training parity check on another model, e.g. the ViT-B/32-shaped reference of
+               tools/make_fixtures.py --promptmargin-big: --prompt-parity MODEL.pmc DIR */
+            check_prompt_parity(argv[i + 1], argv[i + 2]);
+            printf("%d passed, %d failed\n", g_failures == 0, g_failures != 0);
+            return g_failures ? 1 : 0;
+        }
         else {
-            fprintf(stderr, "usage: test_promptmargin --fixtures DIR --cli PATH [--bpe PATH] [--filter S]\n");
+            fprintf(stderr, "usage: test_promptmargin --fixtures DIR --cli PATH [--bpe PATH] [--filter S]\n       test_promptmargin --prompt-parity MODEL.pmc DIR\n");
             return 2;
         }
     }
