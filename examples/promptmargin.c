@@ -804,6 +804,64 @@ static int cmd_dataset_info(int argc, char **argv)
    tune and predict: learn prompts from a labelled set, classify with them
    ------------------------------------------------------------------------------------------ */
 
+/* Decoded RGB8 images with their sizes and labels (the library owns each rgb[i]). */
+typedef struct {
+    int n;
+    uint8_t **rgb;
+    int *w, *h, *labels;
+} image_set;
+
+/* Decode the images idx[0..n-1] of a dataset (all of them when idx is NULL), labelled with
+   their dataset class, or with label_of(k) = k / per_label when per_label > 0. */
+static void image_set_load(image_set *s, const pm_dataset *ds, int n, const int *idx,
+                           int per_label)
+{
+    int k;
+    s->n = n;
+    s->rgb = (uint8_t **)xmalloc(sizeof(uint8_t *) * (size_t)(n ? n : 1));
+    s->w = (int *)xmalloc(sizeof(int) * (size_t)(n ? n : 1));
+    s->h = (int *)xmalloc(sizeof(int) * (size_t)(n ? n : 1));
+    s->labels = (int *)xmalloc(sizeof(int) * (size_t)(n ? n : 1));
+    for (k = 0; k < n; k++) {
+        int i = idx ? idx[k] : k;
+        s->rgb[k] = pm_image_load(pm_dataset_image_path(ds, i), &s->w[k], &s->h[k]);
+        if (!s->rgb[k]) die("%s", pm_last_error());
+        s->labels[k] = per_label > 0 ? k / per_label : pm_dataset_image_label(ds, i);
+    }
+}
+
+static void image_set_free(image_set *s)
+{
+    int k;
+    for (k = 0; k < s->n; k++) pm_image_free(s->rgb[k]);
+    free(s->rgb), free(s->w), free(s->h), free(s->labels);
+}
+
+/* Candidate or training views of an image set (pm_training_views). */
+static void image_set_views(pm_model *m, const pm_prompts *p, const image_set *s, int mode,
+                            int n_views, int keep, int select, uint64_t seed, float **views,
+                            int **labels, int *n)
+{
+    if (pm_training_views(m, p, s->n, (const uint8_t *const *)s->rgb, s->w, s->h, s->labels,
+                          mode, n_views - 1, keep, select, seed, views, labels, n))
+        die("%s", pm_last_error());
+}
+
+/* The SGD settings shared by tune and episodes. */
+static void train_desc_from_opts(const opts *o, pm_train_desc *d)
+{
+    const char *mt = opt_str(o, "margin-target");
+    memset(d, 0, sizeof(*d));
+    if (strcmp(mt, "text") && strcmp(mt, "self")) die_usage(o->cmd, "--margin-target: text or self");
+    d->steps = (int)opt_int(o, "steps", 1, 1 << 24);
+    d->lr = (float)atof(opt_str(o, "lr"));
+    d->momentum = (float)atof(opt_str(o, "momentum"));
+    if (d->momentum == 0.0f) d->momentum = -1.0f; /* 0 means none here */
+    d->margin_target = strcmp(mt, "self") == 0 ? PM_MARGIN_SELF : PM_MARGIN_TEXT;
+    d->memory_mb = atof(opt_str(o, "memory-mb"));
+    if (!(d->lr > 0) || !(d->memory_mb > 0)) die_usage(o->cmd, "--lr and --memory-mb must be > 0");
+}
+
 typedef struct {
     time_t start;
     int steps;
@@ -856,10 +914,9 @@ static int cmd_tune(int argc, char **argv)
     pm_train_desc d;
     tune_progress tp;
     const char **names;
-    uint8_t **rgb;
-    int *w, *h, *labels, *vlab, n, i, nv, method, n_views, keep, mode, select;
+    image_set imgs;
+    int *vlab, n, i, nv, method, n_views, keep, mode, select;
     float *views;
-    const char *mt;
     uint64_t seed;
     char *end;
     parse_opts(&o, "tune", "--model FILE --data DIR|CSV --save FILE [options]",
@@ -868,22 +925,13 @@ static int cmd_tune(int argc, char **argv)
     if (o.n_pos) die_usage("tune", "unexpected argument '%s'", o.pos[0]);
     method = pm_method_parse(opt_str(&o, "method"));
     if (method < PM_METHOD_COOP) die_usage("tune", "--method must be coop, maple or promptmargin");
-    mt = opt_str(&o, "margin-target");
-    if (strcmp(mt, "text") && strcmp(mt, "self")) die_usage("tune", "--margin-target: text or self");
     n_views = opt_flag(&o, "no-augment") ? 1 : (int)opt_int(&o, "views", 1, 65536);
     keep = (int)opt_int(&o, "keep", 1, 1 << 20);
     select = !opt_flag(&o, "no-select") && n_views > 1;
     seed = strtoull(opt_str(&o, "seed"), &end, 10);
     if (*end) die_usage("tune", "--seed must be a whole number");
     mode = opt_preprocess(&o);
-    memset(&d, 0, sizeof(d));
-    d.steps = (int)opt_int(&o, "steps", 1, 1 << 24);
-    d.lr = (float)atof(opt_str(&o, "lr"));
-    d.momentum = (float)atof(opt_str(&o, "momentum"));
-    if (d.momentum == 0.0f) d.momentum = -1.0f; /* 0 means none here */
-    d.margin_target = strcmp(mt, "self") == 0 ? PM_MARGIN_SELF : PM_MARGIN_TEXT;
-    d.memory_mb = atof(opt_str(&o, "memory-mb"));
-    if (!(d.lr > 0) || !(d.memory_mb > 0)) die_usage("tune", "--lr and --memory-mb must be > 0");
+    train_desc_from_opts(&o, &d);
     m = load_model(opt_required(&o, "model"));
     ds = open_dataset(opt_required(&o, "data"), opt_str(&o, "class-names"), 1);
     opt_required(&o, "save");
@@ -905,17 +953,8 @@ static int cmd_tune(int argc, char **argv)
                               pm_dataset_num_classes(ds), names, seed);
         if (!p) die("%s", pm_last_error());
     }
-    rgb = (uint8_t **)xmalloc(sizeof(uint8_t *) * (size_t)n);
-    w = (int *)xmalloc(sizeof(int) * (size_t)n), h = (int *)xmalloc(sizeof(int) * (size_t)n);
-    labels = (int *)xmalloc(sizeof(int) * (size_t)n);
-    for (i = 0; i < n; i++) {
-        rgb[i] = pm_image_load(pm_dataset_image_path(ds, i), &w[i], &h[i]);
-        if (!rgb[i]) die("%s", pm_last_error());
-        labels[i] = pm_dataset_image_label(ds, i);
-    }
-    if (pm_training_views(m, p, n, (const uint8_t *const *)rgb, w, h, labels, mode, n_views - 1,
-                          keep, select, seed, &views, &vlab, &nv))
-        die("%s", pm_last_error());
+    image_set_load(&imgs, ds, n, NULL, 0);
+    image_set_views(m, p, &imgs, mode, n_views, keep, select, seed, &views, &vlab, &nv);
     fprintf(stderr, "training %s on %d views of %d images, %d classes\n",
             pm_method_name(pm_prompts_method(p)), nv, n, pm_dataset_num_classes(ds));
     tp.start = time(NULL), tp.steps = d.steps, tp.json = opt_flag(&o, "json");
@@ -923,8 +962,8 @@ static int cmd_tune(int argc, char **argv)
     if (pm_prompts_train(m, p, nv, views, vlab, &d)) die("%s", pm_last_error());
     if (pm_prompts_save(m, p, opt_str(&o, "save"))) die("%s", pm_last_error());
     fprintf(stderr, "wrote %s\n", opt_str(&o, "save"));
-    for (i = 0; i < n; i++) pm_image_free(rgb[i]);
-    free(rgb), free(w), free(h), free(labels), free((void *)names);
+    image_set_free(&imgs);
+    free((void *)names);
     pm_free(views), pm_free(vlab);
     pm_prompts_free(p);
     pm_dataset_free(ds);
@@ -1196,7 +1235,7 @@ static int cmd_episodes(int argc, char **argv)
         shard_n = 1, n_ctx, depth, n_views, keep, select, mode, e, i, ran = 0, todo = 0;
     uint64_t seed;
     char *end;
-    const char *out = NULL, *mt;
+    const char *out = NULL;
     FILE *fo = stdout;
     pm_train_desc d;
     time_t start = time(NULL);
@@ -1221,16 +1260,7 @@ static int cmd_episodes(int argc, char **argv)
     keep = (int)opt_int(&o, "keep", 1, 1 << 20);
     select = !opt_flag(&o, "no-select") && n_views > 1;
     mode = opt_preprocess(&o);
-    mt = opt_str(&o, "margin-target");
-    if (strcmp(mt, "text") && strcmp(mt, "self")) die_usage("episodes", "--margin-target: text or self");
-    memset(&d, 0, sizeof(d));
-    d.steps = (int)opt_int(&o, "steps", 1, 1 << 24);
-    d.lr = (float)atof(opt_str(&o, "lr"));
-    d.momentum = (float)atof(opt_str(&o, "momentum"));
-    if (d.momentum == 0.0f) d.momentum = -1.0f;
-    d.margin_target = strcmp(mt, "self") == 0 ? PM_MARGIN_SELF : PM_MARGIN_TEXT;
-    d.memory_mb = atof(opt_str(&o, "memory-mb"));
-    if (!(d.lr > 0) || !(d.memory_mb > 0)) die_usage("episodes", "--lr and --memory-mb must be > 0");
+    train_desc_from_opts(&o, &d);
     out = opt_str(&o, "out");
     if (opt_flag(&o, "resume") && !out) die_usage("episodes", "--resume needs --out");
     threshold = atof(opt_str(&o, "threshold"));
@@ -1284,8 +1314,8 @@ static int cmd_episodes(int argc, char **argv)
         pm_episode ep;
         pm_prompts *p = NULL;
         const char **names;
-        uint8_t **rgb;
-        int *w, *h, *labels, n_sup = ways * shots, n_q = ways * queries, correct = 0, k, c;
+        image_set sup;
+        int n_sup = ways * shots, n_q = ways * queries, correct = 0, k, c;
         int *vlab = NULL, nv = 0, D = mi->embed_dim;
         float *views = NULL, *qpx, *img, *txt;
         uint64_t es = pm_derive_seed(seed, (uint64_t)e, 2);
@@ -1299,20 +1329,11 @@ static int cmd_episodes(int argc, char **argv)
         if (pm_episode_sample(ds, seed, (uint64_t)e, ways, shots, queries, &ep)) die("%s", pm_last_error());
         names = (const char **)xmalloc(sizeof(char *) * (size_t)ways);
         for (c = 0; c < ways; c++) names[c] = pm_dataset_class_text(ds, ep.classes[c]);
-        rgb = (uint8_t **)xmalloc(sizeof(uint8_t *) * (size_t)n_sup);
-        w = (int *)xmalloc(sizeof(int) * (size_t)n_sup), h = (int *)xmalloc(sizeof(int) * (size_t)n_sup);
-        labels = (int *)xmalloc(sizeof(int) * (size_t)n_sup);
-        for (k = 0; k < n_sup; k++) {
-            rgb[k] = pm_image_load(pm_dataset_image_path(ds, ep.support[k]), &w[k], &h[k]);
-            if (!rgb[k]) die("%s", pm_last_error());
-            labels[k] = k / shots;
-        }
+        image_set_load(&sup, ds, n_sup, ep.support, shots);
         { /* the diagnostic from the support set and its views, before any training */
             float *cand;
             int *clab, *src, nc;
-            if (pm_training_views(m, NULL, n_sup, (const uint8_t *const *)rgb, w, h, labels, mode,
-                                  n_views - 1, 1, 0, es, &cand, &clab, &nc))
-                die("%s", pm_last_error());
+            image_set_views(m, NULL, &sup, mode, n_views, 1, 0, es, &cand, &clab, &nc);
             src = (int *)xmalloc(sizeof(int) * (size_t)nc);
             for (k = 0; k < nc; k++) src[k] = k / n_views;
             if (pm_diagnose(m, nc, cand, clab, src, ways, names, threshold, &dg))
@@ -1325,9 +1346,7 @@ static int cmd_episodes(int argc, char **argv)
         if (!p) die("%s", pm_last_error());
         lt.first = lt.last = 0.0;
         if (method != PM_METHOD_ZEROSHOT) {
-            if (pm_training_views(m, p, n_sup, (const uint8_t *const *)rgb, w, h, labels, mode,
-                                  n_views - 1, keep, select, es, &views, &vlab, &nv))
-                die("%s", pm_last_error());
+            image_set_views(m, p, &sup, mode, n_views, keep, select, es, &views, &vlab, &nv);
             d.on_step = track_loss, d.user = &lt;
             if (pm_prompts_train(m, p, nv, views, vlab, &d)) die("episode %d: %s", e, pm_last_error());
         }
@@ -1393,8 +1412,8 @@ static int cmd_episodes(int argc, char **argv)
             if (el >= 1) fprintf(stderr, ", about %.0f s left   ", el * (todo - ran) / ran);
             fflush(stderr);
         }
-        for (k = 0; k < n_sup; k++) pm_image_free(rgb[k]);
-        free(rgb), free(w), free(h), free(labels), free((void *)names), free(qpx), free(img), free(txt);
+        image_set_free(&sup);
+        free((void *)names), free(qpx), free(img), free(txt);
         pm_free(views), pm_free(vlab);
         pm_prompts_free(p);
         pm_episode_free(&ep);
@@ -1426,8 +1445,8 @@ static int cmd_diagnose(int argc, char **argv)
     pm_dataset *ds;
     pm_diagnosis dg;
     const char **names;
-    uint8_t **rgb;
-    int *w, *h, *labels, *clab, *src, n, i, nc, n_views;
+    image_set imgs;
+    int *clab, *src, n, i, nc, n_views;
     float *cand;
     char *end;
     uint64_t seed;
@@ -1443,17 +1462,8 @@ static int cmd_diagnose(int argc, char **argv)
     n = pm_dataset_num_images(ds);
     names = (const char **)xmalloc(sizeof(char *) * (size_t)pm_dataset_num_classes(ds));
     for (i = 0; i < pm_dataset_num_classes(ds); i++) names[i] = pm_dataset_class_text(ds, i);
-    rgb = (uint8_t **)xmalloc(sizeof(uint8_t *) * (size_t)n);
-    w = (int *)xmalloc(sizeof(int) * (size_t)n), h = (int *)xmalloc(sizeof(int) * (size_t)n);
-    labels = (int *)xmalloc(sizeof(int) * (size_t)n);
-    for (i = 0; i < n; i++) {
-        rgb[i] = pm_image_load(pm_dataset_image_path(ds, i), &w[i], &h[i]);
-        if (!rgb[i]) die("%s", pm_last_error());
-        labels[i] = pm_dataset_image_label(ds, i);
-    }
-    if (pm_training_views(m, NULL, n, (const uint8_t *const *)rgb, w, h, labels,
-                          opt_preprocess(&o), n_views - 1, 1, 0, seed, &cand, &clab, &nc))
-        die("%s", pm_last_error());
+    image_set_load(&imgs, ds, n, NULL, 0);
+    image_set_views(m, NULL, &imgs, opt_preprocess(&o), n_views, 1, 0, seed, &cand, &clab, &nc);
     src = (int *)xmalloc(sizeof(int) * (size_t)nc);
     for (i = 0; i < nc; i++) src[i] = i / n_views;
     if (pm_diagnose(m, nc, cand, clab, src, pm_dataset_num_classes(ds), names,
@@ -1474,8 +1484,8 @@ static int cmd_diagnose(int argc, char **argv)
                100 * dg.separability, dg.margin, dg.text_dist_mean, dg.text_dist_std,
                dg.predict_tune ? "tune (the images separate better than CLIP's text aligns)"
                                : "zero-shot is likely as good");
-    for (i = 0; i < n; i++) pm_image_free(rgb[i]);
-    free(rgb), free(w), free(h), free(labels), free((void *)names), free(src);
+    image_set_free(&imgs);
+    free((void *)names), free(src);
     pm_free(cand), pm_free(clab);
     pm_dataset_free(ds);
     pm_model_free(m);
