@@ -64,7 +64,7 @@ fuzz-%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_common.h promptmargin.h
 	    rc=$$?; tail -n 12 build/fuzz/$*.log; exit $$rc
 
 # The whole path on a tiny random test model (no download needed): convert, inspect, tokenize,
-# classify. Its predictions mean nothing; real weights: see weights/README.md.
+# classify, few-shot episodes. Its numbers mean nothing; real weights: see weights/README.md.
 DEMO_MODEL = $(BUILD)/demo/tiny.pmc
 demo: promptmargin
 	@mkdir -p $(BUILD)/demo
@@ -74,6 +74,9 @@ demo: promptmargin
 	./promptmargin tokenize --model $(DEMO_MODEL) "a photo of a forest."
 	./promptmargin zeroshot --model $(DEMO_MODEL) --classes forest,river,sea_lake,annual_crop_land \
 	    --top 2 tests/fixtures/images/img0_gradient_50x40.ppm tests/fixtures/images/img4_gray_40x56.pgm
+	./promptmargin episodes --model $(DEMO_MODEL) --data tests/fixtures/episodes --ways 2 \
+	    --shots 1 --queries 2 --episodes 4 --steps 10 --views 4 --keep 3 --seed 1 \
+	    --out $(BUILD)/demo/episodes.jsonl; rm -f $(BUILD)/demo/episodes.jsonl
 
 clean:
 	rm -rf build promptmargin
