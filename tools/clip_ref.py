@@ -386,7 +386,7 @@ def config_from_state_dict(sd, act="quick_gelu", vision_heads=None, text_heads=N
     text_width = sd["ln_final.weight"].shape[0]
 
     def count(prefix):
-        return len({k.split(".")[len(prefix.split("."))] for k in sd
+        return len({k.split(".")[len(prefix.rstrip(".").split("."))] for k in sd
                     if k.startswith(prefix) and k.endswith("attn.in_proj_weight")})
 
     return ClipConfig(

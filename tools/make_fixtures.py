@@ -1228,7 +1228,11 @@ def run_promptmargin_big(args):
          ("bpe", os.path.abspath(bpe)), ("torch_threads", torch.get_num_threads()),
          ("torch_blas", "BLAS_INFO=generic" if "BLAS_INFO=generic" in torch.__config__.show()
           else "see torch.__config__.show()"),
-         ("chunk", args.pm_chunk), ("timing_promptmargin_step", timing)] +
+         ("chunk", args.pm_chunk), ("timing_promptmargin_step", timing),
+         ("reduced", None if (args.pm_views, args.pm_steps) == (15, PM_STEPS) else
+          "run with %d views per class and %d steps instead of 15 and %d: float64 autograd on "
+          "this machine's torch (reference BLAS) costs several seconds per view and step"
+          % (args.pm_views, args.pm_steps, PM_STEPS))] +
         list(entry.items()))
     with open(os.path.join(pm_dir, "manifest.json"), "w", encoding="utf-8") as f:
         json.dump(entry, f, indent=2, ensure_ascii=False)
