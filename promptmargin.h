@@ -9885,7 +9885,7 @@ PMDEF pm_prompts *pm_prompts_create(pm_model *m, int method, int n_ctx, int dept
         for (i = 0; i < (size_t)p->d_v; i++)
             p->params[L.proj_b + i] = (float)((2.0 * pm__rng_uniform(&r) - 1.0) * bound);
     }
-    for (i = 0; i < (size_t)(depth - 1) * n_ctx * p->d_t && p->method != PM_METHOD_COOP; i++)
+    for (i = 0; i < (size_t)(p->depth - 1) * n_ctx * p->d_t; i++)
         p->params[L.deep_text + i] = (float)(0.02 * pm__rng_normal(&r));
     if (p->vision && p->depth > 1) {
         float *w0 = pm__deep_w(p, p->params, 0), *b0 = pm__deep_b(p, p->params, 0);
@@ -10186,8 +10186,8 @@ static int pm__vision_backward_prompts(pm_model *m, const pm_prompts *p, pm__vis
                 memset(g, 0, sizeof(float) * nw);
             }
     }
-    /* ln_pre: its input rows T0.. were proj(ctx) */
-    dxin = r->xin; /* reuse: the backward of ln_pre reads xin, so write into a fresh buffer */
+    /* ln_pre: its input rows T0.. were proj(ctx); its backward reads the saved input */
+    dxin = r->xin;
     {
         float *d0 = pm__floats((size_t)B * T * W);
         if (!d0) {
