@@ -188,13 +188,12 @@ PMDEF void pm_set_image_limits(int max_width, int max_height, long max_pixels);
    pm_dataset_verify an image that does not decode) are recorded once each, with their path,
    and the rest loads. Not available with PM_NO_STDIO. */
 typedef struct pm_dataset pm_dataset;
-#ifndef PM_NO_STDIO
+#ifndef PM_NO_STDIO /* datasets live in files: none without stdio */
 PMDEF pm_dataset *pm_dataset_open(const char *path, const char *class_names);
 /* Decode every image once; drop those that fail (recorded as problems) and classes left
    empty. progress(done, total, user) is called now and then when not NULL. Returns 0/-1. */
 PMDEF int pm_dataset_verify(pm_dataset *ds, void (*progress)(int done, int total, void *user),
                             void *user);
-#endif
 PMDEF void pm_dataset_free(pm_dataset *ds);
 PMDEF int pm_dataset_num_classes(const pm_dataset *ds);
 PMDEF const char *pm_dataset_class_key(const pm_dataset *ds, int c);  /* folder or CSV label */
@@ -205,6 +204,7 @@ PMDEF const char *pm_dataset_image_path(const pm_dataset *ds, int i);
 PMDEF int pm_dataset_image_label(const pm_dataset *ds, int i);
 PMDEF int pm_dataset_num_problems(const pm_dataset *ds);
 PMDEF const char *pm_dataset_problem(const pm_dataset *ds, int i);
+#endif
 
 
 /* ---- Prompt tuning (method.md sections 3, 5, 6) -------------------------------------------
@@ -238,6 +238,8 @@ PMDEF int pm_prompts_method(const pm_prompts *prompts);
 PMDEF int pm_prompts_save(pm_model *model, const pm_prompts *prompts, const char *path);
 PMDEF pm_prompts *pm_prompts_load(pm_model *model, const char *path);
 #endif
+/* The same from a memory image of a prompt file. */
+PMDEF pm_prompts *pm_prompts_load_memory(pm_model *model, const void *data, size_t size);
 
 /* Loss terms of one training step, evaluated before its update. */
 typedef struct pm_step_stats {
@@ -292,9 +294,11 @@ typedef struct pm_episode {
     int *support; /* [ways * shots] dataset image indices, class by class */
     int *query;   /* [ways * queries] */
 } pm_episode;
+#ifndef PM_NO_STDIO
 PMDEF int pm_episode_sample(const pm_dataset *ds, uint64_t seed, uint64_t index, int ways,
                             int shots, int queries, pm_episode *episode);
 PMDEF void pm_episode_free(pm_episode *episode);
+#endif
 
 /* Mean, standard deviation (population, as numpy's std) and the 95% confidence half-width
    1.96 std / sqrt(n) of n accuracies, summed in the order given. */
@@ -396,6 +400,16 @@ static void *pm__malloc_array(size_t n, size_t elem)
 }
 
 static float *pm__floats(size_t n) { return (float *)pm__malloc_array(n, sizeof(float)); }
+
+static char *pm__strdup(const char *s)
+{
+    size_t n = strlen(s) + 1;
+    char *d = (char *)pm__malloc_array(n, 1);
+    if (d) memcpy(d, s, n);
+    return d;
+}
+
+
 
 static uint32_t pm__rd32(const uint8_t *p)
 {
@@ -8781,21 +8795,6 @@ typedef struct pm__strlist {
     int n, cap;
 } pm__strlist;
 
-struct pm_dataset {
-    pm__strlist keys, texts, problems;
-    int *counts;          /* [n_classes] */
-    pm__ds_item *items;   /* [n_items], grouped by class, each class in path order */
-    int n_items, cap_items;
-};
-
-static char *pm__strdup(const char *s)
-{
-    size_t n = strlen(s) + 1;
-    char *d = (char *)pm__malloc_array(n, 1);
-    if (d) memcpy(d, s, n);
-    return d;
-}
-
 static int pm__strlist_push(pm__strlist *l, const char *s)
 {
     char *d;
@@ -8822,6 +8821,14 @@ static int pm__cmp_str(const void *a, const void *b)
 {
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
+
+
+struct pm_dataset {
+    pm__strlist keys, texts, problems;
+    int *counts;          /* [n_classes] */
+    pm__ds_item *items;   /* [n_items], grouped by class, each class in path order */
+    int n_items, cap_items;
+};
 
 /* "a" + "/" + "b" in a fresh string. */
 static char *pm__path_join(const char *a, const char *b)
@@ -9222,7 +9229,6 @@ PMDEF int pm_dataset_verify(pm_dataset *ds, void (*progress)(int done, int total
     if (kept == 0) return pm__errorf("no image of the dataset could be decoded");
     return 0;
 }
-#endif /* PM_NO_STDIO */
 
 PMDEF void pm_dataset_free(pm_dataset *ds)
 {
@@ -9246,6 +9252,7 @@ PMDEF const char *pm_dataset_image_path(const pm_dataset *ds, int i) { return ds
 PMDEF int pm_dataset_image_label(const pm_dataset *ds, int i) { return ds->items[i].label; }
 PMDEF int pm_dataset_num_problems(const pm_dataset *ds) { return ds->problems.n; }
 PMDEF const char *pm_dataset_problem(const pm_dataset *ds, int i) { return ds->problems.s[i]; }
+#endif /* PM_NO_STDIO */
 
 
 /* ============================================================================================
@@ -9579,6 +9586,7 @@ static void pm__st_read_f32(const pm__st_file *f, const pm__st_tensor *t, float 
     }
 }
 
+#ifndef PM_NO_STDIO
 /* Append s to a growing buffer as a JSON string literal. */
 static int pm__json_put(char **buf, size_t *len, size_t *cap, const char *s, int quote)
 {
@@ -9606,7 +9614,6 @@ static int pm__json_put(char **buf, size_t *len, size_t *cap, const char *s, int
     return 0;
 }
 
-#ifndef PM_NO_STDIO
 /* Write float32 tensors and string metadata as a safetensors file, atomically (PATH.tmp, then
    rename). shapes[i] has ndims[i] entries. */
 static int pm__st_write(const char *path, int n, const char *const *names, const int *ndims,
@@ -10619,40 +10626,6 @@ static size_t pm__prompt_tensor(const pm_prompts *p, float *base, int i, char na
     return i % 2 ? (size_t)p->d_v : (size_t)p->d_v * p->d_t;
 }
 
-#ifndef PM_NO_STDIO
-PMDEF int pm_prompts_save(pm_model *m, const pm_prompts *p, const char *path)
-{
-    char names[64][64], nctx[16], depth[16], *classes = NULL;
-    const char *name_ptr[64], *keys[5], *vals[5];
-    int shapes[64][4], ndims[64], i, n = 0, rc;
-    const float *data[64];
-    size_t len = 0, cap = 0;
-    float *where;
-    while (n < 64 && pm__prompt_tensor(p, p->params, n, names[n], shapes[n], &ndims[n], &where)) {
-        name_ptr[n] = names[n];
-        data[n] = where;
-        n++;
-    }
-    if (pm__json_put(&classes, &len, &cap, "[", 0)) return -1;
-    for (i = 0; i < p->n_classes; i++)
-        if ((i && pm__json_put(&classes, &len, &cap, ", ", 0)) ||
-            pm__json_put(&classes, &len, &cap, p->classnames[i], 1)) {
-            PM_FREE(classes);
-            return -1;
-        }
-    if (pm__json_put(&classes, &len, &cap, "]", 0)) return -1;
-    sprintf(nctx, "%d", p->n_ctx);
-    sprintf(depth, "%d", p->depth);
-    keys[0] = "n_ctx", vals[0] = nctx;
-    keys[1] = "depth", vals[1] = depth;
-    keys[2] = "method", vals[2] = pm_method_name(p->method);
-    keys[3] = "classnames", vals[3] = classes;
-    keys[4] = "model_sha256", vals[4] = pm__model_sha256(m);
-    rc = pm__st_write(path, n, name_ptr, ndims, (const int(*)[4])shapes, data, 5, keys, vals);
-    PM_FREE(classes);
-    return rc;
-}
-
 /* The strings of a JSON list ["a", "b"] (as the classnames metadata holds them). */
 static int pm__json_string_list(const char *s, char ***items, int *n)
 {
@@ -10688,10 +10661,61 @@ fail:
     return -1;
 }
 
+#ifndef PM_NO_STDIO
+PMDEF int pm_prompts_save(pm_model *m, const pm_prompts *p, const char *path)
+{
+    char names[64][64], nctx[16], depth[16], *classes = NULL;
+    const char *name_ptr[64], *keys[5], *vals[5];
+    int shapes[64][4], ndims[64], i, n = 0, rc;
+    const float *data[64];
+    size_t len = 0, cap = 0;
+    float *where;
+    while (n < 64 && pm__prompt_tensor(p, p->params, n, names[n], shapes[n], &ndims[n], &where)) {
+        name_ptr[n] = names[n];
+        data[n] = where;
+        n++;
+    }
+    if (pm__json_put(&classes, &len, &cap, "[", 0)) return -1;
+    for (i = 0; i < p->n_classes; i++)
+        if ((i && pm__json_put(&classes, &len, &cap, ", ", 0)) ||
+            pm__json_put(&classes, &len, &cap, p->classnames[i], 1)) {
+            PM_FREE(classes);
+            return -1;
+        }
+    if (pm__json_put(&classes, &len, &cap, "]", 0)) return -1;
+    sprintf(nctx, "%d", p->n_ctx);
+    sprintf(depth, "%d", p->depth);
+    keys[0] = "n_ctx", vals[0] = nctx;
+    keys[1] = "depth", vals[1] = depth;
+    keys[2] = "method", vals[2] = pm_method_name(p->method);
+    keys[3] = "classnames", vals[3] = classes;
+    keys[4] = "model_sha256", vals[4] = pm__model_sha256(m);
+    rc = pm__st_write(path, n, name_ptr, ndims, (const int(*)[4])shapes, data, 5, keys, vals);
+    PM_FREE(classes);
+    return rc;
+}
+
 PMDEF pm_prompts *pm_prompts_load(pm_model *m, const char *path)
 {
     size_t size = 0;
     uint8_t *buf = pm__read_file(path, &size);
+    pm_prompts *p;
+    if (!buf) return NULL;
+    p = pm_prompts_load_memory(m, buf, size);
+    PM_FREE(buf);
+    if (!p) {
+        char why[400];
+        memcpy(why, pm__error_buf, sizeof(why));
+        why[sizeof(why) - 1] = 0;
+        pm__errorf("%s: %s", path, why);
+    }
+    return p;
+}
+#endif
+
+PMDEF pm_prompts *pm_prompts_load_memory(pm_model *m, const void *data, size_t size)
+{
+    const uint8_t *buf = (const uint8_t *)data;
     pm__st_file f;
     pm_prompts *p = NULL;
     char **classes = NULL, name[64];
@@ -10699,7 +10723,7 @@ PMDEF pm_prompts *pm_prompts_load(pm_model *m, const char *path)
     int n_classes = 0, n_ctx, depth, method, i, shape[4], ndim;
     float *where;
     size_t cnt;
-    if (!buf) return NULL;
+    if (!buf) return pm__errorf("no prompt data given"), (pm_prompts *)NULL;
     if (pm__st_parse(buf, size, &f)) goto fail_nofile;
     meth = pm__st_meta(&f, "method");
     n_ctx = pm__st_meta(&f, "n_ctx") ? atoi(pm__st_meta(&f, "n_ctx")) : 0;
@@ -10731,7 +10755,6 @@ PMDEF pm_prompts *pm_prompts_load(pm_model *m, const char *path)
     for (i = 0; i < n_classes; i++) PM_FREE(classes[i]);
     PM_FREE(classes);
     pm__st_free(&f);
-    PM_FREE(buf);
     return p;
 fail:
     pm__st_free(&f);
@@ -10739,16 +10762,8 @@ fail_nofile:
     for (i = 0; classes && i < n_classes; i++) PM_FREE(classes[i]);
     PM_FREE(classes);
     pm_prompts_free(p);
-    PM_FREE(buf);
-    {
-        char why[400];
-        memcpy(why, pm__error_buf, sizeof(why));
-        why[sizeof(why) - 1] = 0;
-        pm__errorf("%s: %s", path, why);
-    }
     return NULL;
 }
-#endif
 
 PMDEF int pm_prompts_num_classes(const pm_prompts *p) { return p->n_classes; }
 PMDEF const char *pm_prompts_class(const pm_prompts *p, int c) { return p->classnames[c]; }
@@ -10759,6 +10774,7 @@ PMDEF int pm_prompts_method(const pm_prompts *p) { return p->method; }
    [12] EPISODES (method.md section 2)
    ============================================================================================ */
 
+#ifndef PM_NO_STDIO
 PMDEF int pm_episode_sample(const pm_dataset *ds, uint64_t seed, uint64_t index, int ways,
                             int shots, int queries, pm_episode *ep)
 {
@@ -10814,6 +10830,8 @@ PMDEF void pm_episode_free(pm_episode *ep)
     PM_FREE(ep->classes), PM_FREE(ep->support), PM_FREE(ep->query);
     memset(ep, 0, sizeof(*ep));
 }
+
+#endif /* PM_NO_STDIO */
 
 PMDEF uint64_t pm_derive_seed(uint64_t seed, uint64_t a, uint64_t b)
 {
