@@ -385,6 +385,15 @@ static int pm__errorf(const char *fmt, ...)
     return -1;
 }
 
+/* Put "prefix: " before the current error message (e.g. the path of the file that failed). */
+static void pm__error_prefix(const char *prefix)
+{
+    char why[sizeof(pm__error_buf)];
+    memcpy(why, pm__error_buf, sizeof(why));
+    why[sizeof(why) - 1] = 0;
+    pm__errorf("%s: %s", prefix, why);
+}
+
 /* n * elem bytes, or NULL with an error when the product overflows or memory runs out. */
 static void *pm__malloc_array(size_t n, size_t elem)
 {
@@ -2448,10 +2457,7 @@ static pm_model *pm__model_from_buffer(uint8_t *file, size_t size)
         }
         m->tok.t = pm__tokenizer_create((const char *)file + off, (size_t)len, m->info.n_merges);
         if (!m->tok.t) {
-            char why[400];
-            memcpy(why, pm__error_buf, sizeof(why));
-            why[sizeof(why) - 1] = 0;
-            pm__errorf("model file merge list is invalid: %s", why);
+            pm__error_prefix("model file merge list is invalid");
             goto fail;
         }
     }
@@ -2503,10 +2509,7 @@ PMDEF pm_model *pm_model_load(const char *path)
     if (!buf) return NULL;
     m = pm__model_from_buffer(buf, size);
     if (!m) {
-        char why[400];
-        memcpy(why, pm__error_buf, sizeof(why));
-        why[sizeof(why) - 1] = 0;
-        pm__errorf("%s: %s", path, why);
+        pm__error_prefix(path);
     }
     return m;
 }
@@ -5580,10 +5583,7 @@ PMDEF pm_tokenizer *pm_tokenizer_load(const char *path, int n_merges)
     tok = pm_tokenizer_load_memory(buf, size, n_merges);
     PM_FREE(buf);
     if (!tok) {
-        char why[400];
-        memcpy(why, pm__error_buf, sizeof(why));
-        why[sizeof(why) - 1] = 0;
-        pm__errorf("%s: %s", path, why);
+        pm__error_prefix(path);
     }
     return tok;
 }
@@ -8079,10 +8079,7 @@ PMDEF uint8_t *pm_image_load(const char *path, int *w, int *h)
     rgb = pm_image_load_memory(buf, size, w, h);
     PM_FREE(buf);
     if (!rgb) {
-        char why[400];
-        memcpy(why, pm__error_buf, sizeof(why));
-        why[sizeof(why) - 1] = 0;
-        pm__errorf("%s: %s", path, why);
+        pm__error_prefix(path);
     }
     return rgb;
 }
@@ -10704,10 +10701,7 @@ PMDEF pm_prompts *pm_prompts_load(pm_model *m, const char *path)
     p = pm_prompts_load_memory(m, buf, size);
     PM_FREE(buf);
     if (!p) {
-        char why[400];
-        memcpy(why, pm__error_buf, sizeof(why));
-        why[sizeof(why) - 1] = 0;
-        pm__errorf("%s: %s", path, why);
+        pm__error_prefix(path);
     }
     return p;
 }
