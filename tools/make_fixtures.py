@@ -487,25 +487,14 @@ def save_safetensors(sd, path, metadata=None):
     data section, then the raw little-endian tensor bytes. Tensors are laid out by decreasing
     element size (then name) so each one is aligned to its element size.
     """
-    order = sorted(sd, key=lambda k: (-sd[k].element_size(), k))
-    header, blobs, offset = {}, [], 0
-    if metadata:
-        header["__metadata__"] = metadata
-    for name in order:
+    import promptmargin_ref as pmr
+    entries = []
+    for name in sorted(sd, key=lambda k: (-sd[k].element_size(), k)):
         t = sd[name].detach().contiguous().cpu()
         raw = t.view(torch.int16).numpy().tobytes() if t.dtype == torch.bfloat16 \
             else t.numpy().astype(t.numpy().dtype.newbyteorder("<")).tobytes()
-        header[name] = {"dtype": SAFETENSORS_DTYPES[t.dtype], "shape": list(t.shape),
-                        "data_offsets": [offset, offset + len(raw)]}
-        blobs.append(raw)
-        offset += len(raw)
-    text = json.dumps(header, separators=(",", ":")).encode("utf-8")
-    text += b" " * (-len(text) % 8)
-    with open(path, "wb") as f:
-        f.write(struct.pack("<Q", len(text)))
-        f.write(text)
-        for raw in blobs:
-            f.write(raw)
+        entries.append((name, SAFETENSORS_DTYPES[t.dtype], t.shape, raw))
+    pmr.write_safetensors(path, entries, metadata)
 
 
 def hf_state_dict(sd, cfg):

@@ -607,16 +607,28 @@ def save_prompts(path, tensors, metadata):
         if key == "classnames" and not isinstance(value, str):
             value = json.dumps(list(value), ensure_ascii=False)
         meta[key] = str(value)
-    header = collections.OrderedDict([("__metadata__", meta)])
-    blobs, offset = [], 0
+    entries = []
     for name, t in tensors.items():
         arr = t.detach().cpu().to(torch.float32).contiguous().numpy().astype("<f4")
-        raw = arr.tobytes()
-        header[name] = {"dtype": "F32", "shape": list(arr.shape),
+        entries.append((name, "F32", arr.shape, arr.tobytes()))
+    write_safetensors(path, entries, meta, ensure_ascii=False)
+
+
+def write_safetensors(path, entries, metadata=None, ensure_ascii=True):
+    """Write a .safetensors file by hand: u64 little-endian header length N, N bytes of JSON
+    (padded with spaces to a multiple of 8: name -> {dtype, shape, data_offsets [begin, end)}
+    relative to the data section, "__metadata__" first when given), then the raw bytes.
+    entries: (name, safetensors dtype string, shape, raw little-endian bytes), in file order."""
+    header = collections.OrderedDict()
+    if metadata:
+        header["__metadata__"] = metadata
+    blobs, offset = [], 0
+    for name, dtype, shape, raw in entries:
+        header[name] = {"dtype": dtype, "shape": list(shape),
                         "data_offsets": [offset, offset + len(raw)]}
         blobs.append(raw)
         offset += len(raw)
-    text = json.dumps(header, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+    text = json.dumps(header, separators=(",", ":"), ensure_ascii=ensure_ascii).encode("utf-8")
     text += b" " * (-len(text) % 8)
     with open(path, "wb") as f:
         f.write(struct.pack("<Q", len(text)))
