@@ -25,6 +25,8 @@
        PM_MALLOC, PM_REALLOC, PM_FREE   your allocator (define all three or none)
        PM_ASSERT(x)          your assert (programmer errors inside the library only)
        PM_NO_STDIO           no file access: load models and images from memory only
+       PM_NO_THREADS         no thread pool (otherwise pthreads, or Win32 threads on Windows)
+       PM_NO_SIMD            portable C matrix kernels only (no AVX2/AVX-512/NEON)
 
    API TOUR
        pm_model *m = pm_model_load("ViT-B-32.pmc");         // NULL: see pm_last_error()
@@ -42,7 +44,7 @@
 
    CONTENTS (the implementation reads top to bottom in this order)
        [1] utilities        errors, allocation, little-endian bytes, f16/bf16, inflate/gunzip
-       [2] gemm             the one matrix-product routine every layer uses
+       [2] threads, gemm    the thread pool; the one matrix-product routine every layer uses
        [3] layers           layernorm, linear, activations, attention, transformer block
        [4] model file       the .pmc format, its validating loader
        [5] tokenizer        CLIP's byte-level BPE, with its Unicode tables
@@ -167,6 +169,15 @@ PMDEF int pm_logits(const pm_model *model, int n_img, const float *img, int n_tx
 PMDEF void pm_normalize_rows(int n, int d, float *x);
 /* In-place softmax over each of the n rows of x [n, d]. */
 PMDEF void pm_softmax_rows(int n, int d, float *x);
+
+/* Threads the library uses for its heavy loops (matrix products, attention), for the whole
+   process; n <= 0 means one per online CPU, the default. Results are bit-identical for every
+   count. Call it between library calls, not during one. Without threads (PM_NO_THREADS) the
+   count is always 1. */
+PMDEF void pm_set_threads(int n);
+PMDEF int pm_get_threads(void);
+/* The matrix-product kernel chosen for this CPU: "avx512", "avx2", "neon" or "portable". */
+PMDEF const char *pm_gemm_kernel_name(void);
 
 /* Decode an image (PNG, JPEG, BMP, PNM) to RGB8 [h, w, 3], as PIL's convert("RGB") would (a
    JPEG's EXIF orientation applied, as ImageOps.exif_transpose does). The
@@ -1216,8 +1227,9 @@ static int pm__gunzip(const uint8_t *in, size_t n, uint8_t **out, size_t *out_le
 }
 
 /* ============================================================================================
-   [2] GEMM
-   One routine computes every matrix product of the library:
+   [2] THREADS AND GEMM
+   A small thread pool runs the heavy loops (matrix products, attention) in parallel, and one
+   routine computes every matrix product of the library:
 
        C[M,N] = alpha * op(A)[M,K] . op(B)[K,N] + beta * C
 
@@ -1227,121 +1239,511 @@ static int pm__gunzip(const uint8_t *in, size_t n, uint8_t **out, size_t *out_le
    converted while packing). beta == 0 means C is only written, never read.
    Blocking follows the usual scheme: a KC x NC block of B is packed into NR-wide panels,
    an MC x KC block of A into MR-high panels, and an MR x NR micro-kernel accumulates.
+
+   Determinism: every element of C is summed in the same order (k = 0, 1, ... within a KC
+   block, KC blocks in order) whatever the tile it falls in and whatever the number of
+   threads, which only split C into independent parts. So results are identical for every
+   thread count; they differ (by rounding) between kernels, and the kernel is chosen once per
+   process from the CPU: AVX-512 or AVX2+FMA on x86-64 (GCC/Clang target attributes, so no
+   -march flag is needed), NEON on AArch64, portable C elsewhere or with PM_NO_SIMD.
    ============================================================================================ */
 
-#define PM__MR 4
-#define PM__NR 16
-#define PM__KC 256
-#define PM__MC 128
-#define PM__NC 1024
+/* ---- thread pool ---------------------------------------------------------------------------
+   pm__parallel(n, fn, arg) runs fn(arg, 0) ... fn(arg, n - 1), the calling thread taking part;
+   it returns when all are done. A call made while the pool is busy (from inside a task, or
+   from a second application thread) runs its tasks serially, so the library may be called
+   from several threads and tasks may use library routines freely. */
 
-/* Pack op(B)[k0:k0+kc, j0:j0+nc] into panels of NR columns: Bp[panel][k][NR], zero-padded. */
-static void pm__pack_b(int tb, const void *B, int bt, int ldb, int k0, int kc, int j0, int nc,
-                       float *Bp)
+typedef void (*pm__task_fn)(void *arg, int task);
+
+#define PM__MAX_THREADS 64
+
+#if !defined(PM_NO_THREADS) && defined(_WIN32)
+#ifndef WIN32_LEAN_AND_MEAN
+#define WIN32_LEAN_AND_MEAN
+#endif
+#include <windows.h>
+#define PM__THREADS 1
+typedef SRWLOCK pm__mutex;
+typedef CONDITION_VARIABLE pm__cond;
+typedef HANDLE pm__thread;
+#define PM__MUTEX_INIT SRWLOCK_INIT
+#define PM__COND_INIT CONDITION_VARIABLE_INIT
+static void pm__lock(pm__mutex *m) { AcquireSRWLockExclusive(m); }
+static void pm__unlock(pm__mutex *m) { ReleaseSRWLockExclusive(m); }
+static void pm__wait(pm__cond *c, pm__mutex *m) { SleepConditionVariableSRW(c, m, INFINITE, 0); }
+static void pm__broadcast(pm__cond *c) { WakeAllConditionVariable(c); }
+static void pm__worker_loop(int *start_gen);
+static DWORD WINAPI pm__worker_main(LPVOID arg)
 {
-    int jp, k, j;
-    float tmp[PM__NR];
-    for (jp = 0; jp < nc; jp += PM__NR) {
-        int nr = pm__mini(PM__NR, nc - jp);
-        float *dst = Bp + (size_t)jp * kc;
-        for (k = 0; k < kc; k++) {
-            if (!tb) {
-                size_t off = (size_t)(k0 + k) * ldb + (size_t)(j0 + jp);
-                pm__to_f32((const char *)B + off * pm__dtype_size(bt), bt, (size_t)nr, tmp);
-                for (j = 0; j < nr; j++) dst[k * PM__NR + j] = tmp[j];
-            } else {
-                for (j = 0; j < nr; j++) {
-                    size_t off = (size_t)(j0 + jp + j) * ldb + (size_t)(k0 + k);
-                    const char *p = (const char *)B + off * pm__dtype_size(bt);
-                    float v;
-                    if (bt == PM_DTYPE_F32) memcpy(&v, p, 4);
-                    else {
-                        uint16_t u;
-                        memcpy(&u, p, 2);
-                        v = bt == PM_DTYPE_F16 ? pm__f16_to_f32(u) : pm__bf16_to_f32(u);
-                    }
-                    dst[k * PM__NR + j] = v;
-                }
-            }
-            for (j = nr; j < PM__NR; j++) dst[k * PM__NR + j] = 0.0f;
+    pm__worker_loop((int *)arg);
+    return 0;
+}
+static int pm__thread_start(pm__thread *t, int *arg)
+{
+    *t = CreateThread(NULL, 0, pm__worker_main, arg, 0, NULL);
+    return *t ? 0 : -1;
+}
+static void pm__thread_join(pm__thread t)
+{
+    WaitForSingleObject(t, INFINITE);
+    CloseHandle(t);
+}
+static int pm__cpu_count(void)
+{
+    SYSTEM_INFO si;
+    GetSystemInfo(&si);
+    return (int)si.dwNumberOfProcessors;
+}
+#elif !defined(PM_NO_THREADS)
+#include <pthread.h>
+#include <unistd.h>
+#define PM__THREADS 1
+typedef pthread_mutex_t pm__mutex;
+typedef pthread_cond_t pm__cond;
+typedef pthread_t pm__thread;
+#define PM__MUTEX_INIT PTHREAD_MUTEX_INITIALIZER
+#define PM__COND_INIT PTHREAD_COND_INITIALIZER
+static void pm__lock(pm__mutex *m) { pthread_mutex_lock(m); }
+static void pm__unlock(pm__mutex *m) { pthread_mutex_unlock(m); }
+static void pm__wait(pm__cond *c, pm__mutex *m) { pthread_cond_wait(c, m); }
+static void pm__broadcast(pm__cond *c) { pthread_cond_broadcast(c); }
+static void pm__worker_loop(int *start_gen);
+static void *pm__worker_main(void *arg)
+{
+    pm__worker_loop((int *)arg);
+    return NULL;
+}
+static int pm__thread_start(pm__thread *t, int *arg)
+{
+    return pthread_create(t, NULL, pm__worker_main, arg) == 0 ? 0 : -1;
+}
+static void pm__thread_join(pm__thread t) { pthread_join(t, NULL); }
+static int pm__cpu_count(void)
+{
+#ifdef _SC_NPROCESSORS_ONLN
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n > 0 ? (int)(n < PM__MAX_THREADS ? n : PM__MAX_THREADS) : 1;
+#else
+    return 1;
+#endif
+}
+#endif
+
+static int pm__threads_wanted; /* pm_set_threads; 0: one per CPU */
+
+#ifdef PM__THREADS
+static pm__mutex pm__pool_mu = PM__MUTEX_INIT;
+static pm__cond pm__pool_work = PM__COND_INIT, pm__pool_done = PM__COND_INIT;
+static struct {
+    pm__thread th[PM__MAX_THREADS];
+    int start_gen[PM__MAX_THREADS];
+    int n_workers; /* started, the calling thread not counted */
+    int gen;       /* incremented by every dispatch */
+    int busy, quit, active, next, n_tasks;
+    pm__task_fn fn;
+    void *arg;
+} pm__pool;
+
+/* A worker: wait for a new generation of tasks, take tasks until none are left, check out. */
+static void pm__worker_loop(int *start_gen)
+{
+    int seen = *start_gen;
+    pm__lock(&pm__pool_mu);
+    for (;;) {
+        while (pm__pool.gen == seen && !pm__pool.quit) pm__wait(&pm__pool_work, &pm__pool_mu);
+        if (pm__pool.quit) break;
+        seen = pm__pool.gen;
+        while (pm__pool.next < pm__pool.n_tasks) {
+            int t = pm__pool.next++;
+            pm__unlock(&pm__pool_mu);
+            pm__pool.fn(pm__pool.arg, t);
+            pm__lock(&pm__pool_mu);
         }
+        if (--pm__pool.active == 0) pm__broadcast(&pm__pool_done);
     }
+    pm__unlock(&pm__pool_mu);
 }
 
-/* Pack op(A)[i0:i0+mc, k0:k0+kc] into panels of MR rows: Ap[panel][k][MR], zero-padded. */
-static void pm__pack_a(int ta, const float *A, int lda, int i0, int mc, int k0, int kc,
-                       float *Ap)
+/* Stop and join every worker (the pool is idle; called with the lock NOT held). */
+static void pm__pool_stop(void)
 {
-    int ip, k, i;
-    for (ip = 0; ip < mc; ip += PM__MR) {
-        int mr = pm__mini(PM__MR, mc - ip);
-        float *dst = Ap + (size_t)ip * kc;
-        for (k = 0; k < kc; k++) {
-            for (i = 0; i < mr; i++) {
-                size_t r = (size_t)(i0 + ip + i), c = (size_t)(k0 + k);
-                dst[k * PM__MR + i] = ta ? A[c * lda + r] : A[r * lda + c];
-            }
-            for (; i < PM__MR; i++) dst[k * PM__MR + i] = 0.0f;
-        }
-    }
+    int i, n;
+    pm__lock(&pm__pool_mu);
+    pm__pool.quit = 1;
+    n = pm__pool.n_workers;
+    pm__broadcast(&pm__pool_work);
+    pm__unlock(&pm__pool_mu);
+    for (i = 0; i < n; i++) pm__thread_join(pm__pool.th[i]);
+    pm__lock(&pm__pool_mu);
+    pm__pool.quit = 0;
+    pm__pool.n_workers = 0;
+    pm__unlock(&pm__pool_mu);
+}
+#endif
+
+PMDEF void pm_set_threads(int n)
+{
+    n = n < 0 ? 0 : n > PM__MAX_THREADS ? PM__MAX_THREADS : n;
+    if (n == pm__threads_wanted) return;
+    pm__threads_wanted = n;
+#ifdef PM__THREADS
+    pm__pool_stop(); /* restarted with the new count by the next parallel loop */
+#endif
 }
 
-/* MR x NR micro-kernel: C[0:mr, 0:nr] += alpha * Ap[kc, MR]^T . Bp[kc, NR]. */
-static void pm__kernel(int kc, const float *Ap, const float *Bp, float alpha, float *C, int ldc,
-                       int mr, int nr)
+PMDEF int pm_get_threads(void)
 {
-    float acc[PM__MR][PM__NR];
+#ifdef PM__THREADS
+    return pm__threads_wanted > 0 ? pm__threads_wanted : pm__cpu_count();
+#else
+    return 1;
+#endif
+}
+
+static void pm__parallel(int n_tasks, pm__task_fn fn, void *arg)
+{
+    int t;
+#ifdef PM__THREADS
+    int want = pm_get_threads() - 1; /* workers besides the calling thread */
+    if (n_tasks > 1 && want > 0) {
+        pm__lock(&pm__pool_mu);
+        if (!pm__pool.busy) {
+            while (pm__pool.n_workers < want) { /* start workers lazily */
+                int i = pm__pool.n_workers;
+                pm__pool.start_gen[i] = pm__pool.gen;
+                if (pm__thread_start(&pm__pool.th[i], &pm__pool.start_gen[i])) break;
+                pm__pool.n_workers++;
+            }
+            pm__pool.busy = 1;
+            pm__pool.fn = fn, pm__pool.arg = arg;
+            pm__pool.n_tasks = n_tasks, pm__pool.next = 0;
+            pm__pool.active = pm__pool.n_workers;
+            pm__pool.gen++;
+            pm__broadcast(&pm__pool_work);
+            while (pm__pool.next < pm__pool.n_tasks) {
+                t = pm__pool.next++;
+                pm__unlock(&pm__pool_mu);
+                fn(arg, t);
+                pm__lock(&pm__pool_mu);
+            }
+            while (pm__pool.active > 0) pm__wait(&pm__pool_done, &pm__pool_mu);
+            pm__pool.busy = 0;
+            pm__unlock(&pm__pool_mu);
+            return;
+        }
+        pm__unlock(&pm__pool_mu);
+    }
+#endif
+    for (t = 0; t < n_tasks; t++) fn(arg, t);
+}
+
+/* ---- micro-kernels -------------------------------------------------------------------------
+   C[0:mr, 0:nr] += alpha * Ap[kc, MR]^T . Bp[kc, NR] for packed panels. Partial tiles (mr < MR
+   or nr < NR) take the same arithmetic as full ones, only fewer elements are stored. */
+
+typedef void (*pm__kernel_fn)(int kc, const float *Ap, const float *Bp, float alpha, float *C,
+                              int ldc, int mr, int nr);
+
+typedef struct pm__gemm_kernel {
+    const char *name;
+    int mr, nr;     /* micro-tile */
+    int mc, kc, nc; /* cache blocks (mc a multiple of mr, nc of nr) */
+    pm__kernel_fn fn;
+} pm__gemm_kernel;
+
+#define PM__MR_MAX 16
+#define PM__NR_MAX 32
+
+static void pm__kernel_portable(int kc, const float *Ap, const float *Bp, float alpha,
+                                float *C, int ldc, int mr, int nr)
+{
+    float acc[4][16];
     int k, i, j;
     memset(acc, 0, sizeof(acc));
     for (k = 0; k < kc; k++) {
-        const float *a = Ap + k * PM__MR, *b = Bp + k * PM__NR;
-        for (i = 0; i < PM__MR; i++) {
+        const float *a = Ap + k * 4, *b = Bp + k * 16;
+        for (i = 0; i < 4; i++) {
             float ai = a[i];
-            for (j = 0; j < PM__NR; j++) acc[i][j] += ai * b[j];
+            for (j = 0; j < 16; j++) acc[i][j] += ai * b[j];
         }
     }
     for (i = 0; i < mr; i++)
         for (j = 0; j < nr; j++) C[(size_t)i * ldc + j] += alpha * acc[i][j];
 }
 
-static void pm__gemm(int ta, int tb, int M, int N, int K, float alpha, const float *A, int lda,
-                     const void *B, int bt, int ldb, float beta, float *C, int ldc)
+#if !defined(PM_NO_SIMD) && (defined(__GNUC__) || defined(__clang__)) && defined(__x86_64__)
+#define PM__X86_SIMD 1
+#include <immintrin.h>
+
+/* AVX-512: 12 x 32 tile, 24 accumulators. */
+#define PM__K512_ROW(i)                                                                       \
+    a = _mm512_set1_ps(Ap[i]);                                                                \
+    c##i##a = _mm512_fmadd_ps(a, b0, c##i##a);                                                \
+    c##i##b = _mm512_fmadd_ps(a, b1, c##i##b);
+#define PM__K512_STORE(i)                                                                     \
+    if (i < mr) {                                                                             \
+        float *cr = C + (size_t)i * ldc;                                                      \
+        _mm512_mask_storeu_ps(cr, m0, _mm512_fmadd_ps(al, c##i##a, _mm512_maskz_loadu_ps(m0, cr))); \
+        _mm512_mask_storeu_ps(cr + 16, m1,                                                    \
+                              _mm512_fmadd_ps(al, c##i##b, _mm512_maskz_loadu_ps(m1, cr + 16))); \
+    }
+__attribute__((target("avx512f"))) static void
+pm__kernel_avx512(int kc, const float *Ap, const float *Bp, float alpha, float *C, int ldc,
+                  int mr, int nr)
 {
-    float *Bp, *Ap;
-    int jc, pc, ic, jr, ir, i, j;
-    if (M <= 0 || N <= 0) return;
-    for (i = 0; i < M; i++) {
-        float *c = C + (size_t)i * ldc;
-        if (beta == 0.0f) for (j = 0; j < N; j++) c[j] = 0.0f;
-        else if (beta != 1.0f) for (j = 0; j < N; j++) c[j] *= beta;
+    __m512 c0a = _mm512_setzero_ps(), c0b = c0a, c1a = c0a, c1b = c0a, c2a = c0a, c2b = c0a;
+    __m512 c3a = c0a, c3b = c0a, c4a = c0a, c4b = c0a, c5a = c0a, c5b = c0a;
+    __m512 c6a = c0a, c6b = c0a, c7a = c0a, c7b = c0a, c8a = c0a, c8b = c0a;
+    __m512 c9a = c0a, c9b = c0a, c10a = c0a, c10b = c0a, c11a = c0a, c11b = c0a;
+    __m512 a, b0, b1, al = _mm512_set1_ps(alpha);
+    __mmask16 m0 = (__mmask16)(nr >= 16 ? 0xFFFF : (1u << nr) - 1u);
+    __mmask16 m1 = (__mmask16)(nr >= 32 ? 0xFFFF : nr <= 16 ? 0 : (1u << (nr - 16)) - 1u);
+    int k;
+    for (k = 0; k < kc; k++) {
+        b0 = _mm512_loadu_ps(Bp);
+        b1 = _mm512_loadu_ps(Bp + 16);
+        PM__K512_ROW(0) PM__K512_ROW(1) PM__K512_ROW(2) PM__K512_ROW(3)
+        PM__K512_ROW(4) PM__K512_ROW(5) PM__K512_ROW(6) PM__K512_ROW(7)
+        PM__K512_ROW(8) PM__K512_ROW(9) PM__K512_ROW(10) PM__K512_ROW(11)
+        Ap += 12;
+        Bp += 32;
     }
-    if (K <= 0 || alpha == 0.0f) return;
-    { /* packing buffers sized to the problem: small products (attention heads) stay cheap */
-        size_t kc = (size_t)pm__mini(PM__KC, K), nb = kc * (size_t)(pm__mini(PM__NC, N) + PM__NR);
-        Bp = (float *)PM_MALLOC(sizeof(float) * (nb + kc * (size_t)(pm__mini(PM__MC, M) + PM__MR)));
-        PM_ASSERT(Bp != NULL);
-        if (!Bp) return;
-        Ap = Bp + nb;
+    PM__K512_STORE(0) PM__K512_STORE(1) PM__K512_STORE(2) PM__K512_STORE(3)
+    PM__K512_STORE(4) PM__K512_STORE(5) PM__K512_STORE(6) PM__K512_STORE(7)
+    PM__K512_STORE(8) PM__K512_STORE(9) PM__K512_STORE(10) PM__K512_STORE(11)
+}
+
+/* AVX2 + FMA: 6 x 16 tile, 12 accumulators. */
+#define PM__K256_ROW(i)                                                                       \
+    a = _mm256_set1_ps(Ap[i]);                                                                \
+    c##i##a = _mm256_fmadd_ps(a, b0, c##i##a);                                                \
+    c##i##b = _mm256_fmadd_ps(a, b1, c##i##b);
+#define PM__K256_STORE(i)                                                                     \
+    if (i < mr) {                                                                             \
+        float *cr = C + (size_t)i * ldc;                                                      \
+        _mm256_maskstore_ps(cr, m0, _mm256_fmadd_ps(al, c##i##a, _mm256_maskload_ps(cr, m0))); \
+        _mm256_maskstore_ps(cr + 8, m1,                                                       \
+                            _mm256_fmadd_ps(al, c##i##b, _mm256_maskload_ps(cr + 8, m1)));    \
     }
-    for (jc = 0; jc < N; jc += PM__NC) {
-        int nc = pm__mini(PM__NC, N - jc);
-        for (pc = 0; pc < K; pc += PM__KC) {
-            int kc = pm__mini(PM__KC, K - pc);
-            pm__pack_b(tb, B, bt, ldb, pc, kc, jc, nc, Bp);
-            for (ic = 0; ic < M; ic += PM__MC) {
-                int mc = pm__mini(PM__MC, M - ic);
-                pm__pack_a(ta, A, lda, ic, mc, pc, kc, Ap);
-                for (jr = 0; jr < nc; jr += PM__NR) {
-                    for (ir = 0; ir < mc; ir += PM__MR) {
-                        pm__kernel(kc, Ap + (size_t)ir * kc, Bp + (size_t)jr * kc, alpha,
-                                   C + (size_t)(ic + ir) * ldc + jc + jr, ldc,
-                                   pm__mini(PM__MR, mc - ir), pm__mini(PM__NR, nc - jr));
+__attribute__((target("avx2,fma"))) static void
+pm__kernel_avx2(int kc, const float *Ap, const float *Bp, float alpha, float *C, int ldc,
+                int mr, int nr)
+{
+    static const int32_t lanes[24] = {-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+                                      -1, -1, -1, -1, 0,  0,  0,  0,  0,  0,  0,  0};
+    __m256 c0a = _mm256_setzero_ps(), c0b = c0a, c1a = c0a, c1b = c0a, c2a = c0a, c2b = c0a;
+    __m256 c3a = c0a, c3b = c0a, c4a = c0a, c4b = c0a, c5a = c0a, c5b = c0a;
+    __m256 a, b0, b1, al = _mm256_set1_ps(alpha);
+    /* lanes + 16 - nr: nr ones, then zeros */
+    __m256i m0 = _mm256_loadu_si256((const __m256i *)(const void *)(lanes + 16 - nr));
+    __m256i m1 = _mm256_loadu_si256((const __m256i *)(const void *)(lanes + 16 - (nr > 8 ? nr - 8 : 0)));
+    int k;
+    if (nr <= 8) m1 = _mm256_setzero_si256();
+    for (k = 0; k < kc; k++) {
+        b0 = _mm256_loadu_ps(Bp);
+        b1 = _mm256_loadu_ps(Bp + 8);
+        PM__K256_ROW(0) PM__K256_ROW(1) PM__K256_ROW(2)
+        PM__K256_ROW(3) PM__K256_ROW(4) PM__K256_ROW(5)
+        Ap += 6;
+        Bp += 16;
+    }
+    PM__K256_STORE(0) PM__K256_STORE(1) PM__K256_STORE(2)
+    PM__K256_STORE(3) PM__K256_STORE(4) PM__K256_STORE(5)
+}
+#endif
+
+static const pm__gemm_kernel pm__kernels[] = {
+    /* cache blocks measured best on a Zen 4 core (32 KB L1d, 1 MB L2) */
+    {"portable", 4, 16, 64, 512, 4096, pm__kernel_portable},
+#ifdef PM__X86_SIMD
+    {"avx2", 6, 16, 48, 512, 4096, pm__kernel_avx2},
+    {"avx512", 12, 32, 72, 512, 4096, pm__kernel_avx512},
+#endif
+};
+
+static const pm__gemm_kernel *pm__kernel_used;
+
+/* The best kernel this CPU runs (chosen once), or the one named (tests and benchmarks;
+   returns NULL when that kernel is not available here). */
+static const pm__gemm_kernel *pm__gemm_select(const char *name)
+{
+    int i, n = (int)(sizeof(pm__kernels) / sizeof(pm__kernels[0]));
+    if (name) {
+        for (i = 0; i < n; i++) {
+            if (strcmp(pm__kernels[i].name, name)) continue;
+#ifdef PM__X86_SIMD
+            __builtin_cpu_init();
+            if (!strcmp(name, "avx512") && !__builtin_cpu_supports("avx512f")) return NULL;
+            if (!strcmp(name, "avx2") &&
+                !(__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")))
+                return NULL;
+#endif
+            return pm__kernel_used = &pm__kernels[i];
+        }
+        return NULL;
+    }
+    if (pm__kernel_used) return pm__kernel_used;
+    if (!pm__gemm_select("avx512") && !pm__gemm_select("avx2")) pm__gemm_select("portable");
+    return pm__kernel_used;
+}
+
+PMDEF const char *pm_gemm_kernel_name(void) { return pm__gemm_select(NULL)->name; }
+
+/* ---- packing and the blocked product -------------------------------------------------------- */
+
+/* Pack op(B)[k0:k0+kc, j0:j0+nc] into panels of NR columns: Bp[panel][k][NR], zero-padded. */
+static void pm__pack_b(int NR, int tb, const void *B, int bt, int ldb, int k0, int kc, int j0,
+                       int nc, float *Bp)
+{
+    int jp, k, j;
+    size_t es = pm__dtype_size(bt);
+    for (jp = 0; jp < nc; jp += NR) {
+        int nr = pm__mini(NR, nc - jp);
+        float *dst = Bp + (size_t)jp * kc;
+        if (!tb) {
+            for (k = 0; k < kc; k++) {
+                size_t off = (size_t)(k0 + k) * ldb + (size_t)(j0 + jp);
+                pm__to_f32((const char *)B + off * es, bt, (size_t)nr, dst + (size_t)k * NR);
+                for (j = nr; j < NR; j++) dst[(size_t)k * NR + j] = 0.0f;
+            }
+        } else {
+            for (j = 0; j < nr; j++) { /* row j0+jp+j of B is column j of the panel */
+                const char *row = (const char *)B + ((size_t)(j0 + jp + j) * ldb + k0) * es;
+                if (bt == PM_DTYPE_F32) {
+                    const float *r = (const float *)(const void *)row;
+                    for (k = 0; k < kc; k++) dst[(size_t)k * NR + j] = r[k];
+                } else {
+                    for (k = 0; k < kc; k++) {
+                        uint16_t u;
+                        memcpy(&u, row + (size_t)k * 2, 2);
+                        dst[(size_t)k * NR + j] =
+                            bt == PM_DTYPE_F16 ? pm__f16_to_f32(u) : pm__bf16_to_f32(u);
                     }
                 }
+            }
+            for (k = 0; k < kc; k++)
+                for (j = nr; j < NR; j++) dst[(size_t)k * NR + j] = 0.0f;
+        }
+    }
+}
+
+/* Pack op(A)[i0:i0+mc, k0:k0+kc] into panels of MR rows: Ap[panel][k][MR], zero-padded. */
+static void pm__pack_a(int MR, int ta, const float *A, int lda, int i0, int mc, int k0, int kc,
+                       float *Ap)
+{
+    int ip, k, i;
+    for (ip = 0; ip < mc; ip += MR) {
+        int mr = pm__mini(MR, mc - ip);
+        float *dst = Ap + (size_t)ip * kc;
+        if (ta) {
+            for (k = 0; k < kc; k++) {
+                const float *src = A + (size_t)(k0 + k) * lda + (i0 + ip);
+                for (i = 0; i < mr; i++) dst[(size_t)k * MR + i] = src[i];
+                for (; i < MR; i++) dst[(size_t)k * MR + i] = 0.0f;
+            }
+        } else {
+            for (i = 0; i < mr; i++) {
+                const float *src = A + (size_t)(i0 + ip + i) * lda + k0;
+                for (k = 0; k < kc; k++) dst[(size_t)k * MR + i] = src[k];
+            }
+            for (; i < MR; i++)
+                for (k = 0; k < kc; k++) dst[(size_t)k * MR + i] = 0.0f;
+        }
+    }
+}
+
+/* The blocked product on one thread (beta already applied to C). */
+static void pm__gemm_blocked(const pm__gemm_kernel *kn, int ta, int tb, int M, int N, int K,
+                             float alpha, const float *A, int lda, const void *B, int bt,
+                             int ldb, float *C, int ldc)
+{
+    float *Bp, *Ap;
+    int jc, pc, ic, jr, ir;
+    size_t kc = (size_t)pm__mini(kn->kc, K);
+    size_t nb = kc * (size_t)(pm__mini(kn->nc, N) + kn->nr);
+    /* packing buffers sized to the problem: small products (attention heads) stay cheap */
+    Bp = (float *)PM_MALLOC(sizeof(float) * (nb + kc * (size_t)(pm__mini(kn->mc, M) + kn->mr)));
+    PM_ASSERT(Bp != NULL);
+    if (!Bp) return;
+    Ap = Bp + nb;
+    for (jc = 0; jc < N; jc += kn->nc) {
+        int nc = pm__mini(kn->nc, N - jc);
+        for (pc = 0; pc < K; pc += kn->kc) {
+            int kcb = pm__mini(kn->kc, K - pc);
+            pm__pack_b(kn->nr, tb, B, bt, ldb, pc, kcb, jc, nc, Bp);
+            for (ic = 0; ic < M; ic += kn->mc) {
+                int mc = pm__mini(kn->mc, M - ic);
+                pm__pack_a(kn->mr, ta, A, lda, ic, mc, pc, kcb, Ap);
+                for (jr = 0; jr < nc; jr += kn->nr)
+                    for (ir = 0; ir < mc; ir += kn->mr)
+                        kn->fn(kcb, Ap + (size_t)ir * kcb, Bp + (size_t)jr * kcb, alpha,
+                               C + (size_t)(ic + ir) * ldc + jc + jr, ldc,
+                               pm__mini(kn->mr, mc - ir), pm__mini(kn->nr, nc - jr));
             }
         }
     }
     PM_FREE(Bp);
+}
+
+/* One thread's share of a product: rows [r0, r1) or columns [c0, c1) of C. */
+typedef struct pm__gemm_job {
+    const pm__gemm_kernel *kn;
+    int ta, tb, M, N, K, lda, bt, ldb, ldc, split_rows, step;
+    float alpha, beta;
+    const float *A;
+    const void *B;
+    float *C;
+} pm__gemm_job;
+
+static void pm__gemm_task(void *arg, int task)
+{
+    const pm__gemm_job *g = (const pm__gemm_job *)arg;
+    int i0 = 0, j0 = 0, m = g->M, n = g->N, i, j;
+    const float *A = g->A;
+    const char *B = (const char *)g->B;
+    float *C;
+    if (g->split_rows) {
+        i0 = task * g->step;
+        m = pm__mini(g->step, g->M - i0);
+        A += g->ta ? (size_t)i0 : (size_t)i0 * g->lda;
+    } else {
+        j0 = task * g->step;
+        n = pm__mini(g->step, g->N - j0);
+        B += (g->tb ? (size_t)j0 * g->ldb : (size_t)j0) * pm__dtype_size(g->bt);
+    }
+    if (m <= 0 || n <= 0) return;
+    C = g->C + (size_t)i0 * g->ldc + j0;
+    for (i = 0; i < m; i++) {
+        float *c = C + (size_t)i * g->ldc;
+        if (g->beta == 0.0f) for (j = 0; j < n; j++) c[j] = 0.0f;
+        else if (g->beta != 1.0f) for (j = 0; j < n; j++) c[j] *= g->beta;
+    }
+    if (g->K > 0 && g->alpha != 0.0f)
+        pm__gemm_blocked(g->kn, g->ta, g->tb, m, n, g->K, g->alpha, A, g->lda, B, g->bt,
+                         g->ldb, C, g->ldc);
+}
+
+static void pm__gemm(int ta, int tb, int M, int N, int K, float alpha, const float *A, int lda,
+                     const void *B, int bt, int ldb, float beta, float *C, int ldc)
+{
+    pm__gemm_job g;
+    int tasks = 1, nt;
+    if (M <= 0 || N <= 0) return;
+    g.kn = pm__gemm_select(NULL);
+    g.ta = ta, g.tb = tb, g.M = M, g.N = N, g.K = K, g.lda = lda, g.bt = bt, g.ldb = ldb;
+    g.ldc = ldc, g.alpha = alpha, g.beta = beta, g.A = A, g.B = B, g.C = C;
+    g.split_rows = 1, g.step = M;
+    nt = pm_get_threads();
+    /* split products worth it (> ~4 MFLOP) into one part per thread, whole tiles each */
+    if (nt > 1 && 2.0 * M * N * (K > 0 ? K : 1) > 4e6) {
+        int mt = (M + g.kn->mr - 1) / g.kn->mr, ntl = (N + g.kn->nr - 1) / g.kn->nr;
+        g.split_rows = mt >= ntl;
+        if (g.split_rows) g.step = (mt + nt - 1) / nt * g.kn->mr;
+        else g.step = (ntl + nt - 1) / nt * g.kn->nr;
+        tasks = ((g.split_rows ? M : N) + g.step - 1) / g.step;
+    }
+    pm__parallel(tasks, pm__gemm_task, &g);
 }
 
 /* ============================================================================================
@@ -1602,24 +2004,43 @@ static void pm__softmax_backward_inplace(int rows, int cols, const float *p, flo
    qkv [B*T, 3C] holds q | k | v per row (nn.MultiheadAttention's in_proj layout);
    out [B*T, C] receives the concatenated heads (before out_proj).
    probs [B, heads, T, T]: the softmax of every head, saved for the backward when not NULL;
-   when NULL, scratch [T, T] holds one head at a time. */
-static void pm__attention_forward(int B, int T, int C, int heads, int causal, const float *qkv,
-                                  float *out, float *probs, float *scratch)
+   when NULL, scratch holds one head at a time: n_scratch tiles of [T, T], and up to n_scratch
+   threads work on different sequences, one tile each. */
+typedef struct pm__attention_job {
+    int B, T, C, heads, causal, n_tasks;
+    const float *qkv, *dout, *probs_in;
+    float *out, *probs, *dqkv, *scratch;
+} pm__attention_job;
+
+static void pm__attention_forward_task(void *arg, int task)
 {
-    int b, h, hd = C / heads;
+    const pm__attention_job *j = (const pm__attention_job *)arg;
+    int b, h, T = j->T, C = j->C, hd = C / j->heads;
     float scale = 1.0f / sqrtf((float)hd);
-    PM_ASSERT(heads > 0 && C % heads == 0);
-    for (b = 0; b < B; b++) {
-        const float *base = qkv + (size_t)b * T * 3 * C;
-        for (h = 0; h < heads; h++) {
+    float *scratch = j->scratch ? j->scratch + (size_t)task * T * T : NULL;
+    for (b = j->B * task / j->n_tasks; b < j->B * (task + 1) / j->n_tasks; b++) {
+        const float *base = j->qkv + (size_t)b * T * 3 * C;
+        for (h = 0; h < j->heads; h++) {
             const float *q = base + h * hd, *k = base + C + h * hd, *v = base + 2 * C + h * hd;
-            float *o = out + (size_t)b * T * C + h * hd;
-            float *p = probs ? probs + ((size_t)b * heads + h) * T * T : scratch;
+            float *o = j->out + (size_t)b * T * C + h * hd;
+            float *p = j->probs ? j->probs + ((size_t)b * j->heads + h) * T * T : scratch;
             pm__gemm(0, 1, T, T, hd, scale, q, 3 * C, k, PM_DTYPE_F32, 3 * C, 0.0f, p, T);
-            pm__softmax(T, T, p, causal);
+            pm__softmax(T, T, p, j->causal);
             pm__gemm(0, 0, T, hd, T, 1.0f, p, T, v, PM_DTYPE_F32, 3 * C, 0.0f, o, C);
         }
     }
+}
+
+static void pm__attention_forward(int B, int T, int C, int heads, int causal, const float *qkv,
+                                  float *out, float *probs, float *scratch, int n_scratch)
+{
+    pm__attention_job j;
+    PM_ASSERT(heads > 0 && C % heads == 0 && (probs || (scratch && n_scratch > 0)));
+    memset(&j, 0, sizeof(j));
+    j.B = B, j.T = T, j.C = C, j.heads = heads, j.causal = causal;
+    j.qkv = qkv, j.out = out, j.probs = probs, j.scratch = probs ? NULL : scratch;
+    j.n_tasks = pm__mini(B, probs ? pm_get_threads() : n_scratch);
+    if (j.n_tasks > 0) pm__parallel(j.n_tasks, pm__attention_forward_task, &j);
 }
 
 /* Attention backward. Per sequence and head, with S = scale Q K^T, P = softmax(S) (masked
@@ -1628,31 +2049,29 @@ static void pm__attention_forward(int B, int T, int C, int heads, int causal, co
        dQ += scale dS K,   dK += scale dS^T Q.
    dout [B*T, C] = dL/dout; qkv [B*T, 3C] as in the forward; dqkv [B*T, 3C] receives
    dq | dk | dv (NULL: nothing to do). probs: the forward's saved softmax, or NULL to recompute
-   it head by head (the same values, bit for bit). scratch: [T, T] floats when probs is given,
-   [2, T, T] when it is NULL. */
-static void pm__attention_backward(int B, int T, int C, int heads, int causal,
-                                   const float *dout, const float *qkv, const float *probs,
-                                   float *dqkv, float *scratch)
+   it head by head (the same values, bit for bit). scratch: n_scratch tiles of [T, T] floats
+   when probs is given, of [2, T, T] when it is NULL; one thread per tile. */
+static void pm__attention_backward_task(void *arg, int task)
 {
-    int b, h, hd = C / heads;
+    const pm__attention_job *j = (const pm__attention_job *)arg;
+    int b, h, T = j->T, C = j->C, hd = C / j->heads;
     float scale = 1.0f / sqrtf((float)hd);
-    PM_ASSERT(heads > 0 && C % heads == 0);
-    if (!dqkv) return;
-    for (b = 0; b < B; b++) {
-        const float *base = qkv + (size_t)b * T * 3 * C;
-        float *dbase = dqkv + (size_t)b * T * 3 * C;
-        for (h = 0; h < heads; h++) {
+    float *scratch = j->scratch + (size_t)task * T * T * (j->probs_in ? 1 : 2);
+    for (b = j->B * task / j->n_tasks; b < j->B * (task + 1) / j->n_tasks; b++) {
+        const float *base = j->qkv + (size_t)b * T * 3 * C;
+        float *dbase = j->dqkv + (size_t)b * T * 3 * C;
+        for (h = 0; h < j->heads; h++) {
             const float *q = base + h * hd, *k = base + C + h * hd, *v = base + 2 * C + h * hd;
-            const float *dout_h = dout + (size_t)b * T * C + h * hd;
+            const float *dout_h = j->dout + (size_t)b * T * C + h * hd;
             float *dq = dbase + h * hd, *dk = dbase + C + h * hd, *dv = dbase + 2 * C + h * hd;
             const float *p;
             float *dp = scratch;
-            if (probs) {
-                p = probs + ((size_t)b * heads + h) * T * T;
+            if (j->probs_in) {
+                p = j->probs_in + ((size_t)b * j->heads + h) * T * T;
             } else { /* recompute this head's softmax exactly as the forward did */
                 pm__gemm(0, 1, T, T, hd, scale, q, 3 * C, k, PM_DTYPE_F32, 3 * C, 0.0f, scratch,
                          T);
-                pm__softmax(T, T, scratch, causal);
+                pm__softmax(T, T, scratch, j->causal);
                 p = scratch;
                 dp = scratch + (size_t)T * T;
             }
@@ -1663,6 +2082,20 @@ static void pm__attention_backward(int B, int T, int C, int heads, int causal,
             pm__gemm(1, 0, T, hd, T, scale, dp, T, q, PM_DTYPE_F32, 3 * C, 1.0f, dk, 3 * C);
         }
     }
+}
+
+static void pm__attention_backward(int B, int T, int C, int heads, int causal,
+                                   const float *dout, const float *qkv, const float *probs,
+                                   float *dqkv, float *scratch, int n_scratch)
+{
+    pm__attention_job j;
+    PM_ASSERT(heads > 0 && C % heads == 0 && scratch && n_scratch > 0);
+    if (!dqkv) return;
+    memset(&j, 0, sizeof(j));
+    j.B = B, j.T = T, j.C = C, j.heads = heads, j.causal = causal;
+    j.qkv = qkv, j.dout = dout, j.probs_in = probs, j.dqkv = dqkv, j.scratch = scratch;
+    j.n_tasks = pm__mini(B, n_scratch);
+    if (j.n_tasks > 0) pm__parallel(j.n_tasks, pm__attention_backward_task, &j);
 }
 
 /* --------------------------------------------------------------------------------------------
@@ -1971,7 +2404,8 @@ typedef struct pm__block_scratch {
     float *h;      /* [rows, C]  layernorm output, attention output, gradients */
     float *qkv;    /* [rows, 3C] */
     float *mlp;    /* [rows, H]  */
-    float *scores; /* [T, T]; [2, T, T] with the backward buffers */
+    float *scores; /* n_scores tiles of [T, T]; [2, T, T] with the backward buffers */
+    int n_scores;  /* one per thread (at allocation time) */
     float *h2;     /* [rows, C]  backward only */
     float *mlp2;   /* [rows, H]  backward only */
 } pm__block_scratch;
@@ -1988,6 +2422,8 @@ static int pm__block_scratch_alloc_(pm__block_scratch *s, size_t rows, int T, in
 {
     size_t tt = (size_t)T * T * (backward ? 2 : 1);
     memset(s, 0, sizeof(*s));
+    s->n_scores = pm_get_threads();
+    tt *= (size_t)s->n_scores;
     s->h = (float *)pm__malloc_array(rows, sizeof(float) * (size_t)C);
     s->qkv = (float *)pm__malloc_array(rows, sizeof(float) * 3 * (size_t)C);
     s->mlp = (float *)pm__malloc_array(rows, sizeof(float) * (size_t)H);
@@ -2032,7 +2468,7 @@ static void pm__block_forward_train(const pm__block *w, int B, int T, int C, int
     pm__linear_forward(rows, C, 3 * C, s->h, w->in_proj_w.data, w->in_proj_w.dtype,
                        w->in_proj_b.f, qkv);
     pm__attention_forward(B, T, C, heads, causal, qkv, s->h, cache ? cache->probs : NULL,
-                          s->scores);
+                          s->scores, s->n_scores);
     pm__linear_forward(rows, C, C, s->h, w->out_proj_w.data, w->out_proj_w.dtype,
                        w->out_proj_b.f, s->qkv);
     for (i = 0; i < n; i++) x[i] += s->qkv[i];
@@ -2089,13 +2525,14 @@ PM__MAYBE_UNUSED static void pm__block_backward(const pm__block *w, int B, int T
                            dx, g ? g->ln_2_w : NULL, g ? g->ln_2_b : NULL);
     /* attention branch: x1 = x0 + out_proj(attn(in_proj(ln_1(x0)))) */
     if (g && g->out_proj_w)
-        pm__attention_forward(B, T, C, heads, causal, cache->qkv, s->h, NULL, s->scores);
+        pm__attention_forward(B, T, C, heads, causal, cache->qkv, s->h, NULL, s->scores,
+                              s->n_scores);
     memset(s->h2, 0, sizeof(float) * nC);
     pm__linear_backward(rows, C, C, dx, s->h, w->out_proj_w.data, w->out_proj_w.dtype, s->h2,
                         g ? g->out_proj_w : NULL, g ? g->out_proj_b : NULL);
     memset(s->qkv, 0, sizeof(float) * 3 * nC);
     pm__attention_backward(B, T, C, heads, causal, s->h2, cache->qkv, cache->probs, s->qkv,
-                           s->scores);
+                           s->scores, s->n_scores);
     if (g && g->in_proj_w)
         pm__layernorm_forward(rows, C, cache->x0, w->ln_1_w.f, w->ln_1_b.f, s->h, NULL, NULL);
     memset(s->h2, 0, sizeof(float) * nC);

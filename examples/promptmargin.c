@@ -112,6 +112,8 @@ static void print_help(const char *cmd, const char *usage, const char *about,
     printf("  %-24s %s\n", "--help", "show this help and exit");
 }
 
+static long opt_int(const opts *o, const char *name, long lo, long hi);
+
 /* Parse argv[first..argc-1] against specs. --help prints the help and exits 0. */
 static void parse_opts(opts *o, const char *cmd, const char *usage, const char *about,
                        const opt_spec *specs, int argc, char **argv, int first)
@@ -157,6 +159,8 @@ static void parse_opts(opts *o, const char *cmd, const char *usage, const char *
             o->given_val[o->n_given++] = argv[++i];
         }
     }
+    for (j = 0; specs[j].name; j++) /* every command with --threads applies it here */
+        if (strcmp(specs[j].name, "threads") == 0) pm_set_threads((int)opt_int(o, "threads", 0, 64));
 }
 
 static int spec_index(const opts *o, const char *name)
@@ -451,6 +455,7 @@ static int cmd_embed(int argc, char **argv)
 {
     static const opt_spec specs[] = {
         {"model", "FILE", NULL, "model file (.pmc) (required)"},
+        {"threads", "N", "0", "threads to use; 0: one per CPU (results are identical for any count)"},
         {"image", "PATH", NULL, "an image to embed (repeatable)"},
         {"text", "STR", NULL, "a text to embed (repeatable)"},
         {"out", "FILE.npy", NULL, "output: float32 [inputs, embed_dim], rows in the order given "
@@ -614,6 +619,7 @@ static int cmd_zeroshot(int argc, char **argv)
 {
     static const opt_spec specs[] = {
         {"model", "FILE", NULL, "model file (.pmc) (required)"},
+        {"threads", "N", "0", "threads to use; 0: one per CPU (results are identical for any count)"},
         {"classes", "A,B,C", NULL, "class names, comma-separated; '_' reads as a space"},
         {"classes-file", "FILE", NULL, "class names, one per line (instead of --classes)"},
         {"template", "STR", "a photo of a {}.", "prompt; {} is replaced by the class name"},
@@ -887,6 +893,7 @@ static int cmd_tune(int argc, char **argv)
 {
     static const opt_spec specs[] = {
         {"model", "FILE", NULL, "model file (.pmc) (required)"},
+        {"threads", "N", "0", "threads to use; 0: one per CPU (results are identical for any count)"},
         {"data", "DIR|CSV", NULL, "labelled images: ImageFolder root or path,label CSV (required)"},
         {"save", "FILE", NULL, "where to write the prompts (.safetensors; required)"},
         {"class-names", "FILE", NULL, "class-name file: 'folder<TAB>text name' per line"},
@@ -975,6 +982,7 @@ static int cmd_predict(int argc, char **argv)
 {
     static const opt_spec specs[] = {
         {"model", "FILE", NULL, "model file (.pmc) (required)"},
+        {"threads", "N", "0", "threads to use; 0: one per CPU (results are identical for any count)"},
         {"prompts", "FILE", NULL, "prompts learned by 'tune' (required)"},
         {"top", "K", "5", "how many classes to print per image"},
         {"preprocess", "clip|paper", "clip", "image preprocessing"},
@@ -1198,6 +1206,7 @@ static int cmd_episodes(int argc, char **argv)
 {
     static const opt_spec specs[] = {
         {"model", "FILE", NULL, "model file (.pmc) (required)"},
+        {"threads", "N", "0", "threads to use; 0: one per CPU (results are identical for any count)"},
         {"data", "DIR|CSV", NULL, "the target dataset: ImageFolder root or path,label CSV (required)"},
         {"class-names", "FILE", NULL, "class-name file: 'folder<TAB>text name' per line"},
         {"method", "NAME", "promptmargin", "zeroshot, coop, maple or promptmargin"},
@@ -1431,6 +1440,7 @@ static int cmd_diagnose(int argc, char **argv)
 {
     static const opt_spec specs[] = {
         {"model", "FILE", NULL, "model file (.pmc) (required)"},
+        {"threads", "N", "0", "threads to use; 0: one per CPU (results are identical for any count)"},
         {"data", "DIR|CSV", NULL, "the labelled support set (required)"},
         {"class-names", "FILE", NULL, "class-name file: 'folder<TAB>text name' per line"},
         {"views", "N", "20", "views per image: the plain one + N-1 augmented"},

@@ -343,7 +343,7 @@ static double ops_att_loss(void *p)
 {
     ops_att_ctx *c = (ops_att_ctx *)p;
     pm__attention_forward(c->B, c->T, c->C, c->heads, c->causal, c->qkv, c->out, NULL,
-                          c->scratch);
+                          c->scratch, 1);
     return ops_wsum(c->out, c->wy, (size_t)c->B * c->T * c->C);
 }
 
@@ -363,19 +363,23 @@ static void test_ops_attention(void)
         c.causal = cfg[k][4];
         rows = (size_t)c.B * c.T, nq = rows * 3 * c.C, no = rows * c.C;
         c.qkv = ops_rand(nq, 1.5f, 0.0f), c.out = ops_rand(no, 0, 0);
-        c.scratch = ops_rand(2 * (size_t)c.T * c.T, 0, 0), c.wy = ops_rand(no, 1, 0);
+        c.scratch = ops_rand(3 * 2 * (size_t)c.T * c.T, 0, 0), c.wy = ops_rand(no, 1, 0);
         probs = ops_rand(rows * c.heads * c.T, 0, 0), out2 = ops_rand(no, 0, 0);
         dqkv = ops_base(nq), dqkv0 = ops_copy(dqkv, nq);
         fd = (double *)malloc(sizeof(double) * nq);
-        /* saving the softmax changes nothing in the output */
-        pm__attention_forward(c.B, c.T, c.C, c.heads, c.causal, c.qkv, c.out, NULL, c.scratch);
-        pm__attention_forward(c.B, c.T, c.C, c.heads, c.causal, c.qkv, out2, probs, NULL);
+        /* saving the softmax, or several threads on several scratch tiles, change nothing */
+        pm__attention_forward(c.B, c.T, c.C, c.heads, c.causal, c.qkv, c.out, NULL, c.scratch,
+                              1);
+        pm__attention_forward(c.B, c.T, c.C, c.heads, c.causal, c.qkv, out2, probs, NULL, 0);
         CHECK(memcmp(c.out, out2, sizeof(float) * no) == 0, "attention probs changes out");
+        pm__attention_forward(c.B, c.T, c.C, c.heads, c.causal, c.qkv, out2, NULL, c.scratch,
+                              3);
+        CHECK(memcmp(c.out, out2, sizeof(float) * no) == 0, "attention tiles change out");
         ops_fd(ops_att_loss, &c, c.qkv, nq, OPS_H, fd);
         for (save = 0; save < 2; save++) { /* the backward from saved and recomputed probs */
             memcpy(dqkv, dqkv0, sizeof(float) * nq);
             pm__attention_backward(c.B, c.T, c.C, c.heads, c.causal, c.wy, c.qkv,
-                                   save ? probs : NULL, dqkv, c.scratch);
+                                   save ? probs : NULL, dqkv, c.scratch, 1 + 2 * save);
             snprintf(what, sizeof(what), "attention B=%d T=%d C=%d h=%d %s %s", c.B, c.T, c.C,
                      c.heads, c.causal ? "causal" : "full", save ? "saved" : "recomputed");
             ops_compare(what, dqkv, dqkv0, fd, nq, 5e-5);

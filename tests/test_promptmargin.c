@@ -269,62 +269,86 @@ static uint16_t f32_to_bf16_trunc(float f)
     return (uint16_t)(u >> 16);
 }
 
+/* Every kernel this CPU runs, with 1, 2 and 3 threads: each result within 1e-4 of a double
+   reference, and bit-identical whatever the thread count. */
 static void test_gemm(void)
 {
-    static const int sizes[][3] = {{1, 1, 1},   {3, 5, 7},    {4, 16, 256}, {5, 17, 257},
-                                   {37, 41, 300}, {130, 20, 9}, {2, 1030, 3}, {64, 64, 513}};
-    int s, ta, tb, bt;
-    for (s = 0; s < (int)(sizeof(sizes) / sizeof(sizes[0])); s++)
-        for (ta = 0; ta < 2; ta++)
-            for (tb = 0; tb < 2; tb++)
-                for (bt = 0; bt < 3; bt++) {
-                    int M = sizes[s][0], N = sizes[s][1], K = sizes[s][2], i, j, k;
-                    int lda = (ta ? M : K) + 3, ldb = (tb ? K : N) + 2, ldc = N + 1;
-                    float *A = (float *)malloc(sizeof(float) * (ta ? K : M) * lda);
-                    float *Bf = (float *)malloc(sizeof(float) * (tb ? N : K) * ldb);
-                    uint16_t *Bh = (uint16_t *)malloc(sizeof(uint16_t) * (tb ? N : K) * ldb);
-                    float *C = (float *)malloc(sizeof(float) * M * ldc), *C0;
-                    float alpha = 0.75f, beta = bt == 1 ? 0.0f : 0.5f;
-                    double worst = 0.0;
-                    C0 = (float *)malloc(sizeof(float) * M * ldc);
-                    for (i = 0; i < (ta ? K : M) * lda; i++) A[i] = rndf();
-                    for (i = 0; i < (tb ? N : K) * ldb; i++) {
-                        float v = rndf();
-                        if (bt == PM_DTYPE_F16) { /* values exactly representable in f16 */
-                            v = (float)((int)(v * 1024.0f)) / 1024.0f;
-                            Bh[i] = 0; /* filled below */
-                        }
-                        if (bt == PM_DTYPE_BF16) {
-                            Bh[i] = f32_to_bf16_trunc(v);
-                            v = pm__bf16_to_f32(Bh[i]);
-                        }
-                        Bf[i] = v;
-                    }
-                    if (bt == PM_DTYPE_F16) /* encode k/1024 values as halves by search */
+    static const int sizes[][3] = {{1, 1, 1},    {3, 5, 7},      {4, 16, 256}, {5, 17, 257},
+                                   {37, 41, 300}, {130, 20, 9},  {2, 1030, 3}, {64, 64, 513},
+                                   {150, 200, 100}, {7, 600, 700}}; /* the last two: threaded */
+    static const char *kernels[] = {"portable", "avx2", "avx512", "neon"};
+    int s, ta, tb, bt, kn, th, n_kernels = 0;
+    for (kn = 0; kn < 4; kn++) {
+        if (!pm__gemm_select(kernels[kn])) continue;
+        n_kernels++;
+        for (s = 0; s < (int)(sizeof(sizes) / sizeof(sizes[0])); s++)
+            for (ta = 0; ta < 2; ta++)
+                for (tb = 0; tb < 2; tb++)
+                    for (bt = 0; bt < 3; bt++) {
+                        int M = sizes[s][0], N = sizes[s][1], K = sizes[s][2], i, j, k;
+                        int lda = (ta ? M : K) + 3, ldb = (tb ? K : N) + 2, ldc = N + 1;
+                        float *A = (float *)malloc(sizeof(float) * (ta ? K : M) * lda);
+                        float *Bf = (float *)malloc(sizeof(float) * (tb ? N : K) * ldb);
+                        uint16_t *Bh = (uint16_t *)malloc(sizeof(uint16_t) * (tb ? N : K) * ldb);
+                        float *C = (float *)malloc(sizeof(float) * M * ldc), *C0, *C1;
+                        float alpha = 0.75f, beta = bt == 1 ? 0.0f : 0.5f;
+                        double worst = 0.0;
+                        C0 = (float *)malloc(sizeof(float) * M * ldc);
+                        C1 = (float *)malloc(sizeof(float) * M * ldc);
+                        for (i = 0; i < (ta ? K : M) * lda; i++) A[i] = rndf();
                         for (i = 0; i < (tb ? N : K) * ldb; i++) {
-                            uint32_t h;
-                            for (h = 0; h < 65536; h++)
-                                if (pm__f16_to_f32((uint16_t)h) == Bf[i]) break;
-                            Bh[i] = (uint16_t)h;
+                            float v = rndf();
+                            if (bt == PM_DTYPE_F16) { /* values exactly representable in f16 */
+                                v = (float)((int)(v * 1024.0f)) / 1024.0f;
+                                Bh[i] = 0; /* filled below */
+                            }
+                            if (bt == PM_DTYPE_BF16) {
+                                Bh[i] = f32_to_bf16_trunc(v);
+                                v = pm__bf16_to_f32(Bh[i]);
+                            }
+                            Bf[i] = v;
                         }
-                    for (i = 0; i < M * ldc; i++) C[i] = C0[i] = rndf();
-                    pm__gemm(ta, tb, M, N, K, alpha, A, lda, bt == PM_DTYPE_F32 ? (void *)Bf
-                                                                             : (void *)Bh,
-                             bt, ldb, beta, C, ldc);
-                    for (i = 0; i < M; i++)
-                        for (j = 0; j < N; j++) {
-                            double acc = 0.0, want, d;
-                            for (k = 0; k < K; k++)
-                                acc += (double)(ta ? A[k * lda + i] : A[i * lda + j * 0 + k]) *
-                                       (double)(tb ? Bf[j * ldb + k] : Bf[k * ldb + j]);
-                            want = alpha * acc + beta * C0[i * ldc + j];
-                            d = fabs(want - C[i * ldc + j]);
-                            worst = d > worst ? d : worst;
+                        if (bt == PM_DTYPE_F16) /* encode k/1024 values as halves by search */
+                            for (i = 0; i < (tb ? N : K) * ldb; i++) {
+                                uint32_t h;
+                                for (h = 0; h < 65536; h++)
+                                    if (pm__f16_to_f32((uint16_t)h) == Bf[i]) break;
+                                Bh[i] = (uint16_t)h;
+                            }
+                        for (i = 0; i < M * ldc; i++) C0[i] = rndf();
+                        for (th = 1; th <= 3; th++) {
+                            pm_set_threads(th);
+                            memcpy(C, C0, sizeof(float) * M * ldc);
+                            pm__gemm(ta, tb, M, N, K, alpha, A, lda,
+                                     bt == PM_DTYPE_F32 ? (void *)Bf : (void *)Bh, bt, ldb, beta,
+                                     C, ldc);
+                            if (th == 1) memcpy(C1, C, sizeof(float) * M * ldc);
+                            else
+                                CHECK(memcmp(C1, C, sizeof(float) * M * ldc) == 0,
+                                      "gemm %s M=%d N=%d K=%d: %d threads differ from 1",
+                                      kernels[kn], M, N, K, th);
                         }
-                    CHECK(worst < 1e-4, "gemm M=%d N=%d K=%d ta=%d tb=%d dtype=%d: error %g", M,
-                          N, K, ta, tb, bt, worst);
-                    free(A), free(Bf), free(Bh), free(C), free(C0);
-                }
+                        for (i = 0; i < M; i++)
+                            for (j = 0; j < N; j++) {
+                                double acc = 0.0, want, d;
+                                for (k = 0; k < K; k++)
+                                    acc += (double)(ta ? A[k * lda + i] : A[i * lda + k]) *
+                                           (double)(tb ? Bf[j * ldb + k] : Bf[k * ldb + j]);
+                                want = alpha * acc + beta * C0[i * ldc + j];
+                                d = fabs(want - C[i * ldc + j]);
+                                worst = d > worst ? d : worst;
+                            }
+                        CHECK(worst < 1e-4,
+                              "gemm %s M=%d N=%d K=%d ta=%d tb=%d dtype=%d: error %g",
+                              kernels[kn], M, N, K, ta, tb, bt, worst);
+                        free(A), free(Bf), free(Bh), free(C), free(C0), free(C1);
+                    }
+        printf("  kernel %-8s 1-3 threads: ok\n", kernels[kn]);
+    }
+    CHECK(n_kernels >= 1, "no gemm kernel available");
+    pm__kernel_used = NULL; /* back to this CPU's best, all cores */
+    pm__gemm_select(NULL);
+    pm_set_threads(0);
 }
 
 #include "test_images.c"
