@@ -10718,7 +10718,8 @@ static int pm__train_step(pm_model *m, pm_prompts *p, pm__trainer *tr, pm_step_s
     st->r_t = rt, st->r_v = rv;
     st->total = st->ce + (tr->margin ? tr->lambda_t * rt + tr->lambda_v * rv : 0.0);
     if (!(st->total == st->total) || fabs(st->total) > 1e30) {
-        pm__errorf("the loss is not a finite number (NaN or overflow): check the model file");
+        pm__errorf("the loss is not a finite number (NaN or overflow): a learning rate too "
+                   "high, or a broken model file");
         goto done;
     }
     memset(dimg, 0, sizeof(float) * (size_t)V * D);
@@ -10830,6 +10831,9 @@ PMDEF int pm_prompts_train(pm_model *m, pm_prompts *p, int n_views, const float 
     for (s = 0; s < steps; s++) {
         pm_step_stats st;
         if (pm__train_step(m, p, &tr, &st)) {
+            char where[32];
+            snprintf(where, sizeof(where), "step %d", s + 1);
+            pm__error_prefix(where);
             pm__trainer_free(&tr);
             return -1;
         }

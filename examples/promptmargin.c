@@ -28,9 +28,28 @@
 NORETURN static void die(const char *fmt, ...);
 NORETURN static void die_usage(const char *cmd, const char *fmt, ...);
 
+/* A progress line is open on stderr (printed with \r, no newline yet): an error message then
+   starts on a new line. */
+static int g_line_open;
+/* An output file this run created and has not completed: removed when the run dies. */
+static FILE *g_cleanup_file;
+static const char *g_cleanup_path;
+
+static void error_prologue(void)
+{
+    if (g_line_open) fputc('\n', stderr);
+    g_line_open = 0;
+    if (g_cleanup_path) {
+        if (g_cleanup_file) fclose(g_cleanup_file);
+        remove(g_cleanup_path);
+        g_cleanup_file = NULL, g_cleanup_path = NULL;
+    }
+}
+
 static void die(const char *fmt, ...)
 {
     va_list ap;
+    error_prologue();
     fprintf(stderr, "promptmargin: error: ");
     va_start(ap, fmt);
     vfprintf(stderr, fmt, ap);
@@ -42,6 +61,7 @@ static void die(const char *fmt, ...)
 static void die_usage(const char *cmd, const char *fmt, ...)
 {
     va_list ap;
+    error_prologue();
     fprintf(stderr, "promptmargin: error: ");
     va_start(ap, fmt);
     vfprintf(stderr, fmt, ap);
@@ -343,7 +363,8 @@ static int cmd_info(int argc, char **argv)
                    "\"layers\": %d, \"heads\": %d, \"mlp\": %d, \"merges\": %d}",
                    mi->context_length, mi->vocab_size, mi->text_width, mi->text_layers,
                    mi->text_heads, mi->text_mlp, mi->n_merges);
-        printf(", \"n_tensors\": %d", mi->n_tensors);
+        printf(", \"n_tensors\": %d, \"gemm_kernel\": \"%s\", \"threads\": %d", mi->n_tensors,
+               pm_gemm_kernel_name(), pm_get_threads());
     } else {
         printf("model        %s (%.1f MB, weights %s, %s)\n", o.pos[0], mi->file_size / 1e6,
                dtype_name(mi->dtype), mi->act == PM_ACT_GELU ? "gelu" : "quick_gelu");
@@ -366,6 +387,8 @@ static int cmd_info(int argc, char **argv)
         printf("embedding    %d, logit scale exp(%.6g) = %.6g\n", mi->embed_dim, mi->logit_scale,
                exp(mi->logit_scale));
         printf("tensors      %d\n", mi->n_tensors);
+        printf("this machine %s matrix kernel, %d thread%s\n", pm_gemm_kernel_name(),
+               pm_get_threads(), pm_get_threads() == 1 ? "" : "s");
     }
     if (opt_flag(&o, "tensors")) {
         if (json) printf(", \"tensors\": [");
@@ -734,6 +757,7 @@ static void progress_report(int done, int total, void *user)
         fprintf(stderr, ", about %.0f s left   ", el * (total - done) / done);
     else
         fprintf(stderr, ", %.0f s            ", el);
+    g_line_open = done != total;
     if (done == total) fprintf(stderr, "\n");
     fflush(stderr);
 }
@@ -884,8 +908,10 @@ static void tune_on_step(int step, const pm_step_stats *st, void *user)
     fprintf(stderr, "\rstep %d/%d  loss %.5f (ce %.5f, r_t %.3g, r_v %.3g)", step, tp->steps,
             st->total, st->ce, st->r_t, st->r_v);
     if (step < tp->steps && el >= 1.0)
-        fprintf(stderr, ", about %.0f s left   ", el * (tp->steps - step) / step);
+        fprintf(stderr, ", about %.0f s left", el * (tp->steps - step) / step);
+    fprintf(stderr, "        ");
     if (step == tp->steps) fprintf(stderr, ", %.0f s\n", el);
+    g_line_open = step != tp->steps;
     fflush(stderr);
 }
 
@@ -951,6 +977,10 @@ static int cmd_tune(int argc, char **argv)
         if (pm_prompts_num_classes(p) != pm_dataset_num_classes(ds))
             die("%s has %d classes, the data %d", opt_str(&o, "init"), pm_prompts_num_classes(p),
                 pm_dataset_num_classes(ds));
+        for (i = 0; i < pm_dataset_num_classes(ds); i++)
+            if (strcmp(pm_prompts_class(p, i), names[i]))
+                die("%s: class %d is '%s', the data's is '%s' (the classes must match, in "
+                    "order)", opt_str(&o, "init"), i, pm_prompts_class(p, i), names[i]);
     } else {
         int depth = (int)opt_int(&o, "depth", 1, 1024), layers;
         layers = pm_model_get_info(m)->vision_layers < pm_model_get_info(m)->text_layers
@@ -1172,16 +1202,30 @@ static int cmd_merge(int argc, char **argv)
     return 0;
 }
 
-/* State shared by the steps of one episode's training. */
+/* State shared by the steps of one episode's training: its first and last loss, and what the
+   progress line shows (episodes finished before this one, of `todo`, since `start`). */
 typedef struct {
     double first, last;
+    int shard_i, shard_n, episode, ran, todo, steps;
+    time_t start, shown;
 } loss_track;
 
 static void track_loss(int step, const pm_step_stats *st, void *user)
 {
     loss_track *t = (loss_track *)user;
+    time_t now = time(NULL);
+    double el = difftime(now, t->start), frac;
     if (step == 1) t->first = st->total;
     t->last = st->total;
+    if (step < t->steps && difftime(now, t->shown) < 1.0) return;
+    t->shown = now;
+    frac = (t->ran + (double)step / t->steps) / t->todo; /* of the whole run */
+    fprintf(stderr, "\rshard %d/%d: episode %d (%d/%d), step %d/%d, loss %.4f", t->shard_i,
+            t->shard_n, t->episode, t->ran + 1, t->todo, step, t->steps, st->total);
+    if (el >= 1) fprintf(stderr, ", about %.0f s left", el * (1.0 - frac) / frac);
+    fprintf(stderr, "        ");
+    g_line_open = 1;
+    fflush(stderr);
 }
 
 /* Queries classified right: argmax over classes of the cosine (the scale changes nothing);
@@ -1241,7 +1285,7 @@ static int cmd_episodes(int argc, char **argv)
     episode_result *done = NULL;
     double threshold;
     int n_done = 0, cap = 0, dropped = 0, method, ways, shots, queries, E, shard_i = 0,
-        shard_n = 1, n_ctx, depth, n_views, keep, select, mode, e, i, ran = 0, todo = 0;
+        shard_n = 1, n_ctx, depth, n_views, keep, select, mode, e, i, ran = 0, todo = 0, created;
     uint64_t seed;
     char *end;
     const char *out = NULL;
@@ -1315,8 +1359,15 @@ static int cmd_episodes(int argc, char **argv)
                 fprintf(stderr, "promptmargin: %d incomplete line(s) of '%s' dropped\n", dropped, out);
             }
         }
+        created = !opt_flag(&o, "resume") || !n_done;
+        if (created) { /* what this run creates goes again if it dies before a first line */
+            FILE *f = fopen(out, "rb");
+            created = f == NULL;
+            if (f) fclose(f);
+        }
         fo = fopen(out, "ab");
         if (!fo) die("cannot write '%s'", out);
+        if (created) g_cleanup_file = fo, g_cleanup_path = out;
     }
     for (e = shard_i; e < E; e += shard_n) todo++;
     for (e = shard_i; e < E; e += shard_n) {
@@ -1354,6 +1405,8 @@ static int cmd_episodes(int argc, char **argv)
                               depth, ways, names, es);
         if (!p) die("%s", pm_last_error());
         lt.first = lt.last = 0.0;
+        lt.shard_i = shard_i, lt.shard_n = shard_n, lt.episode = e, lt.ran = ran;
+        lt.todo = todo, lt.steps = d.steps, lt.start = start, lt.shown = 0;
         if (method != PM_METHOD_ZEROSHOT) {
             image_set_views(m, p, &sup, mode, n_views, keep, select, es, &views, &vlab, &nv);
             d.on_step = track_loss, d.user = &lt;
@@ -1401,6 +1454,7 @@ static int cmd_episodes(int argc, char **argv)
                 dg.zeroshot_acc, dg.separability, dg.margin, dg.text_dist_mean, dg.text_dist_std,
                 dg.predict_tune ? "tune" : "zeroshot", difftime(time(NULL), t0));
         fflush(fo);
+        g_cleanup_file = NULL, g_cleanup_path = NULL; /* holds a finished episode: kept */
         {
             episode_result r;
             r.index = e, r.correct = correct, r.total = n_q, r.ways = ways, r.shots = shots;
@@ -1418,7 +1472,9 @@ static int cmd_episodes(int argc, char **argv)
             double el = difftime(time(NULL), start);
             fprintf(stderr, "\rshard %d/%d: episode %d done (%d/%d), accuracy %.1f%%", shard_i,
                     shard_n, e, ran, todo, 100.0 * correct / n_q);
-            if (el >= 1) fprintf(stderr, ", about %.0f s left   ", el * (todo - ran) / ran);
+            if (el >= 1) fprintf(stderr, ", about %.0f s left", el * (todo - ran) / ran);
+            fprintf(stderr, "              ");
+            g_line_open = 1;
             fflush(stderr);
         }
         image_set_free(&sup);
@@ -1428,6 +1484,8 @@ static int cmd_episodes(int argc, char **argv)
         pm_episode_free(&ep);
     }
     if (ran) fprintf(stderr, "\n");
+    g_line_open = 0;
+    g_cleanup_path = NULL, g_cleanup_file = NULL;
     if (out && fclose(fo) != 0) die("cannot write '%s'", out);
     print_summary(done, n_done, opt_flag(&o, "json"), out ? stdout : stderr);
     free(done);

@@ -262,6 +262,16 @@ static void test_half_conversions(void)
    [2] gemm: every transpose combination, every weight type, odd sizes, alpha and beta
    ------------------------------------------------------------------------------------------ */
 
+/* A float that is 0 or a normal half (and has at most 11 significant bits) -> its half bits. */
+static uint16_t f32_to_f16_exact(float f)
+{
+    uint32_t u;
+    memcpy(&u, &f, 4);
+    if ((u & 0x7FFFFFFFu) == 0) return (uint16_t)(u >> 16);
+    return (uint16_t)(((u >> 16) & 0x8000u) | ((((u >> 23) & 0xFFu) - 127u + 15u) << 10) |
+                      ((u >> 13) & 0x3FFu));
+}
+
 static uint16_t f32_to_bf16_trunc(float f)
 {
     uint32_t u;
@@ -308,13 +318,8 @@ static void test_gemm(void)
                             }
                             Bf[i] = v;
                         }
-                        if (bt == PM_DTYPE_F16) /* encode k/1024 values as halves by search */
-                            for (i = 0; i < (tb ? N : K) * ldb; i++) {
-                                uint32_t h;
-                                for (h = 0; h < 65536; h++)
-                                    if (pm__f16_to_f32((uint16_t)h) == Bf[i]) break;
-                                Bh[i] = (uint16_t)h;
-                            }
+                        if (bt == PM_DTYPE_F16) /* k/1024 values: normal halves, exact */
+                            for (i = 0; i < (tb ? N : K) * ldb; i++) Bh[i] = f32_to_f16_exact(Bf[i]);
                         for (i = 0; i < M * ldc; i++) C0[i] = rndf();
                         for (th = 1; th <= 3; th++) {
                             pm_set_threads(th);
@@ -1023,6 +1028,25 @@ static void test_episodes(void)
     f = fopen(s0, "rb");
     CHECK(f == NULL, "a refused run left an output file");
     if (f) fclose(f);
+    /* a loss that overflows (learning rate 1e30): the step named, exit 1, no output file */
+    snprintf(cmd, sizeof(cmd), "%s --lr 1e30 --out %s", base, s0);
+    CHECK(run(cmd) == 1, "a NaN loss must stop the run");
+    a = cli_output("err");
+    CHECK(strstr(a, "episode 0: step 2: the loss is not a finite number") != NULL, "%s", a);
+    free(a);
+    f = fopen(s0, "rb");
+    CHECK(f == NULL, "a run stopped by a NaN loss left an output file");
+    if (f) fclose(f);
+    snprintf(cmd, sizeof(cmd), "%s tune --model %s --data %s/views --class-names "
+             "%s/view_classes.txt --no-augment --lr 1e30 --steps 3 --save %s", g_cli, e->path,
+             PROMPT_DIR, PROMPT_DIR, s0);
+    CHECK(run(cmd) == 1, "tune: a NaN loss must stop the run");
+    a = cli_output("err");
+    CHECK(strstr(a, "step 2: the loss is not a finite number") != NULL, "%s", a);
+    free(a);
+    f = fopen(s0, "rb");
+    CHECK(f == NULL, "tune stopped by a NaN loss left an output file");
+    if (f) fclose(f);
 }
 
 /* ------------------------------------------------------------------------------------------
@@ -1079,6 +1103,7 @@ int main(int argc, char **argv)
             /* the training parity check on another model, e.g. the ViT-B/32-shaped reference of
                tools/make_fixtures.py --promptmargin-big: --prompt-parity MODEL.pmc DIR */
             check_prompt_parity(argv[i + 1], argv[i + 2]);
+            check_tune_cli(argv[i + 1], argv[i + 2], 0);
             printf("%d passed, %d failed\n", g_failures == 0, g_failures != 0);
             return g_failures ? 1 : 0;
         }

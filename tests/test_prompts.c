@@ -189,11 +189,83 @@ static void check_prompt_parity(const char *model_path, const char *dir)
     pm_model_free(m);
 }
 
+/* The same parity through the command line: `tune --init --no-augment --steps S --json` on
+   the fixture's views saved as an ImageFolder (preprocessed by the CLI) reports the reference's
+   loss terms at every step and saves its final prompts (promptmargin, margin to the text). */
+static void check_tune_cli(const char *model_path, const char *dir, int threads)
+{
+    char cmd[8192], out[1024], path[1024];
+    npy losses;
+    pm_model *m;
+    prompt_fixture pf;
+    pm_prompts *got, *want;
+    char *so, *line;
+    double worst = 0.0, worst_final = 0.0, fmax = 0.0;
+    int k = 0;
+    size_t j;
+    snprintf(path, sizeof(path), "%s/losses_promptmargin_text.npy", dir);
+    if (npy_load(path, &losses)) {
+        CHECK(0, "cannot read %s", path);
+        return;
+    }
+    snprintf(out, sizeof(out), "%s/tune_cli.safetensors", g_fixtures);
+    remove(out);
+    snprintf(cmd, sizeof(cmd),
+             "%s tune --model %s --data %s/views --class-names %s/view_classes.txt --init "
+             "%s/init.safetensors --no-augment --steps %d --threads %d --json --save %s",
+             g_cli, model_path, dir, dir, dir, losses.shape[0], threads, out);
+    CHECK(run(cmd) == 0, "tune failed: %s", cli_output("err"));
+    so = cli_output("out");
+    for (line = so; *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : line + strlen(line)) {
+        int step, q;
+        double v[4];
+        if (sscanf(line, "{\"step\": %d, \"ce\": %lf, \"r_t\": %lf, \"r_v\": %lf, \"loss\": %lf",
+                   &step, &v[0], &v[1], &v[2], &v[3]) != 5)
+            continue;
+        CHECK(step == k + 1 && k < losses.shape[0], "tune --json: unexpected step %d", step);
+        if (step != k + 1 || k >= losses.shape[0]) break;
+        for (q = 0; q < 4; q++) {
+            double w = losses.f[k * 4 + q];
+            double dd = fabs(v[q] - w) / (fabs(w) > 1e-3 ? fabs(w) : 1e-3);
+            worst = dd > worst ? dd : worst;
+        }
+        k++;
+    }
+    CHECK(k == losses.shape[0], "tune --json printed %d steps, want %d", k, losses.shape[0]);
+    free(so);
+    m = pm_model_load(model_path);
+    got = m ? pm_prompts_load(m, out) : NULL;
+    CHECK(got != NULL, "tune's prompts: %s", pm_last_error());
+    snprintf(path, sizeof(path), "%s/final_promptmargin_text.safetensors", dir);
+    want = got && prompt_fixture_open(&pf, dir) == 0
+               ? fixture_prompts(m, &pf, PM_METHOD_PROMPTMARGIN, path) : NULL;
+    if (got && want) {
+        CHECK(got->n_params == want->n_params, "tune's prompts have %lu values, want %lu",
+              (unsigned long)got->n_params, (unsigned long)want->n_params);
+        for (j = 0; j < got->n_params && j < want->n_params; j++) {
+            double dd = fabs((double)got->params[j] - want->params[j]);
+            worst_final = dd > worst_final ? dd : worst_final;
+            fmax = fabs(want->params[j]) > fmax ? fabs(want->params[j]) : fmax;
+        }
+        worst_final /= fmax > 0 ? fmax : 1.0;
+    }
+    printf("    CLI tune --init --no-augment --steps %d (%d threads): loss terms rel. error "
+           "%.2e, saved prompts %.2e\n", losses.shape[0], threads, worst, worst_final);
+    CHECK(worst <= 1e-4, "tune CLI: loss terms differ by %g (relative)", worst);
+    CHECK(worst_final <= 1e-4, "tune CLI: final prompts differ by %g (relative)", worst_final);
+    pm_prompts_free(got), pm_prompts_free(want);
+    pm_model_free(m);
+    npy_free(&losses);
+    remove(out);
+}
+
 static void test_prompt_training(void)
 {
     const model_entry *e = find_model("tinyA", "state-dict", "f32");
     CHECK(e != NULL, "no tinyA model");
     if (e) check_prompt_parity(e->path, PROMPT_DIR);
+    if (e) check_tune_cli(e->path, PROMPT_DIR, 1);
+    if (e) check_tune_cli(e->path, PROMPT_DIR, 3);
 }
 
 /* Save and load: the values come back bit for bit, the file is standard safetensors, and

@@ -47,6 +47,7 @@ import json
 import math
 import os
 import random
+import shutil
 import struct
 import sys
 import time
@@ -891,6 +892,21 @@ def _round_half_up(x):
     return int(math.floor(x + 0.5))
 
 
+def view_image(paths, n_classes, i):
+    """PIL image of training view i (before the CLIP transform) and its description."""
+    c, v = i % n_classes, i // n_classes
+    (left, top, right, bottom), flip = VIEW_VARIANTS[v]
+    img = Image.open(paths[c]).convert("RGB")
+    w, h = img.size
+    box = (_round_half_up(left * w), _round_half_up(top * h),
+           max(_round_half_up(right * w), _round_half_up(left * w) + 1),
+           max(_round_half_up(bottom * h), _round_half_up(top * h) + 1))
+    img = img.crop(box)
+    if flip:
+        img = img.transpose(Image.FLIP_LEFT_RIGHT)
+    return img, {"label": c, "source": paths[c], "crop_box_pixels": list(box), "hflip": flip}
+
+
 def training_views(paths, n_classes, per_class, size):
     """Fixed training pixels [N*M, 3, S, S] (float32), labels [N*M] (int64), view list.
 
@@ -904,32 +920,38 @@ def training_views(paths, n_classes, per_class, size):
     tf = clip_transform(size)
     pixels, labels, views = [], [], []
     for i in range(n_classes * per_class):
-        c, v = i % n_classes, i // n_classes
-        (left, top, right, bottom), flip = VIEW_VARIANTS[v]
-        img = Image.open(paths[c]).convert("RGB")
-        w, h = img.size
-        box = (_round_half_up(left * w), _round_half_up(top * h),
-               max(_round_half_up(right * w), _round_half_up(left * w) + 1),
-               max(_round_half_up(bottom * h), _round_half_up(top * h) + 1))
-        img = img.crop(box)
-        if flip:
-            img = img.transpose(Image.FLIP_LEFT_RIGHT)
+        img, view = view_image(paths, n_classes, i)
         pixels.append(tf(img))
-        labels.append(c)
-        views.append({"label": c, "source": paths[c], "crop_box_pixels": list(box),
-                      "hflip": flip})
+        labels.append(view["label"])
+        views.append(view)
     return torch.stack(pixels), torch.tensor(labels, dtype=torch.long), views
+
+
+def write_view_folder(paths, classnames, per_class, out_dir, names_path):
+    """The training views as an ImageFolder (out_dir/class<c>/v<v>.png, lossless crops before
+    the CLIP transform) and a class-name file mapping class<c> to its name, so that
+    `promptmargin tune --data out_dir --class-names names_path --no-augment` trains on exactly
+    the reference's views (in another order: folder by folder)."""
+    if os.path.isdir(out_dir):
+        shutil.rmtree(out_dir)
+    for i in range(len(classnames) * per_class):
+        img, view = view_image(paths, len(classnames), i)
+        d = os.path.join(out_dir, "class%d" % view["label"])
+        os.makedirs(d, exist_ok=True)
+        img.save(os.path.join(d, "v%02d.png" % (i // len(classnames))))
+    with open(names_path, "w", encoding="utf-8", newline="\n") as f:
+        f.write("".join("class%d\t%s\n" % (c, n) for c, n in enumerate(classnames)))
 
 
 def write_promptmargin(clip32, out_dir, classnames, tokenizer, image_paths, per_class, n_ctx,
                        depth, steps, rel, model_name, chunk=None, fd=True, model_sha256="",
-                       f32_tags=None, record_timing=False):
+                       f32_tags=None, record_timing=False, run_tags=None):
     """Write the prompt-tuning fixtures of one model under out_dir; returns a manifest entry.
 
     clip32 is a float32 clip_ref.CLIP. Everything is computed in float64 (from the float32
     values stored in the files) and stored as float32; the same runs are repeated in float32
     to measure the torch float32-vs-float64 deviation (and the time of both) for the runs in
-    f32_tags (None: all).
+    f32_tags (None: all). run_tags: the runs of PM_RUNS to make (None: all).
     """
     import promptmargin_ref as pmr
     os.makedirs(out_dir, exist_ok=True)
@@ -973,9 +995,15 @@ def write_promptmargin(clip32, out_dir, classnames, tokenizer, image_paths, per_
     with open(path_of("classnames.txt", "class names, one per line (UTF-8)"), "w",
               encoding="utf-8", newline="\n") as f:
         f.write("".join(c + "\n" for c in classnames))
+    write_view_folder(image_paths, classnames, per_class, path_of(
+        "views", "the training views as an ImageFolder (class<c>/v<v>.png, crops before the "
+        "CLIP transform), for `tune --no-augment`"), path_of(
+        "view_classes.txt", "class-name file of views/: class<c><TAB>name"))
 
     runs, deviation, timing = {}, {}, {}
     for tag, method, target in PM_RUNS:
+        if run_tags is not None and tag not in run_tags:
+            continue
         cfg = pmr.PromptConfig.for_method(method, n_ctx, depth, target)
         model = pmr.build(clip64, cfg, ids, values).double()
         start = pmr.evaluate(model, pix64, chunk)
@@ -1201,8 +1229,10 @@ def run_promptmargin_big(args):
     n_ctx, depth = 2, 9
     entry = write_promptmargin(clip32, pm_dir, PM_BIG_CLASSES, tok, paths, args.pm_views, n_ctx,
                                depth, args.pm_steps, os.path.abspath, "vit-b-32",
-                               chunk=args.pm_chunk, fd=False, f32_tags=["promptmargin_text"],
-                               record_timing=True)
+                               chunk=args.pm_chunk, fd=False,
+                               f32_tags=[] if args.pm_no_f32 else ["promptmargin_text"],
+                               record_timing=True,
+                               run_tags=args.pm_runs.split(",") if args.pm_runs else None)
     timing = None
     if args.pm_time_views:
         ids = pmr.tokenize_prompts(tok, PM_BIG_CLASSES, n_ctx, cfg.context_length)
@@ -1414,6 +1444,11 @@ def main():
                          "views in float64 and float32 (0: no timing)")
     ap.add_argument("--pm-time-steps", type=int, default=1,
                     help="steps timed per dtype with --pm-time-views")
+    ap.add_argument("--pm-runs", metavar="TAG,...",
+                    help="--promptmargin-big: only these runs (%s; default all)"
+                    % ",".join(r[0] for r in PM_RUNS))
+    ap.add_argument("--pm-no-f32", action="store_true",
+                    help="--promptmargin-big: skip the float32 repeat of promptmargin_text")
     ap.add_argument("--pm-time-chunk", type=int, default=None,
                     help="chunk for the timed steps (default: one graph)")
     ap.add_argument("--images", action="store_true",
