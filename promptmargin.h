@@ -178,6 +178,15 @@ PMDEF void pm_set_threads(int n);
 PMDEF int pm_get_threads(void);
 /* The matrix-product kernel chosen for this CPU: "avx512", "avx2", "neon" or "portable". */
 PMDEF const char *pm_gemm_kernel_name(void);
+/* The library's matrix product on float matrices, threaded: C[M,N] = alpha op(A) op(B) +
+   beta C, row-major, op(A) = A [M,K] (lda) or with ta A^T (A stored [K,M]); op(B) = B [K,N]
+   (ldb) or with tb B^T (B stored [N,K]); beta 0: C is only written. */
+PMDEF void pm_gemm(int ta, int tb, int M, int N, int K, float alpha, const float *A, int lda,
+                   const float *B, int ldb, float beta, float *C, int ldc);
+/* Run the matrix kernel alone on cache-resident data, `reps` tiles of depth 256 on each of
+   pm_get_threads() threads at once; returns the floating-point operations done. Timed by the
+   caller, it gives the machine's practical peak (what `promptmargin bench` compares with). */
+PMDEF double pm_gemm_peak_work(long reps);
 
 /* Decode an image (PNG, JPEG, BMP, PNM) to RGB8 [h, w, 3], as PIL's convert("RGB") would (a
    JPEG's EXIF orientation applied, as ImageOps.exif_transpose does). The
@@ -1452,8 +1461,6 @@ typedef struct pm__gemm_kernel {
     pm__kernel_fn fn;
 } pm__gemm_kernel;
 
-#define PM__MR_MAX 16
-#define PM__NR_MAX 32
 
 static void pm__kernel_portable(int kc, const float *Ap, const float *Bp, float alpha,
                                 float *C, int ldc, int mr, int nr)
@@ -1553,12 +1560,56 @@ pm__kernel_avx2(int kc, const float *Ap, const float *Bp, float alpha, float *C,
 }
 #endif
 
+#if !defined(PM_NO_SIMD) && defined(__aarch64__) && defined(__ARM_NEON)
+#define PM__NEON 1
+#include <arm_neon.h>
+
+/* NEON (AArch64): 8 x 12 tile, 24 accumulators. The tile goes through a small buffer so that
+   partial tiles take exactly the arithmetic of full ones. */
+#define PM__KNEON_ROW(i, a, l)                                                                \
+    c##i##0 = vfmaq_laneq_f32(c##i##0, b0, a, l);                                             \
+    c##i##1 = vfmaq_laneq_f32(c##i##1, b1, a, l);                                             \
+    c##i##2 = vfmaq_laneq_f32(c##i##2, b2, a, l);
+#define PM__KNEON_STORE(i)                                                                    \
+    vst1q_f32(t[i], vfmaq_n_f32(vld1q_f32(t[i]), c##i##0, alpha));                            \
+    vst1q_f32(t[i] + 4, vfmaq_n_f32(vld1q_f32(t[i] + 4), c##i##1, alpha));                    \
+    vst1q_f32(t[i] + 8, vfmaq_n_f32(vld1q_f32(t[i] + 8), c##i##2, alpha));
+static void pm__kernel_neon(int kc, const float *Ap, const float *Bp, float alpha, float *C,
+                            int ldc, int mr, int nr)
+{
+    float32x4_t c00 = vdupq_n_f32(0.0f), c01 = c00, c02 = c00, c10 = c00, c11 = c00, c12 = c00;
+    float32x4_t c20 = c00, c21 = c00, c22 = c00, c30 = c00, c31 = c00, c32 = c00;
+    float32x4_t c40 = c00, c41 = c00, c42 = c00, c50 = c00, c51 = c00, c52 = c00;
+    float32x4_t c60 = c00, c61 = c00, c62 = c00, c70 = c00, c71 = c00, c72 = c00;
+    float t[8][12];
+    int k, i, j;
+    for (k = 0; k < kc; k++) {
+        float32x4_t b0 = vld1q_f32(Bp), b1 = vld1q_f32(Bp + 4), b2 = vld1q_f32(Bp + 8);
+        float32x4_t a0 = vld1q_f32(Ap), a1 = vld1q_f32(Ap + 4);
+        PM__KNEON_ROW(0, a0, 0) PM__KNEON_ROW(1, a0, 1) PM__KNEON_ROW(2, a0, 2)
+        PM__KNEON_ROW(3, a0, 3) PM__KNEON_ROW(4, a1, 0) PM__KNEON_ROW(5, a1, 1)
+        PM__KNEON_ROW(6, a1, 2) PM__KNEON_ROW(7, a1, 3)
+        Ap += 8;
+        Bp += 12;
+    }
+    for (i = 0; i < 8; i++)
+        for (j = 0; j < 12; j++) t[i][j] = i < mr && j < nr ? C[(size_t)i * ldc + j] : 0.0f;
+    PM__KNEON_STORE(0) PM__KNEON_STORE(1) PM__KNEON_STORE(2) PM__KNEON_STORE(3)
+    PM__KNEON_STORE(4) PM__KNEON_STORE(5) PM__KNEON_STORE(6) PM__KNEON_STORE(7)
+    for (i = 0; i < mr; i++)
+        for (j = 0; j < nr; j++) C[(size_t)i * ldc + j] = t[i][j];
+}
+#endif
+
 static const pm__gemm_kernel pm__kernels[] = {
     /* cache blocks measured best on a Zen 4 core (32 KB L1d, 1 MB L2) */
     {"portable", 4, 16, 64, 512, 4096, pm__kernel_portable},
 #ifdef PM__X86_SIMD
     {"avx2", 6, 16, 48, 512, 4096, pm__kernel_avx2},
     {"avx512", 12, 32, 72, 512, 4096, pm__kernel_avx512},
+#endif
+#ifdef PM__NEON
+    {"neon", 8, 12, 96, 256, 4092, pm__kernel_neon},
 #endif
 };
 
@@ -1584,7 +1635,8 @@ static const pm__gemm_kernel *pm__gemm_select(const char *name)
         return NULL;
     }
     if (pm__kernel_used) return pm__kernel_used;
-    if (!pm__gemm_select("avx512") && !pm__gemm_select("avx2")) pm__gemm_select("portable");
+    if (!pm__gemm_select("avx512") && !pm__gemm_select("avx2") && !pm__gemm_select("neon"))
+        pm__gemm_select("portable");
     return pm__kernel_used;
 }
 
@@ -1744,6 +1796,41 @@ static void pm__gemm(int ta, int tb, int M, int N, int K, float alpha, const flo
         tasks = ((g.split_rows ? M : N) + g.step - 1) / g.step;
     }
     pm__parallel(tasks, pm__gemm_task, &g);
+}
+
+PMDEF void pm_gemm(int ta, int tb, int M, int N, int K, float alpha, const float *A, int lda,
+                   const float *B, int ldb, float beta, float *C, int ldc)
+{
+    pm__gemm(ta, tb, M, N, K, alpha, A, lda, B, PM_DTYPE_F32, ldb, beta, C, ldc);
+}
+
+typedef struct pm__peak_job {
+    const pm__gemm_kernel *kn;
+    long reps;
+} pm__peak_job;
+
+static void pm__peak_task(void *arg, int task)
+{
+    const pm__peak_job *j = (const pm__peak_job *)arg;
+    float *buf = pm__floats(256 * (size_t)(j->kn->mr + j->kn->nr) + (size_t)j->kn->mr * j->kn->nr);
+    long r;
+    (void)task;
+    if (!buf) return;
+    memset(buf, 0, sizeof(float) * (256 * (size_t)(j->kn->mr + j->kn->nr) +
+                                    (size_t)j->kn->mr * j->kn->nr));
+    for (r = 0; r < j->reps; r++)
+        j->kn->fn(256, buf, buf + 256 * j->kn->mr, 1.0f, buf + 256 * (j->kn->mr + j->kn->nr),
+                  j->kn->nr, j->kn->mr, j->kn->nr);
+    PM_FREE(buf);
+}
+
+PMDEF double pm_gemm_peak_work(long reps)
+{
+    pm__peak_job j;
+    int nt = pm_get_threads();
+    j.kn = pm__gemm_select(NULL), j.reps = reps;
+    pm__parallel(nt, pm__peak_task, &j);
+    return 2.0 * 256 * j.kn->mr * j.kn->nr * (double)reps * nt;
 }
 
 /* ============================================================================================

@@ -6,6 +6,9 @@
    Every command is a thin layer over the library's public API. Errors print one line
    "promptmargin: error: ..." on stderr and exit with status 1 (2 for a usage mistake);
    output files are written to a temporary name and renamed, so they are complete or absent. */
+#if !defined(_WIN32) && !defined(_POSIX_C_SOURCE)
+#define _POSIX_C_SOURCE 200809L /* clock_gettime and getrusage for `bench` */
+#endif
 #define PROMPTMARGIN_IMPLEMENTATION
 #include "../promptmargin.h"
 
@@ -1561,6 +1564,241 @@ static int cmd_diagnose(int argc, char **argv)
 }
 
 /* ------------------------------------------------------------------------------------------
+   bench: measured throughput of the heavy workloads on this machine
+   ------------------------------------------------------------------------------------------ */
+
+#if defined(_WIN32)
+static double wall_seconds(void)
+{
+    LARGE_INTEGER f, c;
+    QueryPerformanceFrequency(&f);
+    QueryPerformanceCounter(&c);
+    return (double)c.QuadPart / (double)f.QuadPart;
+}
+static double peak_rss_mb(void) { return -1.0; }
+#else
+#include <sys/resource.h>
+static double wall_seconds(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
+}
+static double peak_rss_mb(void)
+{
+    struct rusage ru;
+    if (getrusage(RUSAGE_SELF, &ru)) return -1.0;
+#ifdef __APPLE__
+    return (double)ru.ru_maxrss / 1048576.0; /* bytes there */
+#else
+    return (double)ru.ru_maxrss / 1024.0; /* kilobytes */
+#endif
+}
+#endif
+
+/* Multiply-adds x 2 of one transformer tower on sequences of T tokens (width W, MLP H, L
+   layers): the forward, or with `backward` the input-gradient backward (every product once
+   more, the attention products twice). */
+static double tower_flops(double T, double W, double H, double L, int backward)
+{
+    double lin = 2.0 * T * W * (3.0 * W + W + 2.0 * H), att = 2.0 * 2.0 * T * T * W;
+    return L * (backward ? lin + 2.0 * att : lin + att);
+}
+
+typedef struct {
+    const char *name;
+    double seconds, flops, rss;
+} bench_row;
+
+typedef struct {
+    double t[4];
+    int n;
+} bench_steps;
+
+static void bench_on_step(int step, const pm_step_stats *st, void *user)
+{
+    bench_steps *b = (bench_steps *)user;
+    (void)st;
+    if (step >= 1 && step <= 3) b->t[step] = wall_seconds(), b->n = step;
+}
+
+static float *bench_random(size_t n, uint32_t seed)
+{
+    float *x = (float *)xmalloc(sizeof(float) * (n ? n : 1));
+    size_t i;
+    for (i = 0; i < n; i++) {
+        seed = seed * 1664525u + 1013904223u;
+        x[i] = (float)(seed >> 8) / 8388608.0f - 1.0f;
+    }
+    return x;
+}
+
+static int cmd_bench(int argc, char **argv)
+{
+    static const opt_spec specs[] = {
+        {"model", "FILE", NULL, "model file (.pmc) for the forward and training workloads "
+                                "(without it: the matrix products only)"},
+        {"threads", "N", "0", "threads to use; 0: one per CPU"},
+        {"batch", "N", "25", "images per batch of the large image forward"},
+        {"classes", "N", "5", "class prompts of the text forward and the training step"},
+        {"views", "N", "75", "training views of the PromptMargin step"},
+        {"seconds", "X", "1", "minimum time per workload (repeated until reached)"},
+        {"json", NULL, NULL, "print the results as one JSON object"},
+        {NULL, NULL, NULL, NULL}};
+    /* ViT-B/16 at batch 25 (M = 25 x 197 rows, width 768, MLP 3072): the forward products and
+       the two transposed products of a backward */
+    static const struct { const char *name; int ta, tb, M, N, K; } shapes[] = {
+        {"gemm X.W^T  4925x2304x768 (qkv)", 0, 1, 4925, 2304, 768},
+        {"gemm X.W^T  4925x3072x768 (mlp up)", 0, 1, 4925, 3072, 768},
+        {"gemm dY.W   4925x768x3072 (mlp down, dX)", 0, 0, 4925, 768, 3072},
+        {"gemm dY^T.X 768x2304x4925 (dW)", 1, 0, 768, 2304, 4925}};
+    bench_row rows[16];
+    int n_rows = 0, i, json, batch, classes, views;
+    double min_s, peak, t0, work, el;
+    opts o;
+    long reps;
+    pm_model *m = NULL;
+    parse_opts(&o, "bench", "[--model FILE] [options]",
+               "Time the heavy workloads (matrix products on ViT shapes, image and text forward, "
+               "one PromptMargin training step) and print GFLOP/s, the share of this machine's "
+               "measured peak and the peak resident memory.", specs, argc, argv, 2);
+    if (o.n_pos) die_usage("bench", "unexpected argument '%s'", o.pos[0]);
+    json = opt_flag(&o, "json");
+    batch = (int)opt_int(&o, "batch", 1, 4096);
+    classes = (int)opt_int(&o, "classes", 1, 4096);
+    views = (int)opt_int(&o, "views", 1, 1 << 16);
+    min_s = atof(opt_str(&o, "seconds"));
+    if (!(min_s > 0)) die_usage("bench", "--seconds must be > 0");
+    if (opt_str(&o, "model")) m = load_model(opt_str(&o, "model"));
+    /* the peak: the kernel alone on cache-resident tiles, on every thread */
+    for (reps = 1000, el = 0.0; el < 0.3; reps *= 4) {
+        t0 = wall_seconds();
+        work = pm_gemm_peak_work(reps);
+        el = wall_seconds() - t0;
+    }
+    peak = work / el / 1e9;
+    if (!json)
+        printf("machine: %s kernel, %d thread%s, peak %.1f GFLOP/s (the kernel alone on "
+               "cache-resident data)\n\n%-44s %9s %9s %7s %9s\n", pm_gemm_kernel_name(),
+               pm_get_threads(), pm_get_threads() == 1 ? "" : "s", peak, "workload",
+               "seconds", "GFLOP/s", "% peak", "peak MB");
+#define BENCH_ROW(nm, secs, fl)                                                                 \
+    do {                                                                                      \
+        bench_row *r_ = &rows[n_rows++];                                                      \
+        r_->name = (nm), r_->seconds = (secs), r_->flops = (fl), r_->rss = peak_rss_mb();     \
+        if (!json)                                                                            \
+            printf("%-44s %9.4f %9.1f %6.1f%% %9.0f\n", r_->name, r_->seconds,                \
+                   r_->flops / r_->seconds / 1e9, 100.0 * r_->flops / r_->seconds / 1e9 / peak, \
+                   r_->rss);                                                                  \
+        fflush(stdout);                                                                       \
+    } while (0)
+    for (i = 0; i < (int)(sizeof(shapes) / sizeof(shapes[0])); i++) {
+        int M = shapes[i].M, N = shapes[i].N, K = shapes[i].K, n = 0;
+        float *A = bench_random((size_t)M * K, 1), *B = bench_random((size_t)K * N, 2);
+        float *C = (float *)xmalloc(sizeof(float) * (size_t)M * N);
+        pm_gemm(shapes[i].ta, shapes[i].tb, M, N, K, 1.0f, A, shapes[i].ta ? M : K, B,
+                shapes[i].tb ? K : N, 0.0f, C, N); /* warm-up */
+        t0 = wall_seconds();
+        do {
+            pm_gemm(shapes[i].ta, shapes[i].tb, M, N, K, 1.0f, A, shapes[i].ta ? M : K, B,
+                    shapes[i].tb ? K : N, 0.0f, C, N);
+            n++;
+        } while ((el = wall_seconds() - t0) < min_s);
+        BENCH_ROW(shapes[i].name, el / n, 2.0 * M * N * K);
+        free(A), free(B), free(C);
+    }
+    if (m) {
+        const pm_model_info *mi = pm_model_get_info(m);
+        int S = mi->image_size, G = S / mi->patch_size, T = G * G + 1, b, n, D = mi->embed_dim;
+        double patch = 2.0 * G * G * 3.0 * mi->patch_size * mi->patch_size * mi->vision_width;
+        double img1 = patch + tower_flops(T, mi->vision_width, mi->vision_mlp, mi->vision_layers, 0);
+        double txt1 = tower_flops(mi->context_length, mi->text_width, mi->text_mlp,
+                                  mi->text_layers, 0);
+        static char names[4][64];
+        float *px = bench_random((size_t)3 * S * S * batch, 3);
+        float *feat = (float *)xmalloc(sizeof(float) * (size_t)(batch > classes ? batch : classes) * D);
+        int32_t *ids = (int32_t *)xmalloc(sizeof(int32_t) * (size_t)classes * mi->context_length);
+        if (!mi->has_vision || !mi->has_text) die("bench needs a model with both towers");
+        for (i = 0; i < classes; i++) {
+            char text[64];
+            snprintf(text, sizeof(text), "a photo of a class %d.", i);
+            if (pm_tokenize(m, text, ids + (size_t)i * mi->context_length) < 0)
+                die("%s", pm_last_error());
+        }
+        for (b = 0; b < 2; b++) {
+            int nb = b ? batch : 1;
+            snprintf(names[b], sizeof(names[b]), "image forward, batch %d", nb);
+            n = 0, t0 = wall_seconds();
+            do {
+                if (pm_encode_images(m, nb, px, feat)) die("%s", pm_last_error());
+                n++;
+            } while ((el = wall_seconds() - t0) < min_s);
+            BENCH_ROW(names[b], el / n, img1 * nb);
+        }
+        snprintf(names[2], sizeof(names[2]), "text forward, %d class prompts", classes);
+        n = 0, t0 = wall_seconds();
+        do {
+            if (pm_encode_texts(m, classes, ids, feat)) die("%s", pm_last_error());
+            n++;
+        } while ((el = wall_seconds() - t0) < min_s);
+        BENCH_ROW(names[2], el / n, txt1 * classes);
+        { /* one PromptMargin step: deep prompts, forward + backward + update of `views` views */
+            const char **cls = (const char **)xmalloc(sizeof(char *) * (size_t)classes);
+            char (*cn)[32] = (char (*)[32])xmalloc(32 * (size_t)classes);
+            int depth = mi->vision_layers < mi->text_layers ? mi->vision_layers : mi->text_layers;
+            int *lab = (int *)xmalloc(sizeof(int) * (size_t)views), n_ctx = 2;
+            float *vpx = bench_random((size_t)3 * S * S * views, 4);
+            pm_train_desc d;
+            bench_steps bs;
+            pm_prompts *p;
+            double Tv = T + n_ctx, step_flops;
+            for (i = 0; i < classes; i++) snprintf(cn[i], 32, "class %d", i), cls[i] = cn[i];
+            for (i = 0; i < views; i++) lab[i] = i % classes;
+            p = pm_prompts_create(m, PM_METHOD_PROMPTMARGIN, n_ctx, depth < 9 ? depth : 9,
+                                  classes, cls, 1);
+            if (!p) die("%s", pm_last_error());
+            memset(&d, 0, sizeof(d));
+            memset(&bs, 0, sizeof(bs));
+            d.steps = 3, d.on_step = bench_on_step, d.user = &bs;
+            if (pm_prompts_train(m, p, views, vpx, lab, &d)) die("%s", pm_last_error());
+            step_flops = views * (tower_flops(Tv, mi->vision_width, mi->vision_mlp,
+                                              mi->vision_layers, 0) +
+                                  tower_flops(Tv, mi->vision_width, mi->vision_mlp,
+                                              mi->vision_layers, 1)) +
+                         classes * (tower_flops(mi->context_length, mi->text_width,
+                                                mi->text_mlp, mi->text_layers, 0) +
+                                    tower_flops(mi->context_length, mi->text_width,
+                                                mi->text_mlp, mi->text_layers, 1));
+            snprintf(names[3], sizeof(names[3]), "PromptMargin step, %d views, depth %d", views,
+                     depth < 9 ? depth : 9);
+            BENCH_ROW(names[3], (bs.t[3] - bs.t[1]) / 2.0, step_flops);
+            pm_prompts_free(p);
+            free((void *)cls), free(cn), free(lab), free(vpx);
+        }
+        free(px), free(feat), free(ids);
+        pm_model_free(m);
+    }
+#undef BENCH_ROW
+    if (json) {
+        printf("{\"kernel\": \"%s\", \"threads\": %d, \"peak_gflops\": %.2f, \"results\": [",
+               pm_gemm_kernel_name(), pm_get_threads(), peak);
+        for (i = 0; i < n_rows; i++) {
+            printf("%s{\"workload\": ", i ? ", " : "");
+            json_string(stdout, rows[i].name);
+            printf(", \"seconds\": %.6f, \"gflop\": %.3f, \"gflops\": %.2f, \"pct_peak\": %.1f, "
+                   "\"peak_rss_mb\": %.0f}", rows[i].seconds, rows[i].flops / 1e9,
+                   rows[i].flops / rows[i].seconds / 1e9,
+                   100.0 * rows[i].flops / rows[i].seconds / 1e9 / peak, rows[i].rss);
+        }
+        printf("]}\n");
+    } else {
+        printf("\nGFLOP/s count 2 x multiply-adds; the training step's are estimated (forward, "
+               "input-gradient backward). peak MB: the process's peak resident memory so far.\n");
+    }
+    return 0;
+}
+
+/* ------------------------------------------------------------------------------------------
    main
    ------------------------------------------------------------------------------------------ */
 
@@ -1582,6 +1820,7 @@ static const command commands[] = {
     {"episodes", cmd_episodes, "run seeded N-way K-shot episodes (--shard, --resume)"},
     {"merge", cmd_merge, "summarise episode files of a sharded run"},
     {"diagnose", cmd_diagnose, "will tuning beat zero-shot here? (from the labelled images)"},
+    {"bench", cmd_bench, "time matrix products, forwards and a training step on this machine"},
     {NULL, NULL, NULL}};
 
 static void usage(FILE *f)
