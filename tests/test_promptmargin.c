@@ -960,6 +960,20 @@ static char *without_seconds(char *s)
 
 /* Episodes: deterministic, shards merge into exactly the unsharded summary, a run killed in
    the middle of a line and resumed gives the uninterrupted file, bad settings write nothing. */
+/* A command that must fail with exit status 1, say `why` on stderr and leave no `out` file. */
+static void expect_refused(const char *cmd, const char *why, const char *out)
+{
+    char *err;
+    FILE *f;
+    CHECK(run(cmd) == 1, "must exit 1: %s", cmd);
+    err = cli_output("err");
+    CHECK(strstr(err, why) != NULL, "stderr lacks '%s':\n%s", why, err);
+    free(err);
+    f = fopen(out, "rb");
+    CHECK(f == NULL, "a refused run left %s: %s", out, cmd);
+    if (f) fclose(f);
+}
+
 static void test_episodes(void)
 {
     const model_entry *e = find_model("tinyA", "state-dict", "f32");
@@ -1031,32 +1045,14 @@ static void test_episodes(void)
     CHECK(run(cmd) == 1, "an existing --out file without --resume must be refused");
     remove(s0);
     snprintf(cmd, sizeof(cmd), "%s --queries 5 --out %s", base, s0);
-    CHECK(run(cmd) == 1, "4 images per class cannot give 1 shot + 5 queries");
-    a = cli_output("err");
-    CHECK(strstr(a, "fewer than shots + queries") != NULL, "%s", a);
-    free(a);
-    f = fopen(s0, "rb");
-    CHECK(f == NULL, "a refused run left an output file");
-    if (f) fclose(f);
+    expect_refused(cmd, "fewer than shots + queries", s0);
     /* a loss that overflows (learning rate 1e30): the step named, exit 1, no output file */
     snprintf(cmd, sizeof(cmd), "%s --lr 1e30 --out %s", base, s0);
-    CHECK(run(cmd) == 1, "a NaN loss must stop the run");
-    a = cli_output("err");
-    CHECK(strstr(a, "episode 0: step 2: the loss is not a finite number") != NULL, "%s", a);
-    free(a);
-    f = fopen(s0, "rb");
-    CHECK(f == NULL, "a run stopped by a NaN loss left an output file");
-    if (f) fclose(f);
+    expect_refused(cmd, "episode 0: step 2: the loss is not a finite number", s0);
     snprintf(cmd, sizeof(cmd), "%s tune --model %s --data %s/views --class-names "
              "%s/view_classes.txt --no-augment --lr 1e30 --steps 3 --save %s", g_cli, e->path,
              PROMPT_DIR, PROMPT_DIR, s0);
-    CHECK(run(cmd) == 1, "tune: a NaN loss must stop the run");
-    a = cli_output("err");
-    CHECK(strstr(a, "step 2: the loss is not a finite number") != NULL, "%s", a);
-    free(a);
-    f = fopen(s0, "rb");
-    CHECK(f == NULL, "tune stopped by a NaN loss left an output file");
-    if (f) fclose(f);
+    expect_refused(cmd, "step 2: the loss is not a finite number", s0);
 }
 
 /* ------------------------------------------------------------------------------------------
