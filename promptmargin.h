@@ -1451,20 +1451,22 @@ static void pm__parallel(int n_tasks, pm__task_fn fn, void *arg)
    C[0:mr, 0:nr] += alpha * Ap[kc, MR]^T . Bp[kc, NR] for packed panels. Partial tiles (mr < MR
    or nr < NR) take the same arithmetic as full ones, only fewer elements are stored. */
 
-typedef void (*pm__kernel_fn)(int kc, const float *Ap, const float *Bp, float alpha, float *C,
+typedef void (*pm__kernel_fn)(int kc, const void *Ap, const void *Bp, float alpha, float *C,
                               int ldc, int mr, int nr);
 
 typedef struct pm__gemm_kernel {
     const char *name;
     int mr, nr;     /* micro-tile */
-    int mc, kc, nc; /* cache blocks (mc a multiple of mr, nc of nr) */
+    int mc, kc, nc; /* cache blocks (mc a multiple of mr, nc of nr, kc even) */
+    int bf16;       /* panels hold bf16 pairs (k, k+1) in 32-bit units instead of floats */
     pm__kernel_fn fn;
 } pm__gemm_kernel;
 
 
-static void pm__kernel_portable(int kc, const float *Ap, const float *Bp, float alpha,
+static void pm__kernel_portable(int kc, const void *Apv, const void *Bpv, float alpha,
                                 float *C, int ldc, int mr, int nr)
 {
+    const float *Ap = (const float *)Apv, *Bp = (const float *)Bpv;
     float acc[4][16];
     int k, i, j;
     memset(acc, 0, sizeof(acc));
@@ -1496,9 +1498,10 @@ static void pm__kernel_portable(int kc, const float *Ap, const float *Bp, float 
                               _mm512_fmadd_ps(al, c##i##b, _mm512_maskz_loadu_ps(m1, cr + 16))); \
     }
 __attribute__((target("avx512f"))) static void
-pm__kernel_avx512(int kc, const float *Ap, const float *Bp, float alpha, float *C, int ldc,
+pm__kernel_avx512(int kc, const void *Apv, const void *Bpv, float alpha, float *C, int ldc,
                   int mr, int nr)
 {
+    const float *Ap = (const float *)Apv, *Bp = (const float *)Bpv;
     __m512 c0a = _mm512_setzero_ps(), c0b = c0a, c1a = c0a, c1b = c0a, c2a = c0a, c2b = c0a;
     __m512 c3a = c0a, c3b = c0a, c4a = c0a, c4b = c0a, c5a = c0a, c5b = c0a;
     __m512 c6a = c0a, c6b = c0a, c7a = c0a, c7b = c0a, c8a = c0a, c8b = c0a;
@@ -1534,9 +1537,10 @@ pm__kernel_avx512(int kc, const float *Ap, const float *Bp, float alpha, float *
                             _mm256_fmadd_ps(al, c##i##b, _mm256_maskload_ps(cr + 8, m1)));    \
     }
 __attribute__((target("avx2,fma"))) static void
-pm__kernel_avx2(int kc, const float *Ap, const float *Bp, float alpha, float *C, int ldc,
+pm__kernel_avx2(int kc, const void *Apv, const void *Bpv, float alpha, float *C, int ldc,
                 int mr, int nr)
 {
+    const float *Ap = (const float *)Apv, *Bp = (const float *)Bpv;
     static const int32_t lanes[24] = {-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
                                       -1, -1, -1, -1, 0,  0,  0,  0,  0,  0,  0,  0};
     __m256 c0a = _mm256_setzero_ps(), c0b = c0a, c1a = c0a, c1b = c0a, c2a = c0a, c2b = c0a;
@@ -1558,6 +1562,40 @@ pm__kernel_avx2(int kc, const float *Ap, const float *Bp, float alpha, float *C,
     PM__K256_STORE(0) PM__K256_STORE(1) PM__K256_STORE(2)
     PM__K256_STORE(3) PM__K256_STORE(4) PM__K256_STORE(5)
 }
+
+/* AVX-512 BF16 (bf16 weights): 12 x 32 tile; each step takes a pair (k, k+1) of bf16 values
+   per row of A and column of B and adds both products in float (vdpbf16ps). */
+#define PM__KBF_ROW(i)                                                                        \
+    a = (__m512bh)_mm512_set1_epi32((int)Ap[i]);                                              \
+    c##i##a = _mm512_dpbf16_ps(c##i##a, a, b0);                                               \
+    c##i##b = _mm512_dpbf16_ps(c##i##b, a, b1);
+__attribute__((target("avx512f,avx512bf16"))) static void
+pm__kernel_avx512bf16(int kc, const void *Apv, const void *Bpv, float alpha, float *C, int ldc,
+                      int mr, int nr)
+{
+    const uint32_t *Ap = (const uint32_t *)Apv, *Bp = (const uint32_t *)Bpv;
+    __m512 c0a = _mm512_setzero_ps(), c0b = c0a, c1a = c0a, c1b = c0a, c2a = c0a, c2b = c0a;
+    __m512 c3a = c0a, c3b = c0a, c4a = c0a, c4b = c0a, c5a = c0a, c5b = c0a;
+    __m512 c6a = c0a, c6b = c0a, c7a = c0a, c7b = c0a, c8a = c0a, c8b = c0a;
+    __m512 c9a = c0a, c9b = c0a, c10a = c0a, c10b = c0a, c11a = c0a, c11b = c0a;
+    __m512 al = _mm512_set1_ps(alpha);
+    __m512bh a, b0, b1;
+    __mmask16 m0 = (__mmask16)(nr >= 16 ? 0xFFFF : (1u << nr) - 1u);
+    __mmask16 m1 = (__mmask16)(nr >= 32 ? 0xFFFF : nr <= 16 ? 0 : (1u << (nr - 16)) - 1u);
+    int k;
+    for (k = 0; k < (kc + 1) / 2; k++) {
+        b0 = (__m512bh)_mm512_loadu_si512((const void *)Bp);
+        b1 = (__m512bh)_mm512_loadu_si512((const void *)(Bp + 16));
+        PM__KBF_ROW(0) PM__KBF_ROW(1) PM__KBF_ROW(2) PM__KBF_ROW(3)
+        PM__KBF_ROW(4) PM__KBF_ROW(5) PM__KBF_ROW(6) PM__KBF_ROW(7)
+        PM__KBF_ROW(8) PM__KBF_ROW(9) PM__KBF_ROW(10) PM__KBF_ROW(11)
+        Ap += 12;
+        Bp += 32;
+    }
+    PM__K512_STORE(0) PM__K512_STORE(1) PM__K512_STORE(2) PM__K512_STORE(3)
+    PM__K512_STORE(4) PM__K512_STORE(5) PM__K512_STORE(6) PM__K512_STORE(7)
+    PM__K512_STORE(8) PM__K512_STORE(9) PM__K512_STORE(10) PM__K512_STORE(11)
+}
 #endif
 
 #if !defined(PM_NO_SIMD) && defined(__aarch64__) && defined(__ARM_NEON)
@@ -1574,9 +1612,10 @@ pm__kernel_avx2(int kc, const float *Ap, const float *Bp, float alpha, float *C,
     vst1q_f32(t[i], vfmaq_n_f32(vld1q_f32(t[i]), c##i##0, alpha));                            \
     vst1q_f32(t[i] + 4, vfmaq_n_f32(vld1q_f32(t[i] + 4), c##i##1, alpha));                    \
     vst1q_f32(t[i] + 8, vfmaq_n_f32(vld1q_f32(t[i] + 8), c##i##2, alpha));
-static void pm__kernel_neon(int kc, const float *Ap, const float *Bp, float alpha, float *C,
+static void pm__kernel_neon(int kc, const void *Apv, const void *Bpv, float alpha, float *C,
                             int ldc, int mr, int nr)
 {
+    const float *Ap = (const float *)Apv, *Bp = (const float *)Bpv;
     float32x4_t c00 = vdupq_n_f32(0.0f), c01 = c00, c02 = c00, c10 = c00, c11 = c00, c12 = c00;
     float32x4_t c20 = c00, c21 = c00, c22 = c00, c30 = c00, c31 = c00, c32 = c00;
     float32x4_t c40 = c00, c41 = c00, c42 = c00, c50 = c00, c51 = c00, c52 = c00;
@@ -1603,13 +1642,13 @@ static void pm__kernel_neon(int kc, const float *Ap, const float *Bp, float alph
 
 static const pm__gemm_kernel pm__kernels[] = {
     /* cache blocks measured best on a Zen 4 core (32 KB L1d, 1 MB L2) */
-    {"portable", 4, 16, 64, 512, 4096, pm__kernel_portable},
+    {"portable", 4, 16, 64, 512, 4096, 0, pm__kernel_portable},
 #ifdef PM__X86_SIMD
-    {"avx2", 6, 16, 48, 512, 4096, pm__kernel_avx2},
-    {"avx512", 12, 32, 72, 512, 4096, pm__kernel_avx512},
+    {"avx2", 6, 16, 48, 512, 4096, 0, pm__kernel_avx2},
+    {"avx512", 12, 32, 72, 512, 4096, 0, pm__kernel_avx512},
 #endif
 #ifdef PM__NEON
-    {"neon", 8, 12, 96, 256, 4092, pm__kernel_neon},
+    {"neon", 8, 12, 96, 256, 4092, 0, pm__kernel_neon},
 #endif
 };
 
@@ -1638,6 +1677,26 @@ static const pm__gemm_kernel *pm__gemm_select(const char *name)
     if (!pm__gemm_select("avx512") && !pm__gemm_select("avx2") && !pm__gemm_select("neon"))
         pm__gemm_select("portable");
     return pm__kernel_used;
+}
+
+/* The kernel for products with bf16 weights when the CPU has AVX512-BF16 (activations are then
+   rounded to bf16 too), or NULL: the weights are widened to f32 for the f32 kernel.
+   pm__bf16_compute: -1 automatic, 0 never (tests compare both). */
+static int pm__bf16_compute = -1;
+static const pm__gemm_kernel *pm__gemm_select_bf16(void)
+{
+#ifdef PM__X86_SIMD
+    static const pm__gemm_kernel bf = {"avx512bf16", 12, 32, 72, 512, 4096, 1,
+                                       pm__kernel_avx512bf16};
+    if (pm__bf16_compute < 0) {
+        __builtin_cpu_init();
+        pm__bf16_compute = __builtin_cpu_supports("avx512f") &&
+                           __builtin_cpu_supports("avx512bf16");
+    }
+    return pm__bf16_compute ? &bf : NULL;
+#else
+    return NULL;
+#endif
 }
 
 PMDEF const char *pm_gemm_kernel_name(void) { return pm__gemm_select(NULL)->name; }
@@ -1705,31 +1764,89 @@ static void pm__pack_a(int MR, int ta, const float *A, int lda, int i0, int mc, 
     }
 }
 
-/* The blocked product on one thread (beta already applied to C). */
+/* float -> bf16 bits, rounded to nearest even (NaN stays NaN). */
+static uint16_t pm__f32_to_bf16(float f)
+{
+    uint32_t u;
+    memcpy(&u, &f, 4);
+    if ((u & 0x7FFFFFFFu) > 0x7F800000u) return (uint16_t)((u >> 16) | 0x40u);
+    u += 0x7FFFu + ((u >> 16) & 1u);
+    return (uint16_t)(u >> 16);
+}
+
+/* bf16 panels: as pm__pack_b / pm__pack_a, but each 32-bit unit holds the pair (k, k+1) of bf16
+   values (k even; low half k), zero past the block. B is bf16 (the model's weights); A is
+   rounded to bf16. Bp[panel][k/2][NR], Ap[panel][k/2][MR]. */
+static void pm__pack_b_bf16(int NR, int tb, const void *B, int ldb, int k0, int kc, int j0,
+                            int nc, uint32_t *Bp)
+{
+    const uint16_t *b = (const uint16_t *)B;
+    int jp, k, j, kp = (kc + 1) / 2;
+    for (jp = 0; jp < nc; jp += NR) {
+        int nr = pm__mini(NR, nc - jp);
+        uint32_t *dst = Bp + (size_t)jp * kp;
+        for (k = 0; k < kp; k++)
+            for (j = 0; j < NR; j++) {
+                uint32_t lo = 0, hi = 0;
+                if (j < nr) {
+                    size_t col = (size_t)(j0 + jp + j), r = (size_t)(k0 + 2 * k);
+                    lo = tb ? b[col * ldb + r] : b[r * ldb + col];
+                    if (2 * k + 1 < kc) hi = tb ? b[col * ldb + r + 1] : b[(r + 1) * ldb + col];
+                }
+                dst[(size_t)k * NR + j] = lo | hi << 16;
+            }
+    }
+}
+
+static void pm__pack_a_bf16(int MR, int ta, const float *A, int lda, int i0, int mc, int k0,
+                            int kc, uint32_t *Ap)
+{
+    int ip, k, i, kp = (kc + 1) / 2;
+    for (ip = 0; ip < mc; ip += MR) {
+        int mr = pm__mini(MR, mc - ip);
+        uint32_t *dst = Ap + (size_t)ip * kp;
+        for (i = 0; i < MR; i++)
+            for (k = 0; k < kp; k++) {
+                uint32_t lo = 0, hi = 0;
+                if (i < mr) {
+                    size_t r = (size_t)(i0 + ip + i), c = (size_t)(k0 + 2 * k);
+                    lo = pm__f32_to_bf16(ta ? A[c * lda + r] : A[r * lda + c]);
+                    if (2 * k + 1 < kc)
+                        hi = pm__f32_to_bf16(ta ? A[(c + 1) * lda + r] : A[r * lda + c + 1]);
+                }
+                dst[(size_t)k * MR + i] = lo | hi << 16;
+            }
+    }
+}
+
+/* The blocked product on one thread (beta already applied to C). Panels are counted in 4-byte
+   units: kc per row of an f32 panel, (kc + 1) / 2 of a bf16 one. */
 static void pm__gemm_blocked(const pm__gemm_kernel *kn, int ta, int tb, int M, int N, int K,
                              float alpha, const float *A, int lda, const void *B, int bt,
                              int ldb, float *C, int ldc)
 {
-    float *Bp, *Ap;
+    uint32_t *Bp, *Ap;
     int jc, pc, ic, jr, ir;
-    size_t kc = (size_t)pm__mini(kn->kc, K);
-    size_t nb = kc * (size_t)(pm__mini(kn->nc, N) + kn->nr);
+    size_t kc = (size_t)pm__mini(kn->kc, K), ku = kn->bf16 ? (kc + 1) / 2 : kc;
+    size_t nb = ku * (size_t)(pm__mini(kn->nc, N) + kn->nr);
     /* packing buffers sized to the problem: small products (attention heads) stay cheap */
-    Bp = (float *)PM_MALLOC(sizeof(float) * (nb + kc * (size_t)(pm__mini(kn->mc, M) + kn->mr)));
+    Bp = (uint32_t *)PM_MALLOC(4 * (nb + ku * (size_t)(pm__mini(kn->mc, M) + kn->mr)));
     PM_ASSERT(Bp != NULL);
     if (!Bp) return;
     Ap = Bp + nb;
     for (jc = 0; jc < N; jc += kn->nc) {
         int nc = pm__mini(kn->nc, N - jc);
         for (pc = 0; pc < K; pc += kn->kc) {
-            int kcb = pm__mini(kn->kc, K - pc);
-            pm__pack_b(kn->nr, tb, B, bt, ldb, pc, kcb, jc, nc, Bp);
+            int kcb = pm__mini(kn->kc, K - pc), kub = kn->bf16 ? (kcb + 1) / 2 : kcb;
+            if (kn->bf16) pm__pack_b_bf16(kn->nr, tb, B, ldb, pc, kcb, jc, nc, Bp);
+            else pm__pack_b(kn->nr, tb, B, bt, ldb, pc, kcb, jc, nc, (float *)(void *)Bp);
             for (ic = 0; ic < M; ic += kn->mc) {
                 int mc = pm__mini(kn->mc, M - ic);
-                pm__pack_a(kn->mr, ta, A, lda, ic, mc, pc, kcb, Ap);
+                if (kn->bf16) pm__pack_a_bf16(kn->mr, ta, A, lda, ic, mc, pc, kcb, Ap);
+                else pm__pack_a(kn->mr, ta, A, lda, ic, mc, pc, kcb, (float *)(void *)Ap);
                 for (jr = 0; jr < nc; jr += kn->nr)
                     for (ir = 0; ir < mc; ir += kn->mr)
-                        kn->fn(kcb, Ap + (size_t)ir * kcb, Bp + (size_t)jr * kcb, alpha,
+                        kn->fn(kcb, Ap + (size_t)ir * kub, Bp + (size_t)jr * kub, alpha,
                                C + (size_t)(ic + ir) * ldc + jc + jr, ldc,
                                pm__mini(kn->mr, mc - ir), pm__mini(kn->nr, nc - jr));
             }
@@ -1782,7 +1899,8 @@ static void pm__gemm(int ta, int tb, int M, int N, int K, float alpha, const flo
     pm__gemm_job g;
     int tasks = 1, nt;
     if (M <= 0 || N <= 0) return;
-    g.kn = pm__gemm_select(NULL);
+    g.kn = bt == PM_DTYPE_BF16 && pm__gemm_select_bf16() ? pm__gemm_select_bf16()
+                                                         : pm__gemm_select(NULL);
     g.ta = ta, g.tb = tb, g.M = M, g.N = N, g.K = K, g.lda = lda, g.bt = bt, g.ldb = ldb;
     g.ldc = ldc, g.alpha = alpha, g.beta = beta, g.A = A, g.B = B, g.C = C;
     g.split_rows = 1, g.step = M;

@@ -286,15 +286,18 @@ static void test_gemm(void)
     static const int sizes[][3] = {{1, 1, 1},    {3, 5, 7},      {4, 16, 256}, {5, 17, 257},
                                    {37, 41, 300}, {130, 20, 9},  {2, 1030, 3}, {64, 64, 513},
                                    {150, 200, 100}, {7, 600, 700}}; /* the last two: threaded */
-    static const char *kernels[] = {"portable", "avx2", "avx512", "neon"};
+    /* the f32 kernels (bf16 weights widened), then bf16 weights on the bf16 kernel */
+    static const char *kernels[] = {"portable", "avx2", "avx512", "neon", "avx512bf16"};
     int s, ta, tb, bt, kn, th, n_kernels = 0;
-    for (kn = 0; kn < 4; kn++) {
-        if (!pm__gemm_select(kernels[kn])) continue;
+    for (kn = 0; kn < 5; kn++) {
+        int bf16_kernel = kn == 4;
+        pm__bf16_compute = bf16_kernel ? -1 : 0;
+        if (bf16_kernel ? !pm__gemm_select_bf16() : !pm__gemm_select(kernels[kn])) continue;
         n_kernels++;
         for (s = 0; s < (int)(sizeof(sizes) / sizeof(sizes[0])); s++)
             for (ta = 0; ta < 2; ta++)
                 for (tb = 0; tb < 2; tb++)
-                    for (bt = 0; bt < 3; bt++) {
+                    for (bt = bf16_kernel ? PM_DTYPE_BF16 : 0; bt < 3; bt++) {
                         int M = sizes[s][0], N = sizes[s][1], K = sizes[s][2], i, j, k;
                         int lda = (ta ? M : K) + 3, ldb = (tb ? K : N) + 2, ldc = N + 1;
                         float *A = (float *)malloc(sizeof(float) * (ta ? K : M) * lda);
@@ -336,9 +339,13 @@ static void test_gemm(void)
                         for (i = 0; i < M; i++)
                             for (j = 0; j < N; j++) {
                                 double acc = 0.0, want, d;
-                                for (k = 0; k < K; k++)
-                                    acc += (double)(ta ? A[k * lda + i] : A[i * lda + k]) *
+                                for (k = 0; k < K; k++) {
+                                    float a = ta ? A[k * lda + i] : A[i * lda + k];
+                                    if (bf16_kernel) /* the kernel rounds A to bf16 */
+                                        a = pm__bf16_to_f32(pm__f32_to_bf16(a));
+                                    acc += (double)a *
                                            (double)(tb ? Bf[j * ldb + k] : Bf[k * ldb + j]);
+                                }
                                 want = alpha * acc + beta * C0[i * ldc + j];
                                 d = fabs(want - C[i * ldc + j]);
                                 worst = d > worst ? d : worst;
@@ -351,6 +358,7 @@ static void test_gemm(void)
         printf("  kernel %-8s 1-3 threads: ok\n", kernels[kn]);
     }
     CHECK(n_kernels >= 1, "no gemm kernel available");
+    pm__bf16_compute = -1;
     pm__kernel_used = NULL; /* back to this CPU's best, all cores */
     pm__gemm_select(NULL);
     pm_set_threads(0);
