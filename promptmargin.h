@@ -19,6 +19,10 @@
          negative status; pm_last_error() then says why in one sentence.
        - The error message buffer is global: do not call the library from several threads
          at once unless you don't care which message you read.
+       - Speed: matrix products use every core (pm_set_threads) with an AVX-512, AVX2 or NEON
+         kernel picked at run time, portable C otherwise; results are bit-identical for any
+         thread count. bf16 model files compute in bf16 on CPUs with AVX512-BF16 (activations
+         rounded to bf16); elsewhere their weights are widened to f32.
 
    CONFIGURATION (define before including the implementation)
        PROMPTMARGIN_STATIC   make every function static (two copies may then be linked)
@@ -1695,6 +1699,7 @@ static const pm__gemm_kernel *pm__gemm_select_bf16(void)
     }
     return pm__bf16_compute ? &bf : NULL;
 #else
+    (void)pm__bf16_compute;
     return NULL;
 #endif
 }

@@ -193,6 +193,7 @@ static int spec_index(const opts *o, const char *name)
         if (strcmp(o->specs[j].name, name) == 0) return j;
     fprintf(stderr, "internal error: no option %s\n", name);
     abort();
+    return -1; /* not reached */
 }
 
 /* The last value given for an option, else its default (may be NULL). */
