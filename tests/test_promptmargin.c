@@ -1,6 +1,6 @@
 /* The promptmargin test suite: one program, one line per test, then "N passed, N failed".
 
-   usage: test_promptmargin --fixtures DIR --cli PATH [--filter SUBSTRING]
+   usage: test_promptmargin --fixtures DIR --cli PATH [--filter SUBSTRING[,SUBSTRING...]]
 
    DIR is what tests/convert_fixtures.py wrote (models.txt, images.txt, the converted .pmc
    files, and clip_merges.txt when the real CLIP merge list was available). The expected
@@ -1104,6 +1104,22 @@ static const test_case tests[] = {
     {"cli", test_cli, 1},
     {NULL, NULL, 0}};
 
+/* Does name contain one of the comma-separated substrings of filter? */
+static int filter_matches(const char *filter, const char *name)
+{
+    char part[256];
+    while (*filter) {
+        size_t n = strcspn(filter, ",");
+        if (n > 0 && n < sizeof(part)) {
+            memcpy(part, filter, n);
+            part[n] = 0;
+            if (strstr(name, part)) return 1;
+        }
+        filter += n + (filter[n] == ',');
+    }
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     const char *filter = NULL;
@@ -1128,7 +1144,7 @@ int main(int argc, char **argv)
     }
     have_fixtures = load_fixture_lists() == 0;
     for (i = 0; tests[i].name; i++) {
-        if (filter && !strstr(tests[i].name, filter)) continue;
+        if (filter && !filter_matches(filter, tests[i].name)) continue;
         printf("%s\n", tests[i].name);
         fflush(stdout);
         g_failures = 0;
