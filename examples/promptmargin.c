@@ -482,13 +482,13 @@ static int cmd_embed(int argc, char **argv)
 {
     static const opt_spec specs[] = {
         {"model", "FILE", NULL, "model file (.pmc) (required)"},
-        {"threads", "N", "0", "threads to use; 0: one per CPU (results are identical for any count)"},
         {"image", "PATH", NULL, "an image to embed (repeatable)"},
         {"text", "STR", NULL, "a text to embed (repeatable)"},
         {"out", "FILE.npy", NULL, "output: float32 [inputs, embed_dim], rows in the order given "
                                   "(required)"},
         {"normalize", NULL, NULL, "scale every row to unit length"},
         {"preprocess", "clip|paper", "clip", "image preprocessing"},
+        {"threads", "N", "0", "threads to use; 0: one per CPU (results are identical for any count)"},
         {NULL, NULL, NULL, NULL}};
     opts o;
     pm_model *m;
@@ -646,13 +646,13 @@ static int cmd_zeroshot(int argc, char **argv)
 {
     static const opt_spec specs[] = {
         {"model", "FILE", NULL, "model file (.pmc) (required)"},
-        {"threads", "N", "0", "threads to use; 0: one per CPU (results are identical for any count)"},
         {"classes", "A,B,C", NULL, "class names, comma-separated; '_' reads as a space"},
         {"classes-file", "FILE", NULL, "class names, one per line (instead of --classes)"},
         {"template", "STR", "a photo of a {}.", "prompt; {} is replaced by the class name"},
         {"top", "K", "5", "how many classes to print per image"},
         {"preprocess", "clip|paper", "clip", "image preprocessing"},
         {"json", NULL, NULL, "print one JSON object per image"},
+        {"threads", "N", "0", "threads to use; 0: one per CPU (results are identical for any count)"},
         {NULL, NULL, NULL, NULL}};
     opts o;
     pm_model *m;
@@ -923,7 +923,6 @@ static int cmd_tune(int argc, char **argv)
 {
     static const opt_spec specs[] = {
         {"model", "FILE", NULL, "model file (.pmc) (required)"},
-        {"threads", "N", "0", "threads to use; 0: one per CPU (results are identical for any count)"},
         {"data", "DIR|CSV", NULL, "labelled images: ImageFolder root or path,label CSV (required)"},
         {"save", "FILE", NULL, "where to write the prompts (.safetensors; required)"},
         {"class-names", "FILE", NULL, "class-name file: 'folder<TAB>text name' per line"},
@@ -943,6 +942,7 @@ static int cmd_tune(int argc, char **argv)
         {"memory-mb", "MB", "2048", "image-tower activations kept at once during training"},
         {"preprocess", "clip|paper", "clip", "image preprocessing"},
         {"json", NULL, NULL, "print one JSON object per step on stdout"},
+        {"threads", "N", "0", "threads to use; 0: one per CPU (results are identical for any count)"},
         {NULL, NULL, NULL, NULL}};
     opts o;
     pm_model *m;
@@ -1016,11 +1016,11 @@ static int cmd_predict(int argc, char **argv)
 {
     static const opt_spec specs[] = {
         {"model", "FILE", NULL, "model file (.pmc) (required)"},
-        {"threads", "N", "0", "threads to use; 0: one per CPU (results are identical for any count)"},
         {"prompts", "FILE", NULL, "prompts learned by 'tune' (required)"},
         {"top", "K", "5", "how many classes to print per image"},
         {"preprocess", "clip|paper", "clip", "image preprocessing"},
         {"json", NULL, NULL, "print one JSON object per image"},
+        {"threads", "N", "0", "threads to use; 0: one per CPU (results are identical for any count)"},
         {NULL, NULL, NULL, NULL}};
     opts o;
     pm_model *m;
@@ -1254,7 +1254,6 @@ static int cmd_episodes(int argc, char **argv)
 {
     static const opt_spec specs[] = {
         {"model", "FILE", NULL, "model file (.pmc) (required)"},
-        {"threads", "N", "0", "threads to use; 0: one per CPU (results are identical for any count)"},
         {"data", "DIR|CSV", NULL, "the target dataset: ImageFolder root or path,label CSV (required)"},
         {"class-names", "FILE", NULL, "class-name file: 'folder<TAB>text name' per line"},
         {"method", "NAME", "promptmargin", "zeroshot, coop, maple or promptmargin"},
@@ -1281,6 +1280,7 @@ static int cmd_episodes(int argc, char **argv)
         {"threshold", "X", "0.10", "diagnostic: predict 'tune' when separability exceeds the "
                                    "zero-shot accuracy of the support views by X"},
         {"json", NULL, NULL, "print the summary as JSON"},
+        {"threads", "N", "0", "threads to use; 0: one per CPU (results are identical for any count)"},
         {NULL, NULL, NULL, NULL}};
     opts o;
     pm_model *m;
@@ -1502,7 +1502,6 @@ static int cmd_diagnose(int argc, char **argv)
 {
     static const opt_spec specs[] = {
         {"model", "FILE", NULL, "model file (.pmc) (required)"},
-        {"threads", "N", "0", "threads to use; 0: one per CPU (results are identical for any count)"},
         {"data", "DIR|CSV", NULL, "the labelled support set (required)"},
         {"class-names", "FILE", NULL, "class-name file: 'folder<TAB>text name' per line"},
         {"views", "N", "20", "views per image: the plain one + N-1 augmented"},
@@ -1511,6 +1510,7 @@ static int cmd_diagnose(int argc, char **argv)
         {"seed", "N", "0", "seed of the augmentation"},
         {"preprocess", "clip|paper", "clip", "image preprocessing"},
         {"json", NULL, NULL, "print one JSON object"},
+        {"threads", "N", "0", "threads to use; 0: one per CPU (results are identical for any count)"},
         {NULL, NULL, NULL, NULL}};
     opts o;
     pm_model *m;
