@@ -1451,6 +1451,34 @@ static void pm__parallel(int n_tasks, pm__task_fn fn, void *arg)
     for (t = 0; t < n_tasks; t++) fn(arg, t);
 }
 
+/* fn(arg, begin, end) over [0, n) in chunks of `chunk` items, spread over the pool. The chunks
+   do not depend on the thread count, so neither does anything computed per chunk. */
+typedef void (*pm__range_fn)(void *arg, size_t begin, size_t end);
+typedef struct pm__range_job {
+    pm__range_fn fn;
+    void *arg;
+    size_t n, chunk;
+} pm__range_job;
+
+static void pm__range_task(void *arg, int task)
+{
+    const pm__range_job *j = (const pm__range_job *)arg;
+    size_t begin = (size_t)task * j->chunk;
+    j->fn(j->arg, begin, begin + j->chunk < j->n ? begin + j->chunk : j->n);
+}
+
+static void pm__parallel_range(size_t n, size_t chunk, pm__range_fn fn, void *arg)
+{
+    pm__range_job j;
+    size_t tasks = chunk ? (n + chunk - 1) / chunk : 0;
+    if (tasks <= 1 || tasks > 0x7FFFFFFF) {
+        if (n) fn(arg, 0, n);
+        return;
+    }
+    j.fn = fn, j.arg = arg, j.n = n, j.chunk = chunk;
+    pm__parallel((int)tasks, pm__range_task, &j);
+}
+
 /* ---- micro-kernels -------------------------------------------------------------------------
    C[0:mr, 0:nr] += alpha * Ap[kc, MR]^T . Bp[kc, NR] for packed panels. Partial tiles (mr < MR
    or nr < NR) take the same arithmetic as full ones, only fewer elements are stored. */
@@ -2017,13 +2045,20 @@ static void pm__colsum_acc(int T, int n, const float *dy, float *db)
 /* y[T, C] = (x - mean) * rstd * w[C] + b[C] per row. mean[T] and rstd[T] (1/sqrt(var + eps))
    are saved when not NULL. x == y is allowed (each row is read in full before it is written),
    but the backward needs the original x: a caller that will run the backward keeps x. */
-static void pm__layernorm_forward(int T, int C, const float *x, const float *w, const float *b,
-                                  float *y, float *mean, float *rstd)
+typedef struct pm__ln_job {
+    int C;
+    const float *x, *w, *b, *dy, *mean_in, *rstd_in;
+    float *y, *mean, *rstd, *dx;
+} pm__ln_job;
+
+static void pm__layernorm_forward_rows(void *arg, size_t t0, size_t t1)
 {
-    int t, c;
-    for (t = 0; t < T; t++) {
-        const float *xr = x + (size_t)t * C;
-        float *yr = y + (size_t)t * C;
+    const pm__ln_job *j = (const pm__ln_job *)arg;
+    int C = j->C, c;
+    size_t t;
+    for (t = t0; t < t1; t++) {
+        const float *xr = j->x + t * C;
+        float *yr = j->y + t * C;
         double mu = 0.0, var = 0.0;
         float m, rs;
         for (c = 0; c < C; c++) mu += xr[c];
@@ -2035,42 +2070,65 @@ static void pm__layernorm_forward(int T, int C, const float *x, const float *w, 
         var /= C;
         m = (float)mu;
         rs = (float)(1.0 / sqrt(var + 1e-5));
-        for (c = 0; c < C; c++) yr[c] = (xr[c] - m) * rs * w[c] + b[c];
-        if (mean) mean[t] = m;
-        if (rstd) rstd[t] = rs;
+        for (c = 0; c < C; c++) yr[c] = (xr[c] - m) * rs * j->w[c] + j->b[c];
+        if (j->mean) j->mean[t] = m;
+        if (j->rstd) j->rstd[t] = rs;
     }
+}
+
+static void pm__layernorm_forward(int T, int C, const float *x, const float *w, const float *b,
+                                  float *y, float *mean, float *rstd)
+{
+    pm__ln_job j;
+    memset(&j, 0, sizeof(j));
+    j.C = C, j.x = x, j.w = w, j.b = b, j.y = y, j.mean = mean, j.rstd = rstd;
+    pm__parallel_range((size_t)T, 64, pm__layernorm_forward_rows, &j);
 }
 
 /* LayerNorm backward. With xhat = (x - mean) * rstd and y = xhat * w + b, per row:
        db += dy,   dw += dy * xhat,
        dx += rstd * (g - mean_c(g) - xhat * mean_c(g * xhat))   where g = dy * w.
    dy, x [T, C]; w [C]; mean, rstd [T] from the forward; dx [T, C], dw, db [C] (each may be
-   NULL). */
+   NULL). dx is computed row by row on the pool; dw and db (trainable LayerNorms only) sum
+   over rows in order, on one thread. */
+static void pm__layernorm_backward_rows(void *arg, size_t t0, size_t t1)
+{
+    const pm__ln_job *j = (const pm__ln_job *)arg;
+    int C = j->C, c;
+    size_t t;
+    for (t = t0; t < t1; t++) {
+        const float *dyr = j->dy + t * C, *xr = j->x + t * C;
+        float m = j->mean_in[t], rs = j->rstd_in[t], *dxr = j->dx + t * C, mg, mgx;
+        double sg = 0.0, sgx = 0.0;
+        for (c = 0; c < C; c++) {
+            float xhat = (xr[c] - m) * rs, g = dyr[c] * j->w[c];
+            sg += g;
+            sgx += (double)g * xhat;
+        }
+        mg = (float)(sg / C);
+        mgx = (float)(sgx / C);
+        for (c = 0; c < C; c++) {
+            float xhat = (xr[c] - m) * rs, g = dyr[c] * j->w[c];
+            dxr[c] += rs * (g - mg - xhat * mgx);
+        }
+    }
+}
+
 static void pm__layernorm_backward(int T, int C, const float *dy, const float *x,
                                    const float *w, const float *mean, const float *rstd,
                                    float *dx, float *dw, float *db)
 {
     int t, c;
-    for (t = 0; t < T; t++) {
-        const float *dyr = dy + (size_t)t * C, *xr = x + (size_t)t * C;
-        float m = mean[t], rs = rstd[t];
-        if (dx) {
-            float *dxr = dx + (size_t)t * C;
-            double sg = 0.0, sgx = 0.0;
-            float mg, mgx;
-            for (c = 0; c < C; c++) {
-                float xhat = (xr[c] - m) * rs, g = dyr[c] * w[c];
-                sg += g;
-                sgx += (double)g * xhat;
-            }
-            mg = (float)(sg / C);
-            mgx = (float)(sgx / C);
-            for (c = 0; c < C; c++) {
-                float xhat = (xr[c] - m) * rs, g = dyr[c] * w[c];
-                dxr[c] += rs * (g - mg - xhat * mgx);
-            }
-        }
-        if (dw || db) {
+    if (dx) {
+        pm__ln_job j;
+        memset(&j, 0, sizeof(j));
+        j.C = C, j.x = x, j.w = w, j.dy = dy, j.mean_in = mean, j.rstd_in = rstd, j.dx = dx;
+        pm__parallel_range((size_t)T, 64, pm__layernorm_backward_rows, &j);
+    }
+    if (dw || db) {
+        for (t = 0; t < T; t++) {
+            const float *dyr = dy + (size_t)t * C, *xr = x + (size_t)t * C;
+            float m = mean[t], rs = rstd[t];
             for (c = 0; c < C; c++) {
                 if (dw) dw[c] += dyr[c] * ((xr[c] - m) * rs);
                 if (db) db[c] += dyr[c];
@@ -2134,14 +2192,31 @@ PM__MAYBE_UNUSED static void pm__matmul_backward(int T, int in, int out, const f
    -------------------------------------------------------------------------------------------- */
 
 /* y[n] = act(x[n]); x == y is allowed. The backward needs x (the pre-activation). */
+typedef struct pm__act_job {
+    int act;
+    const float *x, *dy;
+    float *y, *dx;
+} pm__act_job;
+
+static void pm__activation_forward_range(void *arg, size_t i0, size_t i1)
+{
+    const pm__act_job *j = (const pm__act_job *)arg;
+    const float *x = j->x;
+    float *y = j->y;
+    size_t i;
+    if (j->act == PM_ACT_GELU) {
+        for (i = i0; i < i1; i++) y[i] = 0.5f * x[i] * (1.0f + erff(x[i] * 0.70710678118654752f));
+    } else {
+        for (i = i0; i < i1; i++) y[i] = x[i] / (1.0f + expf(-1.702f * x[i]));
+    }
+}
+
 static void pm__activation_forward(int act, size_t n, const float *x, float *y)
 {
-    size_t i;
-    if (act == PM_ACT_GELU) {
-        for (i = 0; i < n; i++) y[i] = 0.5f * x[i] * (1.0f + erff(x[i] * 0.70710678118654752f));
-    } else {
-        for (i = 0; i < n; i++) y[i] = x[i] / (1.0f + expf(-1.702f * x[i]));
-    }
+    pm__act_job j;
+    memset(&j, 0, sizeof(j));
+    j.act = act, j.x = x, j.y = y;
+    pm__parallel_range(n, 65536, pm__activation_forward_range, &j);
 }
 
 /* Activation backward: dx[n] += dy[n] * act'(x[n]), with
@@ -2149,23 +2224,34 @@ static void pm__activation_forward(int act, size_t n, const float *x, float *y)
        GELU:      act' = Phi(x) + x phi(x)
                        = 0.5 (1 + erf(x / sqrt 2)) + x exp(-x^2 / 2) / sqrt(2 pi)
    dx must not overlap dy. */
-static void pm__activation_backward(int act, size_t n, const float *x, const float *dy,
-                                    float *dx)
+static void pm__activation_backward_range(void *arg, size_t i0, size_t i1)
 {
+    const pm__act_job *j = (const pm__act_job *)arg;
+    const float *x = j->x, *dy = j->dy;
+    float *dx = j->dx;
     size_t i;
-    if (act == PM_ACT_GELU) {
-        for (i = 0; i < n; i++) {
+    if (j->act == PM_ACT_GELU) {
+        for (i = i0; i < i1; i++) {
             float v = x[i];
             float cdf = 0.5f * (1.0f + erff(v * 0.70710678118654752f));
             float pdf = 0.39894228040143268f * expf(-0.5f * v * v);
             dx[i] += dy[i] * (cdf + v * pdf);
         }
     } else {
-        for (i = 0; i < n; i++) {
+        for (i = i0; i < i1; i++) {
             float v = x[i], s = 1.0f / (1.0f + expf(-1.702f * v));
             dx[i] += dy[i] * (s + 1.702f * v * s * (1.0f - s));
         }
     }
+}
+
+static void pm__activation_backward(int act, size_t n, const float *x, const float *dy,
+                                    float *dx)
+{
+    pm__act_job j;
+    memset(&j, 0, sizeof(j));
+    j.act = act, j.x = x, j.dy = dy, j.dx = dx;
+    pm__parallel_range(n, 65536, pm__activation_backward_range, &j);
 }
 
 /* --------------------------------------------------------------------------------------------

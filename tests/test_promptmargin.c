@@ -486,6 +486,48 @@ static void test_text_batching(void)
     pm_model_free(m);
 }
 
+/* Every threaded loop (products, attention, layernorm, activations) at sizes where the work is
+   really split: image features of 40 views and 3 prompt-training steps are bit-identical with
+   1, 2 and 3 threads. */
+static void test_threads_identical(void)
+{
+    static const char *names[3] = {"forest", "river", "sea"};
+    const model_entry *e = find_model("tinyA", "state-dict", "f32");
+    pm_model *m = e ? pm_model_load(e->path) : NULL;
+    int n = 40, i, th, S, D, labels[40];
+    float *px, *feat[3], *params[3];
+    CHECK(m != NULL, "no tinyA model");
+    if (!m) return;
+    S = pm_model_get_info(m)->image_size, D = pm_model_get_info(m)->embed_dim;
+    px = (float *)malloc(sizeof(float) * 3 * S * S * n);
+    for (i = 0; i < 3 * S * S * n; i++) px[i] = rndf();
+    for (i = 0; i < n; i++) labels[i] = i % 3;
+    for (th = 0; th < 3; th++) {
+        pm_prompts *p = pm_prompts_create(m, PM_METHOD_PROMPTMARGIN, 2, 2, 3, names, 5);
+        pm_train_desc d;
+        memset(&d, 0, sizeof(d));
+        d.steps = 3;
+        pm_set_threads(th + 1);
+        feat[th] = (float *)malloc(sizeof(float) * n * D);
+        CHECK(p && pm_encode_images(m, n, px, feat[th]) == 0 &&
+                  pm_prompts_train(m, p, n, px, labels, &d) == 0,
+              "%d threads: %s", th + 1, pm_last_error());
+        params[th] = (float *)malloc(sizeof(float) * (p ? p->n_params : 1));
+        if (p) memcpy(params[th], p->params, sizeof(float) * p->n_params);
+        if (th > 0 && p) {
+            CHECK(memcmp(feat[0], feat[th], sizeof(float) * n * D) == 0,
+                  "image features differ with %d threads", th + 1);
+            CHECK(memcmp(params[0], params[th], sizeof(float) * p->n_params) == 0,
+                  "trained prompts differ with %d threads", th + 1);
+        }
+        pm_prompts_free(p);
+    }
+    pm_set_threads(0);
+    for (th = 0; th < 3; th++) free(feat[th]), free(params[th]);
+    free(px);
+    pm_model_free(m);
+}
+
 /* ------------------------------------------------------------------------------------------
    [5] tokenizer: the real CLIP merge list (when present beside the checkout)
    ------------------------------------------------------------------------------------------ */
@@ -1095,6 +1137,7 @@ static const test_case tests[] = {
     {"preprocess_matches_torchvision", test_preprocess, 1},
     {"models_match_pytorch", test_models, 1},
     {"text_batching", test_text_batching, 1},
+    {"threads_identical", test_threads_identical, 1},
     {"tokenizer_known_vectors", test_tokenizer_known_vectors, 0},
     {"tokenizer_corpus", test_tokenizer_corpus, 0},
     {"loader_corruption", test_loader_corruption, 1},
