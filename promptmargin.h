@@ -1752,12 +1752,18 @@ static void pm__pack_b(int NR, int tb, const void *B, int bt, int ldb, int k0, i
                 for (j = nr; j < NR; j++) dst[(size_t)k * NR + j] = 0.0f;
             }
         } else {
-            for (j = 0; j < nr; j++) { /* row j0+jp+j of B is column j of the panel */
-                const char *row = (const char *)B + ((size_t)(j0 + jp + j) * ldb + k0) * es;
-                if (bt == PM_DTYPE_F32) {
-                    const float *r = (const float *)(const void *)row;
-                    for (k = 0; k < kc; k++) dst[(size_t)k * NR + j] = r[k];
-                } else {
+            if (bt == PM_DTYPE_F32) { /* k outer: the panel is written in order */
+                const float *rows[32];
+                PM_ASSERT(NR <= 32);
+                for (j = 0; j < nr; j++)
+                    rows[j] = (const float *)B + (size_t)(j0 + jp + j) * ldb + k0;
+                for (k = 0; k < kc; k++) {
+                    float *d = dst + (size_t)k * NR;
+                    for (j = 0; j < nr; j++) d[j] = rows[j][k];
+                }
+            } else {
+                for (j = 0; j < nr; j++) { /* row j0+jp+j of B is column j of the panel */
+                    const char *row = (const char *)B + ((size_t)(j0 + jp + j) * ldb + k0) * es;
                     for (k = 0; k < kc; k++) {
                         uint16_t u;
                         memcpy(&u, row + (size_t)k * 2, 2);
@@ -1786,13 +1792,15 @@ static void pm__pack_a(int MR, int ta, const float *A, int lda, int i0, int mc, 
                 for (i = 0; i < mr; i++) dst[(size_t)k * MR + i] = src[i];
                 for (; i < MR; i++) dst[(size_t)k * MR + i] = 0.0f;
             }
-        } else {
-            for (i = 0; i < mr; i++) {
-                const float *src = A + (size_t)(i0 + ip + i) * lda + k0;
-                for (k = 0; k < kc; k++) dst[(size_t)k * MR + i] = src[k];
+        } else { /* k outer: the panel is written in order */
+            const float *rows[16];
+            PM_ASSERT(MR <= 16);
+            for (i = 0; i < mr; i++) rows[i] = A + (size_t)(i0 + ip + i) * lda + k0;
+            for (k = 0; k < kc; k++) {
+                float *d = dst + (size_t)k * MR;
+                for (i = 0; i < mr; i++) d[i] = rows[i][k];
+                for (; i < MR; i++) d[i] = 0.0f;
             }
-            for (; i < MR; i++)
-                for (k = 0; k < kc; k++) dst[(size_t)k * MR + i] = 0.0f;
         }
     }
 }
