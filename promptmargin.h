@@ -10352,6 +10352,16 @@ static int pm__json_put(char **buf, size_t *len, size_t *cap, const char *s, int
     return 0;
 }
 
+/* Move tmp over path, replacing it: rename() refuses an existing target on Windows. 0 / -1. */
+static int pm__replace_file(const char *tmp, const char *path)
+{
+#if defined(_WIN32)
+    return MoveFileExA(tmp, path, MOVEFILE_REPLACE_EXISTING) ? 0 : -1;
+#else
+    return rename(tmp, path);
+#endif
+}
+
 /* Write float32 tensors and string metadata as a safetensors file, atomically (PATH.tmp, then
    rename). shapes[i] has ndims[i] entries. */
 static int pm__st_write(const char *path, int n, const char *const *names, const int *ndims,
@@ -10414,7 +10424,7 @@ static int pm__st_write(const char *path, int n, const char *const *names, const
         }
     }
     if (fclose(fp) != 0) ok = 0;
-    if (!ok || rename(tmp, path) != 0) {
+    if (!ok || pm__replace_file(tmp, path) != 0) {
         remove(tmp);
         pm__errorf("cannot write '%s'", path);
         PM_FREE(tmp);

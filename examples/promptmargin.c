@@ -317,7 +317,7 @@ static void write_npy(const char *path, int rows, int cols, const float *x)
         ok = fwrite(b, 1, 4, f) == 4;
     }
     if (fclose(f) != 0) ok = 0;
-    if (!ok || rename(tmp, path) != 0) {
+    if (!ok || pm__replace_file(tmp, path) != 0) {
         remove(tmp);
         die("cannot write '%s'", path);
     }
@@ -731,7 +731,7 @@ static int cmd_decode(int argc, char **argv)
     ok = fprintf(f, "P6\n%d %d\n255\n", w, h) > 0 &&
          fwrite(rgb, 3, (size_t)w * h, f) == (size_t)w * h;
     if (fclose(f) != 0) ok = 0;
-    if (!ok || rename(tmp, out) != 0) {
+    if (!ok || pm__replace_file(tmp, out) != 0) {
         remove(tmp);
         die("cannot write '%s'", out);
     }
@@ -1359,7 +1359,7 @@ static int cmd_episodes(int argc, char **argv)
                     }
                 }
                 fclose(src);
-                if (fclose(dst) != 0 || rename(tmp, out) != 0) die("cannot rewrite '%s'", out);
+                if (fclose(dst) != 0 || pm__replace_file(tmp, out) != 0) die("cannot rewrite '%s'", out);
                 fprintf(stderr, "promptmargin: %d incomplete line(s) of '%s' dropped\n", dropped, out);
             }
         }
