@@ -826,7 +826,12 @@ static char *cli_output(const char *which)
     char *s;
     snprintf(path, sizeof(path), "%s/cli.%s", g_fixtures, which);
     s = (char *)read_all(path, &n);
-    if (s) s[n] = 0;
+    if (s) { /* Windows writes stdout in text mode: drop the CR of its line ends */
+        size_t i, j = 0;
+        for (i = 0; i < n; i++)
+            if (s[i] != '\r') s[j++] = s[i];
+        s[j] = 0;
+    }
     return s ? s : (char *)calloc(1, 1);
 }
 
@@ -1053,9 +1058,10 @@ static void test_episodes(void)
     b = without_seconds((char *)read_all(full, &n));
     CHECK(b && !strcmp(a, b), "the same seed must give the same episodes");
     free(a);
-    snprintf(cmd, sizeof(cmd), "(%s --shard 0/2 --out %s && %s --shard 1/2 --out %s)", base, s0,
-             base, s1);
-    CHECK(run(cmd) == 0, "shards");
+    snprintf(cmd, sizeof(cmd), "%s --shard 0/2 --out %s", base, s0);
+    CHECK(run(cmd) == 0, "shard 0/2");
+    snprintf(cmd, sizeof(cmd), "%s --shard 1/2 --out %s", base, s1);
+    CHECK(run(cmd) == 0, "shard 1/2");
     snprintf(cmd, sizeof(cmd), "%s merge %s %s", g_cli, s0, s1);
     CHECK(run(cmd) == 0, "merge");
     sum_merged = cli_output("out");
