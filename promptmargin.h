@@ -70,7 +70,11 @@
 #include <stdint.h>
 
 #ifdef PROMPTMARGIN_STATIC
+#if defined(__GNUC__) || defined(__clang__)
+#define PMDEF static __attribute__((unused)) /* a program need not call every function */
+#else
 #define PMDEF static
+#endif
 #else
 #ifdef __cplusplus
 #define PMDEF extern "C"
