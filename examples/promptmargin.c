@@ -1643,18 +1643,21 @@ static int cmd_bench(int argc, char **argv)
         {"batch", "N", "25", "images per batch of the large image forward"},
         {"classes", "N", "5", "class prompts of the text forward and the training step"},
         {"views", "N", "75", "training views of the PromptMargin step"},
+        {"gemm-rows", "R", "4925", "rows of the matrix products (ViT-B/16 at batch 25: 25 x 197)"},
         {"seconds", "X", "1", "minimum time per workload (repeated until reached)"},
         {"json", NULL, NULL, "print the results as one JSON object"},
         {NULL, NULL, NULL, NULL}};
     /* ViT-B/16 at batch 25 (M = 25 x 197 rows, width 768, MLP 3072): the forward products and
        the two transposed products of a backward */
-    static const struct { const char *name; int ta, tb, M, N, K; } shapes[] = {
-        {"gemm X.W^T  4925x2304x768 (qkv)", 0, 1, 4925, 2304, 768},
-        {"gemm X.W^T  4925x3072x768 (mlp up)", 0, 1, 4925, 3072, 768},
-        {"gemm dY.W   4925x768x3072 (mlp down, dX)", 0, 0, 4925, 768, 3072},
-        {"gemm dY^T.X 768x2304x4925 (dW)", 1, 0, 768, 2304, 4925}};
+    /* rows R (0 below: the --gemm-rows value) */
+    static const struct { const char *what; int ta, tb, M, N, K; } shapes[] = {
+        {"X.W^T  %dx2304x768 (qkv)", 0, 1, 0, 2304, 768},
+        {"X.W^T  %dx3072x768 (mlp up)", 0, 1, 0, 3072, 768},
+        {"dY.W   %dx768x3072 (mlp down, dX)", 0, 0, 0, 768, 3072},
+        {"dY^T.X 768x2304x%d (dW)", 1, 0, 768, 2304, 0}};
+    static char shape_names[4][64];
     bench_row rows[16];
-    int n_rows = 0, i, json, batch, classes, views;
+    int n_rows = 0, i, json, batch, classes, views, gemm_rows;
     double min_s, peak, t0, work, el;
     opts o;
     long reps;
@@ -1668,6 +1671,7 @@ static int cmd_bench(int argc, char **argv)
     batch = (int)opt_int(&o, "batch", 1, 4096);
     classes = (int)opt_int(&o, "classes", 1, 4096);
     views = (int)opt_int(&o, "views", 1, 1 << 16);
+    gemm_rows = (int)opt_int(&o, "gemm-rows", 1, 1 << 20);
     min_s = atof(opt_str(&o, "seconds"));
     if (!(min_s > 0)) die_usage("bench", "--seconds must be > 0");
     if (opt_str(&o, "model")) m = load_model(opt_str(&o, "model"));
@@ -1694,7 +1698,8 @@ static int cmd_bench(int argc, char **argv)
         fflush(stdout);                                                                       \
     } while (0)
     for (i = 0; i < (int)(sizeof(shapes) / sizeof(shapes[0])); i++) {
-        int M = shapes[i].M, N = shapes[i].N, K = shapes[i].K, n = 0;
+        int M = shapes[i].M ? shapes[i].M : gemm_rows, N = shapes[i].N, n = 0;
+        int K = shapes[i].K ? shapes[i].K : gemm_rows;
         float *A = bench_random((size_t)M * K, 1), *B = bench_random((size_t)K * N, 2);
         float *C = (float *)xmalloc(sizeof(float) * (size_t)M * N);
         pm_gemm(shapes[i].ta, shapes[i].tb, M, N, K, 1.0f, A, shapes[i].ta ? M : K, B,
@@ -1705,7 +1710,9 @@ static int cmd_bench(int argc, char **argv)
                     shapes[i].tb ? K : N, 0.0f, C, N);
             n++;
         } while ((el = wall_seconds() - t0) < min_s);
-        BENCH_ROW(shapes[i].name, el / n, 2.0 * M * N * K);
+        snprintf(shape_names[i], sizeof(shape_names[i]), "gemm ");
+        snprintf(shape_names[i] + 5, sizeof(shape_names[i]) - 5, shapes[i].what, gemm_rows);
+        BENCH_ROW(shape_names[i], el / n, 2.0 * M * N * K);
         free(A), free(B), free(C);
     }
     if (m) {

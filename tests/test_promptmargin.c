@@ -855,11 +855,11 @@ static void test_cli(void)
         return;
     }
     /* bench: every workload reported, with a positive rate */
-    snprintf(cmd, sizeof(cmd), "%s bench --model %s --seconds 0.01 --views 6 --threads 2 --json",
+    snprintf(cmd, sizeof(cmd), "%s bench --model %s --seconds 0.01 --views 6 --gemm-rows 40 --threads 2 --json",
              g_cli, e->path);
     CHECK(run(cmd) == 0, "bench failed: %s", cli_output("err"));
     so = cli_output("out");
-    CHECK(strstr(so, "\"peak_gflops\": ") && strstr(so, "(dW)") &&
+    CHECK(strstr(so, "\"peak_gflops\": ") && strstr(so, "768x2304x40 (dW)") &&
           strstr(so, "image forward, batch 25") && strstr(so, "PromptMargin step, 6 views") &&
           !strstr(so, "\"gflops\": 0.00,") && !strstr(so, "nan") && !strstr(so, "inf"),
           "bench output:\n%s", so);
