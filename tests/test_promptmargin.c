@@ -1198,6 +1198,8 @@ int main(int argc, char **argv)
         fflush(stdout);
         g_failures = 0;
         g_skipped = 0;
+        g_rng = 12345 + 7919u * (uint32_t)i; /* each test's data depends on it alone, not on
+                                                which tests ran before (filters, kernels) */
         if (tests[i].needs_fixtures && !have_fixtures) {
             CHECK(0, "fixtures missing in %s (run tests/convert_fixtures.py)", g_fixtures);
         } else {
