@@ -63,6 +63,12 @@
 
    LICENSE: MIT, see the end of the file.
 */
+#if defined(PROMPTMARGIN_IMPLEMENTATION) && !defined(_WIN32) && !defined(_FILE_OFFSET_BITS)
+/* 64-bit file offsets and inode numbers on 32-bit systems (else readdir fails with EOVERFLOW on
+   file systems with large inode numbers). Only effective when this header is included before
+   any system header; otherwise build with -D_FILE_OFFSET_BITS=64 there. */
+#define _FILE_OFFSET_BITS 64
+#endif
 #ifndef PROMPTMARGIN_H
 #define PROMPTMARGIN_H
 

@@ -6,6 +6,7 @@
    files, and clip_merges.txt when the real CLIP merge list was available). The expected
    outputs are the committed .npy files under tests/fixtures, computed in float64 by the
    PyTorch reference (tools/make_fixtures.py). `make test` runs all of this. */
+#define _FILE_OFFSET_BITS 64 /* before any system header: 32-bit targets list folders too */
 #include <stdlib.h>
 
 /* The library's allocator, wrapped so that tests can make the n-th allocation fail. */
