@@ -1,12 +1,13 @@
 #!/usr/bin/env python3
 """Compare the outputs of two targets written by .ci/platforms (standard library only).
 
-    python3 tools/compare_outputs.py DIR REF OTHER TOL
+    python3 tools/compare_outputs.py DIR REF OTHER TOL [TUNE_TOL]
 
 DIR holds emb-<target>-<model>.npy (float32 embeddings from `promptmargin embed`) and
 tune-<target>.jsonl (`promptmargin tune --json`: one loss line per step). For every model of
-REF, the embeddings of OTHER must agree to TOL relative (max |a - b| / max |b|), and so must
-each loss term of every step (relative to max(|b|, 1e-3)). Prints the worst errors; exits 1 on
+REF, the embeddings of OTHER must agree to TOL relative (max |a - b| / max |b|), and each loss
+term of every step to TUNE_TOL (default TOL; relative to max(|b|, 1e-3)): training amplifies
+last-bit differences (a libm's expf, for one) from step to step. Prints the worst errors; exits 1 on
 a mismatch or a missing file.
 """
 import glob
@@ -32,9 +33,10 @@ def read_npy(path):
 
 
 def main():
-    if len(sys.argv) != 5:
+    if len(sys.argv) not in (5, 6):
         raise SystemExit(__doc__.strip().split("\n\n")[1])
     d, ref, other, tol = sys.argv[1], sys.argv[2], sys.argv[3], float(sys.argv[4])
+    tune_tol = float(sys.argv[5]) if len(sys.argv) == 6 else tol
     ok, worst = True, 0.0
     refs = sorted(glob.glob(os.path.join(d, "emb-%s-*.npy" % ref)))
     if not refs:
@@ -68,7 +70,7 @@ def main():
         for k in ("ce", "r_t", "r_v", "loss"):
             err = max(err, abs(r[k] - o[k]) / max(abs(r[k]), 1e-3))
     print("  %-8s %d tuning steps: loss terms rel. error %.2e" % (other, len(steps[0]), err))
-    ok &= err <= tol
+    ok &= err <= tune_tol
     return 0 if ok else 1
 
 
