@@ -21,7 +21,7 @@ $(BUILD)/promptmargin: examples/promptmargin.c promptmargin.h
 	@mkdir -p $(BUILD)
 	$(CC) $(WARN) -Werror $(CFLAGS) $(EXTRA) examples/promptmargin.c -o $@ -lm
 
-$(BUILD)/test_promptmargin: tests/test_promptmargin.c tests/test_images.c tests/test_augment.c tests/test_ops.c tests/test_prompts.c promptmargin.h
+$(BUILD)/test_promptmargin: tests/test_promptmargin.c tests/test_images.c tests/test_augment.c tests/test_ops.c tests/test_prompts.c tests/test_pretrain.c promptmargin.h
 	@mkdir -p $(BUILD)
 	$(CC) $(WARN) -Werror $(CFLAGS) $(EXTRA) tests/test_promptmargin.c -o $@ -lm
 

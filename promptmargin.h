@@ -23,6 +23,9 @@
          kernel picked at run time, portable C otherwise; results are bit-identical for any
          thread count. bf16 model files compute in bf16 on CPUs with AVX512-BF16 (activations
          rounded to bf16); elsewhere their weights are widened to f32.
+       - Where float expressions are evaluated in a wider type (FLT_EVAL_METHOD != 0: x87 on
+         32-bit x86, GCC on s390x under -std=c99) results move in the last bit and preprocessing
+         can miss PIL by one; build with -msse2 -mfpmath=sse, or -fexcess-precision=fast.
 
    CONFIGURATION (define before including the implementation)
        PROMPTMARGIN_STATIC   make every function static (two copies may then be linked)
@@ -361,6 +364,66 @@ PMDEF int pm_diagnose(pm_model *model, int n, const float *pixels, const int *la
                       const int *source, int n_classes, const char *const *classnames,
                       double threshold, pm_diagnosis *out);
 
+
+/* ---- Pretraining a CLIP of your own ----------------------------------------------------------
+   Contrastive training of every weight of both towers, as CLIP was trained: a batch of B
+   (image, text) pairs, logits = exp(logit_scale) * img . txt^T on unit features, loss = the
+   mean of the cross-entropies image->text and text->image (the matching pair is the label),
+   logit_scale learned and kept in [0, ln 100]; AdamW with PyTorch's semantics, weight decay on
+   the matrices only (tensors of 2 or more dimensions). A merge list for the tokenizer comes
+   from pm_bpe_train or any CLIP-format list. */
+
+/* A new model with random weights (f32): the hyper-parameters of cfg (image_size, patch_size,
+   vision_width/layers/heads/mlp, context_length, text_width/layers/heads/mlp, embed_dim, act,
+   image_mean/std: all std 0 takes CLIP's; other fields are ignored) and the tokenizer of
+   merges[0..merges_len) ("left right" lines; a leading "#version" line is skipped).
+   Initialisation as OpenAI's CLIP text tower, used for both towers: token embedding
+   N(0, 0.02^2), text positions N(0, 0.01^2), class embedding, image positions and both
+   projections N(0, width^-1), attention in_proj N(0, width^-1), out_proj and c_proj
+   N(0, width^-1 / (2 layers)), c_fc N(0, 1 / (2 width)), conv1 U(+-1/sqrt(3 P^2)), biases 0,
+   LayerNorm gains 1, logit_scale ln(1/0.07). Returns NULL on bad hyper-parameters. */
+PMDEF pm_model *pm_model_create(const pm_model_info *cfg, const char *merges, size_t merges_len,
+                                uint64_t seed);
+/* The model as a .pmc file (what tools/convert.py writes) with its weights stored as dtype
+   (PM_DTYPE_F32, F16 or BF16, rounded to nearest even): in memory (release with pm_free),
+   or written atomically (PATH.tmp, then renamed). */
+PMDEF void *pm_model_save_memory(const pm_model *model, int dtype, size_t *size);
+#ifndef PM_NO_STDIO
+PMDEF int pm_model_save(const pm_model *model, const char *path, int dtype);
+#endif
+
+typedef struct pm_clip_train_desc {
+    float beta1, beta2, eps;  /* AdamW; 0 takes CLIP's 0.9, 0.98, 1e-6 */
+    float weight_decay;       /* decoupled, on matrices only; 0 takes 0.2, < 0 means none */
+    double memory_mb;         /* activations kept for the backward (0: 2048); beyond that the
+                                 batch runs in chunks, recomputed for their backward */
+} pm_clip_train_desc;
+
+typedef struct pm_clip_step_stats {
+    double loss;              /* (CE image->text + CE text->image) / 2, before the update */
+    double acc_i2t, acc_t2i;  /* top-1 accuracy within the batch, before the update */
+    double grad_norm;         /* L2 norm of every gradient */
+    double scale;             /* exp(logit_scale) after the update */
+} pm_clip_step_stats;
+
+typedef struct pm_clip_trainer pm_clip_trainer;
+/* A trainer for model (an f32 file with both towers, from pm_model_create or a converted
+   checkpoint); the model's weights change in place with every step. */
+PMDEF pm_clip_trainer *pm_clip_trainer_create(pm_model *model, const pm_clip_train_desc *desc);
+/* One AdamW step at learning rate lr on a batch: pixels [batch, 3, S, S] (preprocessed),
+   ids [batch, context_length] (pm_tokenize), pair i = (image i, text i). 0 or -1. */
+PMDEF int pm_clip_train_step(pm_clip_trainer *trainer, int batch, const float *pixels,
+                             const int32_t *ids, float lr, pm_clip_step_stats *stats);
+/* Steps taken so far (restored by pm_clip_trainer_load). */
+PMDEF long pm_clip_trainer_steps(const pm_clip_trainer *trainer);
+#ifndef PM_NO_STDIO
+/* The optimiser's state (moments and step count) as a safetensors file, atomically; with the
+   model saved as f32 next to it, training resumes exactly where it stopped. */
+PMDEF int pm_clip_trainer_save(const pm_clip_trainer *trainer, const char *path);
+PMDEF int pm_clip_trainer_load(pm_clip_trainer *trainer, const char *path);
+#endif
+PMDEF void pm_clip_trainer_free(pm_clip_trainer *trainer);
+
 #endif /* PROMPTMARGIN_H */
 
 /* ============================================================================================
@@ -479,6 +542,24 @@ static float pm__rdf32(const uint8_t *p)
     memcpy(&f, &u, 4);
     return f;
 }
+
+#ifndef PM_NO_STDIO
+#if defined(_WIN32)
+#ifndef WIN32_LEAN_AND_MEAN
+#define WIN32_LEAN_AND_MEAN
+#endif
+#include <windows.h>
+#endif
+/* Move tmp over path, replacing it: rename() refuses an existing target on Windows. 0 / -1. */
+static int pm__replace_file(const char *tmp, const char *path)
+{
+#if defined(_WIN32)
+    return MoveFileExA(tmp, path, MOVEFILE_REPLACE_EXISTING) ? 0 : -1;
+#else
+    return rename(tmp, path);
+#endif
+}
+#endif
 
 static int pm__little_endian(void)
 {
@@ -3290,6 +3371,191 @@ PMDEF int pm_model_tensor(const pm_model *m, int i, const char **name, int *dtyp
     if (shape) memcpy(shape, m->dir[i].t.shape, sizeof(int) * 4);
     return 0;
 }
+
+/* ---- Writing a model file (pm_model_save, and pm_model_create's fresh files) ---- */
+
+static void pm__wr32(uint8_t *p, uint32_t v)
+{
+    p[0] = (uint8_t)v, p[1] = (uint8_t)(v >> 8), p[2] = (uint8_t)(v >> 16);
+    p[3] = (uint8_t)(v >> 24);
+}
+
+static void pm__wr64(uint8_t *p, uint64_t v)
+{
+    pm__wr32(p, (uint32_t)v);
+    pm__wr32(p + 4, (uint32_t)(v >> 32));
+}
+
+static void pm__wrf32(uint8_t *p, float f)
+{
+    uint32_t u;
+    memcpy(&u, &f, 4);
+    pm__wr32(p, u);
+}
+
+/* float -> IEEE half bits, rounded to nearest even; overflow gives infinity, NaN stays NaN. */
+static uint16_t pm__f32_to_f16(float f)
+{
+    uint32_t u, sign, mag;
+    memcpy(&u, &f, 4);
+    sign = (u >> 16) & 0x8000u, mag = u & 0x7FFFFFFFu;
+    if (mag > 0x7F800000u) return (uint16_t)(sign | 0x7E00u);
+    if (mag >= 0x477FF000u) return (uint16_t)(sign | 0x7C00u); /* rounds to >= 65520: inf */
+    if (mag < 0x38800000u) {                                    /* below 2^-14: subnormal */
+        uint32_t man = (mag & 0x7FFFFFu) | 0x800000u, e = mag >> 23, shift, half, q;
+        if (e < 102) return (uint16_t)sign;                     /* below half of 2^-24 */
+        shift = 126 - e;                                        /* 14 + (113 - e) */
+        q = man >> shift, half = 1u << (shift - 1);
+        if ((man & ((half << 1) - 1)) > half || ((man & ((half << 1) - 1)) == half && (q & 1)))
+            q++;
+        return (uint16_t)(sign | q);
+    }
+    mag += 0xFFFu + ((mag >> 13) & 1u) - (112u << 23); /* rebias, round to 10 mantissa bits */
+    return (uint16_t)(sign | (mag >> 13));
+}
+
+/* The bytes of a .pmc file for mi's hyper-parameters: header, directory of the n tensors
+   (names, ndims, shapes, all stored as dtype), the merge list, and zeroed data; offsets[i]
+   receives where tensor i's data starts. NULL when out of memory. */
+static uint8_t *pm__pmc_layout(const pm_model_info *mi, int n, const pm__named *tensors,
+                               int dtype, const char *merges, size_t merges_len, size_t *size,
+                               size_t *offsets)
+{
+    size_t dir_off = PM__HEADER_SIZE, bpe_off = dir_off + (size_t)n * PM__DIR_ENTRY;
+    size_t data_off = (bpe_off + merges_len + 63) / 64 * 64, end = data_off, nbytes;
+    uint32_t dims[13];
+    uint8_t *f, *e;
+    int i, j;
+    for (i = 0; i < n; i++) {
+        for (nbytes = pm__dtype_size(dtype), j = 0; j < tensors[i].t.ndim; j++)
+            nbytes *= (size_t)tensors[i].t.shape[j];
+        offsets[i] = (end + 63) / 64 * 64;
+        end = offsets[i] + nbytes;
+    }
+    f = (uint8_t *)pm__malloc_array(end, 1);
+    if (!f) return NULL;
+    memset(f, 0, end);
+    memcpy(f, PM__MAGIC, 8);
+    pm__wr32(f + 8, PM__FILE_VERSION);
+    pm__wr32(f + 12, PM__HEADER_SIZE);
+    pm__wr32(f + 16, (mi->has_vision ? 1u : 0u) | (mi->has_text ? 2u : 0u));
+    pm__wr32(f + 20, (uint32_t)mi->act);
+    dims[0] = (uint32_t)mi->image_size, dims[1] = (uint32_t)mi->patch_size;
+    dims[2] = (uint32_t)mi->vision_width, dims[3] = (uint32_t)mi->vision_layers;
+    dims[4] = (uint32_t)mi->vision_heads, dims[5] = (uint32_t)mi->vision_mlp;
+    dims[6] = (uint32_t)mi->context_length, dims[7] = (uint32_t)mi->vocab_size;
+    dims[8] = (uint32_t)mi->text_width, dims[9] = (uint32_t)mi->text_layers;
+    dims[10] = (uint32_t)mi->text_heads, dims[11] = (uint32_t)mi->text_mlp;
+    dims[12] = (uint32_t)mi->embed_dim;
+    for (i = 0; i < 13; i++) pm__wr32(f + 24 + 4 * i, dims[i]);
+    pm__wr32(f + 76, (uint32_t)n);
+    pm__wrf32(f + 80, mi->logit_scale);
+    for (i = 0; i < 3; i++) pm__wrf32(f + 84 + 4 * i, mi->image_mean[i]);
+    for (i = 0; i < 3; i++) pm__wrf32(f + 96 + 4 * i, mi->image_std[i]);
+    pm__wr32(f + 108, (uint32_t)mi->n_merges);
+    pm__wr64(f + 112, dir_off);
+    pm__wr64(f + 120, (uint64_t)n * PM__DIR_ENTRY);
+    pm__wr64(f + 128, merges_len ? bpe_off : 0);
+    pm__wr64(f + 136, merges_len);
+    pm__wr64(f + 144, data_off);
+    pm__wr64(f + 152, end - data_off);
+    pm__wr64(f + 160, end);
+    for (i = 0; i < n; i++) {
+        e = f + dir_off + (size_t)i * PM__DIR_ENTRY;
+        memcpy(e, tensors[i].name, strlen(tensors[i].name));
+        pm__wr32(e + 64, (uint32_t)dtype);
+        pm__wr32(e + 68, (uint32_t)tensors[i].t.ndim);
+        for (j = 0; j < 4; j++)
+            pm__wr32(e + 72 + 4 * j, j < tensors[i].t.ndim ? (uint32_t)tensors[i].t.shape[j] : 0);
+        for (nbytes = pm__dtype_size(dtype), j = 0; j < tensors[i].t.ndim; j++)
+            nbytes *= (size_t)tensors[i].t.shape[j];
+        pm__wr64(e + 88, offsets[i]);
+        pm__wr64(e + 96, nbytes);
+    }
+    if (merges_len) memcpy(f + bpe_off, merges, merges_len);
+    *size = end;
+    return f;
+}
+
+/* Number of elements of a tensor. */
+static size_t pm__tensor_count(const pm__tensor *t)
+{
+    size_t n = 1;
+    int d;
+    for (d = 0; d < t->ndim; d++) n *= (size_t)t->shape[d];
+    return n;
+}
+
+PMDEF void *pm_model_save_memory(const pm_model *m, int dtype, size_t *size)
+{
+    int n = m->info.n_tensors, i;
+    size_t *offsets, k, cnt, len = 0, esz = pm__dtype_size(dtype);
+    const char *merges = NULL;
+    float *tmp = NULL;
+    uint8_t *f = NULL;
+    if (dtype < PM_DTYPE_F32 || dtype > PM_DTYPE_BF16)
+        return pm__errorf("save: unknown dtype %d", dtype), (void *)NULL;
+    if (m->info.has_text) {
+        merges = (const char *)m->file + pm__rd64(m->file + 128);
+        len = (size_t)pm__rd64(m->file + 136);
+    }
+    offsets = (size_t *)pm__malloc_array((size_t)n, sizeof(size_t));
+    if (!offsets) return NULL;
+    f = pm__pmc_layout(&m->info, n, m->dir, dtype, merges, len, size, offsets);
+    for (i = 0; f && i < n; i++) {
+        const pm__tensor *t = &m->dir[i].t;
+        uint8_t *dst = f + offsets[i];
+        cnt = pm__tensor_count(t);
+        PM_FREE(tmp);
+        tmp = pm__floats(cnt);
+        if (!tmp) {
+            PM_FREE(f);
+            f = NULL;
+            break;
+        }
+        pm__to_f32(t->data, t->dtype, cnt, tmp);
+        for (k = 0; k < cnt; k++, dst += esz) {
+            if (dtype == PM_DTYPE_F32) {
+                pm__wrf32(dst, tmp[k]);
+            } else {
+                uint16_t h = dtype == PM_DTYPE_F16 ? pm__f32_to_f16(tmp[k]) : pm__f32_to_bf16(tmp[k]);
+                dst[0] = (uint8_t)h, dst[1] = (uint8_t)(h >> 8);
+            }
+        }
+    }
+    PM_FREE(tmp);
+    PM_FREE(offsets);
+    return f;
+}
+
+#ifndef PM_NO_STDIO
+PMDEF int pm_model_save(const pm_model *m, const char *path, int dtype)
+{
+    size_t size = 0;
+    uint8_t *f = (uint8_t *)pm_model_save_memory(m, dtype, &size);
+    char *tmp;
+    FILE *fp;
+    int ok;
+    if (!f) return -1;
+    tmp = (char *)pm__malloc_array(strlen(path) + 8, 1);
+    if (!tmp) {
+        PM_FREE(f);
+        return -1;
+    }
+    sprintf(tmp, "%s.tmp", path);
+    fp = fopen(tmp, "wb");
+    ok = fp && fwrite(f, 1, size, fp) == size;
+    if (fp && fclose(fp) != 0) ok = 0;
+    if (!ok || pm__replace_file(tmp, path) != 0) {
+        if (fp) remove(tmp);
+        pm__errorf("cannot write '%s'", path);
+        ok = 0;
+    }
+    PM_FREE(tmp);
+    PM_FREE(f);
+    return ok ? 0 : -1;
+}
+#endif
 
 /* ============================================================================================
    [5] TOKENIZER
@@ -10362,16 +10628,6 @@ static int pm__json_put(char **buf, size_t *len, size_t *cap, const char *s, int
     return 0;
 }
 
-/* Move tmp over path, replacing it: rename() refuses an existing target on Windows. 0 / -1. */
-static int pm__replace_file(const char *tmp, const char *path)
-{
-#if defined(_WIN32)
-    return MoveFileExA(tmp, path, MOVEFILE_REPLACE_EXISTING) ? 0 : -1;
-#else
-    return rename(tmp, path);
-#endif
-}
-
 /* Write float32 tensors and string metadata as a safetensors file, atomically (PATH.tmp, then
    rename). shapes[i] has ndims[i] entries. */
 static int pm__st_write(const char *path, int n, const char *const *names, const int *ndims,
@@ -10756,37 +11012,82 @@ fail:
     return -1;
 }
 
-/* Gradients of the prompt tensors (into p->grads) from dfeat [N, D] = dL/d(unit features). */
-static void pm__text_backward_prompts(pm_model *m, pm_prompts *p, pm__text_run *r,
-                                      const float *dfeat, float *work)
+/* Gradients of the whole model, for pretraining (section [14]): one f32 per weight, laid out
+   like the weights of an f32 model file, so the optimiser runs over flat arrays. Frozen-weight
+   runs pass NULL. */
+typedef struct pm__model_grads {
+    float *all;                   /* every gradient, in the model file's data layout */
+    size_t n;                     /* floats in `all` */
+    float *v_conv1, *v_class, *v_pos, *v_ln_pre_w, *v_ln_pre_b, *v_ln_post_w, *v_ln_post_b;
+    float *v_proj, *t_tok, *t_pos, *t_ln_final_w, *t_ln_final_b, *t_proj;
+    pm__block_grads *v_blocks, *t_blocks;
+    double logit_scale;
+} pm__model_grads;
+
+/* Text tower backward from dfeat [N, D] = dL/d(unit features): the prompt gradients (into
+   p->grads) when p is given, the model's weight gradients (accumulated) when g is given.
+   work: N * D + 2 * N * C floats. The run's stream r->x is overwritten. */
+static void pm__text_backward(pm_model *m, pm_prompts *p, const pm__model_grads *g,
+                              pm__text_run *r, const int32_t *ids, const float *dfeat,
+                              float *work)
 {
     const pm_model_info *mi = &m->info;
-    int N = r->N, L = r->L, C = mi->text_width, D = mi->embed_dim, c, j, i;
-    size_t nc = (size_t)p->n_ctx * C;
+    int N = r->N, L = r->L, C = mi->text_width, D = mi->embed_dim, c, j, i, t;
+    int n_ctx = p ? p->n_ctx : 0, depth = p ? p->depth : 0;
+    size_t nc = (size_t)n_ctx * C;
     float *draw = work, *dpool = draw + (size_t)N * D, *dfin = dpool + (size_t)N * C;
     float *dx = r->x; /* the stream is not needed any more: it becomes its gradient */
     memset(work, 0, sizeof(float) * ((size_t)N * D + 2 * (size_t)N * C));
     memset(dx, 0, sizeof(float) * (size_t)N * L * C);
     pm__l2norm_backward(N, D, dfeat, r->feat, r->norm, draw);
-    pm__matmul_backward(N, C, D, draw, r->pooled, m->t_proj.data, m->t_proj.dtype, dpool, NULL);
+    pm__matmul_backward(N, C, D, draw, r->pooled, m->t_proj.data, m->t_proj.dtype, dpool,
+                        g ? g->t_proj : NULL);
     pm__layernorm_backward(N, C, dpool, r->fin, m->t_ln_final_w.f, r->fmean, r->frstd, dfin,
-                           NULL, NULL);
+                           g ? g->t_ln_final_w : NULL, g ? g->t_ln_final_b : NULL);
     for (c = 0; c < N; c++)
         for (i = 0; i < C; i++) dx[((size_t)c * L + r->eot[c]) * C + i] += dfin[(size_t)c * C + i];
     for (j = mi->text_layers - 1; j >= 0; j--) {
         pm__block_backward(&m->t_blocks[j], N, L, C, mi->text_mlp, mi->text_heads, 1, mi->act,
-                           &r->cache[j], dx, NULL, &r->s);
-        if (j >= 1 && j < p->depth) { /* rows 1..n were replaced by deep_text[j-1] */
-            float *g = pm__deep_text(p, p->grads, j - 1);
+                           &r->cache[j], dx, g ? &g->t_blocks[j] : NULL, &r->s);
+        if (j >= 1 && j < depth) { /* rows 1..n were replaced by deep_text[j-1] */
+            float *gd = pm__deep_text(p, p->grads, j - 1);
             for (c = 0; c < N; c++) {
                 float *rows = dx + ((size_t)c * L + 1) * C;
-                for (i = 0; i < (int)nc; i++) g[i] += rows[i];
+                for (i = 0; i < (int)nc; i++) gd[i] += rows[i];
                 memset(rows, 0, sizeof(float) * nc);
             }
         }
     }
     for (c = 0; c < N; c++) /* layer 0: rows 1..n are ctx (+ the frozen positions) */
         for (i = 0; i < (int)nc; i++) p->grads[i] += dx[((size_t)c * L + 1) * C + i];
+    if (!g) return;
+    for (c = 0; c < N; c++) /* token and positional embeddings */
+        for (t = 0; t < L; t++) {
+            const float *d = dx + ((size_t)c * L + t) * C;
+            float *gt = g->t_tok + (size_t)ids[(size_t)c * mi->context_length + t] * C;
+            if (t >= 1 && t <= n_ctx) continue; /* those rows are prompts, not tokens */
+            for (i = 0; i < C; i++) gt[i] += d[i];
+        }
+    for (c = 0; c < N; c++)
+        for (t = 0; t < L; t++) {
+            const float *d = dx + ((size_t)c * L + t) * C;
+            float *gp = g->t_pos + (size_t)t * C;
+            for (i = 0; i < C; i++) gp[i] += d[i];
+        }
+}
+
+/* The patches of one image as rows: pixels [3, S, S] -> patches [G*G, 3*P*P], each row in
+   conv1's weight order (channel, then y, then x). */
+static void pm__im2col(const float *pixels, int S, int P, float *patches)
+{
+    int G = S / P, q, c, ky, kx;
+    for (q = 0; q < G * G; q++) {
+        int gy = q / G, gx = q % G;
+        for (c = 0; c < 3; c++)
+            for (ky = 0; ky < P; ky++)
+                for (kx = 0; kx < P; kx++)
+                    *patches++ = pixels[((size_t)c * S + gy * P + ky) * S + gx * P + kx];
+    }
 }
 
 /* Patch embeddings of B images: pixels [B, 3, S, S] -> E [B, G*G, W] (the conv1 output).
@@ -10795,18 +11096,11 @@ static int pm__patch_embed(pm_model *m, int B, const float *pixels, float *E)
 {
     const pm_model_info *mi = &m->info;
     int S = mi->image_size, P = mi->patch_size, G = S / P, W = mi->vision_width, K = 3 * P * P;
-    int b, q, c, ky, kx;
+    int b;
     float *patches = pm__floats((size_t)G * G * K);
     if (!patches) return -1;
     for (b = 0; b < B; b++) {
-        float *dst = patches;
-        for (q = 0; q < G * G; q++) {
-            int gy = q / G, gx = q % G;
-            for (c = 0; c < 3; c++)
-                for (ky = 0; ky < P; ky++)
-                    for (kx = 0; kx < P; kx++)
-                        *dst++ = pixels[(((size_t)b * 3 + c) * S + gy * P + ky) * S + gx * P + kx];
-        }
+        pm__im2col(pixels + (size_t)b * 3 * S * S, S, P, patches);
         pm__gemm(0, 1, G * G, W, K, 1.0f, patches, K, m->v_conv1.data, m->v_conv1.dtype, K, 0.0f,
                  E + (size_t)b * G * G * W, W);
     }
@@ -10921,50 +11215,62 @@ fail:
     return -1;
 }
 
-/* dL/d(prompt rows) [depth, n_ctx, W] (accumulated into drows) from dfeat [B, D]. */
-static int pm__vision_backward_prompts(pm_model *m, const pm_prompts *p, pm__vision_run *r,
-                                       const float *dfeat, float *drows)
+/* Image tower backward from dfeat [B, D] = dL/d(unit features): the prompt-row gradients
+   [depth, n_ctx, W] accumulated into drows when the run had prompt rows, the model's weight
+   gradients (accumulated) when g is given; conv1's need the views' pixels [B, 3, S, S]. */
+static int pm__vision_backward(pm_model *m, const pm_prompts *p, const pm__model_grads *g,
+                               pm__vision_run *r, const float *pixels, const float *dfeat,
+                               float *drows)
 {
     const pm_model_info *mi = &m->info;
-    int B = r->B, T = r->T, n = p->n_ctx, G = mi->image_size / mi->patch_size, T0 = G * G + 1;
-    int W = mi->vision_width, D = mi->embed_dim, b, j, i;
+    int B = r->B, T = r->T, S = mi->image_size, P = mi->patch_size, G = S / P, T0 = G * G + 1;
+    int n = T - T0, W = mi->vision_width, D = mi->embed_dim, K = 3 * P * P, b, j, i;
     size_t nw = (size_t)n * W;
-    float *work = pm__floats((size_t)B * D + 2 * (size_t)B * W), *draw, *dpool, *dpin;
-    float *dx = r->x, *dxin;
+    float *work = pm__floats((size_t)B * D + 2 * (size_t)B * W + (size_t)B * T * W);
+    float *draw, *dpool, *dpin, *d0, *dx = r->x;
     if (!work) return -1;
     draw = work, dpool = draw + (size_t)B * D, dpin = dpool + (size_t)B * W;
-    memset(work, 0, sizeof(float) * ((size_t)B * D + 2 * (size_t)B * W));
+    d0 = dpin + (size_t)B * W;
+    memset(work, 0, sizeof(float) * ((size_t)B * D + 2 * (size_t)B * W + (size_t)B * T * W));
     memset(dx, 0, sizeof(float) * (size_t)B * T * W);
     pm__l2norm_backward(B, D, dfeat, r->feat, r->norm, draw);
-    pm__matmul_backward(B, W, D, draw, r->pooled, m->v_proj.data, m->v_proj.dtype, dpool, NULL);
-    pm__layernorm_backward(B, W, dpool, r->pin, m->v_ln_post_w.f, r->pmean, r->prstd, dpin, NULL,
-                           NULL);
+    pm__matmul_backward(B, W, D, draw, r->pooled, m->v_proj.data, m->v_proj.dtype, dpool,
+                        g ? g->v_proj : NULL);
+    pm__layernorm_backward(B, W, dpool, r->pin, m->v_ln_post_w.f, r->pmean, r->prstd, dpin,
+                           g ? g->v_ln_post_w : NULL, g ? g->v_ln_post_b : NULL);
     for (b = 0; b < B; b++)
         for (i = 0; i < W; i++) dx[(size_t)b * T * W + i] += dpin[(size_t)b * W + i];
     for (j = mi->vision_layers - 1; j >= 0; j--) {
         pm__block_backward(&m->v_blocks[j], B, T, W, mi->vision_mlp, mi->vision_heads, 0, mi->act,
-                           &r->cache[j], dx, NULL, &r->s);
-        if (j >= 1 && j < p->depth)
+                           &r->cache[j], dx, g ? &g->v_blocks[j] : NULL, &r->s);
+        if (n && j >= 1 && j < p->depth)
             for (b = 0; b < B; b++) {
-                float *g = dx + ((size_t)b * T + T0) * W;
-                for (i = 0; i < (int)nw; i++) drows[(size_t)j * nw + i] += g[i];
-                memset(g, 0, sizeof(float) * nw);
+                float *gr = dx + ((size_t)b * T + T0) * W;
+                for (i = 0; i < (int)nw; i++) drows[(size_t)j * nw + i] += gr[i];
+                memset(gr, 0, sizeof(float) * nw);
             }
     }
-    /* ln_pre: its input rows T0.. were proj(ctx); its backward reads the saved input */
-    dxin = r->xin;
-    {
-        float *d0 = pm__floats((size_t)B * T * W);
-        if (!d0) {
+    /* ln_pre, whose input rows are class + patches (+ positions), then proj(ctx) */
+    pm__layernorm_backward(B * T, W, dx, r->xin, m->v_ln_pre_w.f, r->mean0, r->rstd0, d0,
+                           g ? g->v_ln_pre_w : NULL, g ? g->v_ln_pre_b : NULL);
+    for (b = 0; n && b < B; b++)
+        for (i = 0; i < (int)nw; i++) drows[i] += d0[((size_t)b * T + T0) * W + i];
+    if (g) {
+        float *patches = pm__floats((size_t)G * G * K);
+        if (!patches) {
             PM_FREE(work);
             return -1;
         }
-        memset(d0, 0, sizeof(float) * (size_t)B * T * W);
-        pm__layernorm_backward(B * T, W, dx, dxin, m->v_ln_pre_w.f, r->mean0, r->rstd0, d0, NULL,
-                               NULL);
-        for (b = 0; b < B; b++)
-            for (i = 0; i < (int)nw; i++) drows[i] += d0[((size_t)b * T + T0) * W + i];
-        PM_FREE(d0);
+        for (b = 0; b < B; b++) {
+            const float *db = d0 + (size_t)b * T * W;
+            for (i = 0; i < W; i++) g->v_class[i] += db[i];
+            for (i = 0; i < T0 * W; i++) g->v_pos[i] += db[i];
+            /* conv1 [W, 3*P*P]: dW += dE^T . patches, dE the gradient of the patch rows */
+            pm__im2col(pixels + (size_t)b * 3 * S * S, S, P, patches);
+            pm__gemm(1, 0, W, K, G * G, 1.0f, db + W, W, patches, PM_DTYPE_F32, K, 1.0f,
+                     g->v_conv1, K);
+        }
+        PM_FREE(patches);
     }
     PM_FREE(work);
     return 0;
@@ -11060,14 +11366,15 @@ static int pm__train_step(pm_model *m, pm_prompts *p, pm__trainer *tr, pm_step_s
             if (b != V &&
                 pm__vision_tower(m, p, rows, b, tr->E + (size_t)v0 * G * G * W, 1, &vr))
                 goto done;
-            if (pm__vision_backward_prompts(m, p, &vr, dimg + (size_t)v0 * D, drows)) goto done;
+            if (pm__vision_backward(m, p, NULL, &vr, NULL, dimg + (size_t)v0 * D, drows))
+                goto done;
             pm__vision_run_free(&vr);
         }
         pm__prompt_rows_backward(p, drows);
     }
     work = pm__floats((size_t)N * D + 2 * (size_t)N * mi->text_width);
     if (!work) goto done;
-    pm__text_backward_prompts(m, p, &tx, dtxt, work);
+    pm__text_backward(m, p, NULL, &tx, p->ids, dtxt, work);
     rc = 0;
 done:
     pm__text_run_free(&tx);
@@ -11688,6 +11995,481 @@ done:
     PM_FREE(img), PM_FREE(txt), PM_FREE(proto), PM_FREE(count);
     return rc;
 }
+
+/* ============================================================================================
+   [14] PRETRAINING (a CLIP of your own: every weight of both towers)
+   The model's weights live in its file buffer (an f32 file), so the gradients and AdamW's two
+   moments are flat arrays of the same layout as the file's data section, and one loop updates
+   everything. The towers and their backward passes are the prompt-training ones of section
+   [11] with weight gradients switched on; the batch runs in chunks when its activations exceed
+   the memory budget (forward everything once for the features, then recompute each chunk with
+   its cache and backpropagate), as prompt training does.
+   ============================================================================================ */
+
+/* Fill n floats with N(0, std^2) or, with uniform, U(-std, std). */
+static void pm__init_fill(pm__rng *r, float *x, size_t n, double std, int uniform)
+{
+    size_t i;
+    for (i = 0; i < n; i++)
+        x[i] = (float)(uniform ? std * (2.0 * pm__rng_uniform(r) - 1.0) : std * pm__rng_normal(r));
+}
+
+static void pm__init_block(pm__rng *r, const pm__block *b, int C, int H, int layers)
+{
+    double attn = 1.0 / sqrt((double)C), proj = attn / sqrt(2.0 * layers);
+    pm__init_fill(r, (float *)b->in_proj_w.f, (size_t)3 * C * C, attn, 0);
+    pm__init_fill(r, (float *)b->out_proj_w.f, (size_t)C * C, proj, 0);
+    pm__init_fill(r, (float *)b->fc_w.f, (size_t)H * C, 1.0 / sqrt(2.0 * C), 0);
+    pm__init_fill(r, (float *)b->proj_w.f, (size_t)C * H, proj, 0);
+}
+
+PMDEF pm_model *pm_model_create(const pm_model_info *cfg, const char *merges, size_t merges_len,
+                                uint64_t seed)
+{
+    static const float clip_mean[3] = {0.48145466f, 0.4578275f, 0.40821073f};
+    static const float clip_std[3] = {0.26862954f, 0.26130258f, 0.27577711f};
+    pm_model shell, *m = NULL;
+    pm__want *w = NULL;
+    pm__named *named = NULL;
+    size_t *offsets = NULL, size = 0, i, lines = 0;
+    uint8_t *file;
+    pm__rng r;
+    int nw = 0, k;
+    if (!cfg || (merges_len && !merges)) return pm__errorf("create: no configuration given"), (pm_model *)NULL;
+    if (merges_len >= 8 && merges[0] == '#') { /* a "#version" line: skip it */
+        for (i = 0; i < merges_len && merges[i] != '\n'; i++) {}
+        i = i < merges_len ? i + 1 : i;
+        merges += i, merges_len -= i;
+    }
+    for (i = 0; i < merges_len; i++) lines += merges[i] == '\n';
+    if (merges_len && merges[merges_len - 1] != '\n') lines++;
+    memset(&shell, 0, sizeof(shell));
+    shell.info = *cfg;
+    shell.info.has_vision = shell.info.has_text = 1;
+    shell.info.n_merges = (int)lines;
+    shell.info.vocab_size = 512 + (int)lines + 2;
+    shell.info.logit_scale = (float)log(1.0 / 0.07);
+    if (!(cfg->image_std[0] > 0.0f || cfg->image_std[1] > 0.0f || cfg->image_std[2] > 0.0f)) {
+        memcpy(shell.info.image_mean, clip_mean, sizeof(clip_mean));
+        memcpy(shell.info.image_std, clip_std, sizeof(clip_std));
+    }
+    /* the header's checks, before any arithmetic on the sizes */
+    {
+        uint8_t h[PM__HEADER_SIZE];
+        pm__named none;
+        size_t off0;
+        uint8_t *probe;
+        memset(&none, 0, sizeof(none));
+        probe = pm__pmc_layout(&shell.info, 0, &none, PM_DTYPE_F32, NULL, 0, &size, &off0);
+        if (!probe) return NULL;
+        memcpy(h, probe, sizeof(h));
+        PM_FREE(probe);
+        if (pm__read_header(&shell, h, size)) {
+            pm__error_prefix("create");
+            return NULL;
+        }
+    }
+    shell.v_blocks = (pm__block *)pm__malloc_array((size_t)cfg->vision_layers, sizeof(pm__block));
+    shell.t_blocks = (pm__block *)pm__malloc_array((size_t)cfg->text_layers, sizeof(pm__block));
+    if (shell.v_blocks && shell.t_blocks) w = pm__model_wants(&shell, &nw);
+    if (w) {
+        named = (pm__named *)pm__malloc_array((size_t)nw, sizeof(pm__named));
+        offsets = (size_t *)pm__malloc_array((size_t)nw, sizeof(size_t));
+    }
+    PM_FREE(shell.v_blocks), PM_FREE(shell.t_blocks);
+    if (!named || !offsets) goto done;
+    memset(named, 0, sizeof(pm__named) * (size_t)nw);
+    for (k = 0; k < nw; k++) {
+        memcpy(named[k].name, w[k].name, 64);
+        named[k].t.ndim = w[k].ndim;
+        memcpy(named[k].t.shape, w[k].shape, sizeof(named[k].t.shape));
+    }
+    shell.info.n_tensors = nw;
+    file = pm__pmc_layout(&shell.info, nw, named, PM_DTYPE_F32, merges, merges_len, &size, offsets);
+    if (!file || !(m = pm__model_from_buffer(file, size))) goto done;
+    /* the weights, in the order of the file */
+    {
+        const pm_model_info *mi = &m->info;
+        int Wv = mi->vision_width, C = mi->text_width, P = mi->patch_size, G = mi->image_size / P;
+        pm__rng_seed(&r, seed, 0x636c6970u);
+        pm__init_fill(&r, (float *)m->v_conv1.f, (size_t)Wv * 3 * P * P, 1.0 / sqrt(3.0 * P * P), 1);
+        pm__init_fill(&r, (float *)m->v_class.f, (size_t)Wv, 1.0 / sqrt((double)Wv), 0);
+        pm__init_fill(&r, (float *)m->v_pos.f, (size_t)(G * G + 1) * Wv, 1.0 / sqrt((double)Wv), 0);
+        for (k = 0; k < mi->vision_layers; k++)
+            pm__init_block(&r, &m->v_blocks[k], Wv, mi->vision_mlp, mi->vision_layers);
+        pm__init_fill(&r, (float *)m->v_proj.f, (size_t)Wv * mi->embed_dim, 1.0 / sqrt((double)Wv), 0);
+        pm__init_fill(&r, (float *)m->t_tok.f, (size_t)mi->vocab_size * C, 0.02, 0);
+        pm__init_fill(&r, (float *)m->t_pos.f, (size_t)mi->context_length * C, 0.01, 0);
+        for (k = 0; k < mi->text_layers; k++)
+            pm__init_block(&r, &m->t_blocks[k], C, mi->text_mlp, mi->text_layers);
+        pm__init_fill(&r, (float *)m->t_proj.f, (size_t)C * mi->embed_dim, 1.0 / sqrt((double)C), 0);
+        for (k = 0; k < mi->n_tensors; k++) { /* LayerNorm gains */
+            const char *nm = m->dir[k].name;
+            size_t len = strlen(nm);
+            if (len > 9 && strcmp(nm + len - 7, ".weight") == 0 &&
+                (strstr(nm, "ln_") != NULL)) {
+                float *g = (float *)m->dir[k].t.f;
+                for (i = 0; i < pm__tensor_count(&m->dir[k].t); i++) g[i] = 1.0f;
+            }
+        }
+    }
+done:
+    PM_FREE(w), PM_FREE(named), PM_FREE(offsets);
+    return m;
+}
+
+/* The gradient slot of tensor t in the flat layout (f32 models only). */
+static float *pm__grad_slot(const pm_model *m, float *all, const pm__tensor *t)
+{
+    size_t data_off = (size_t)pm__rd64(m->file + 144);
+    return all + ((size_t)((const uint8_t *)t->data - m->file) - data_off) / sizeof(float);
+}
+
+static void pm__block_grads_bind(const pm_model *m, float *all, const pm__block *b,
+                                 pm__block_grads *g)
+{
+    g->ln_1_w = pm__grad_slot(m, all, &b->ln_1_w), g->ln_1_b = pm__grad_slot(m, all, &b->ln_1_b);
+    g->in_proj_w = pm__grad_slot(m, all, &b->in_proj_w);
+    g->in_proj_b = pm__grad_slot(m, all, &b->in_proj_b);
+    g->out_proj_w = pm__grad_slot(m, all, &b->out_proj_w);
+    g->out_proj_b = pm__grad_slot(m, all, &b->out_proj_b);
+    g->ln_2_w = pm__grad_slot(m, all, &b->ln_2_w), g->ln_2_b = pm__grad_slot(m, all, &b->ln_2_b);
+    g->fc_w = pm__grad_slot(m, all, &b->fc_w), g->fc_b = pm__grad_slot(m, all, &b->fc_b);
+    g->proj_w = pm__grad_slot(m, all, &b->proj_w), g->proj_b = pm__grad_slot(m, all, &b->proj_b);
+}
+
+struct pm_clip_trainer {
+    pm_model *m;
+    pm__model_grads g;
+    float *exp_avg, *exp_avg_sq; /* AdamW moments, the layout of g.all */
+    double ls_avg, ls_avg_sq;    /* ... and of logit_scale */
+    unsigned char *decay;        /* [n_tensors]: weight decay applies */
+    long step;
+    double beta1, beta2, eps, wd, memory_mb;
+};
+
+PMDEF void pm_clip_trainer_free(pm_clip_trainer *t)
+{
+    if (!t) return;
+    PM_FREE(t->g.all), PM_FREE(t->g.v_blocks), PM_FREE(t->g.t_blocks);
+    PM_FREE(t->exp_avg), PM_FREE(t->exp_avg_sq), PM_FREE(t->decay);
+    PM_FREE(t);
+}
+
+PMDEF pm_clip_trainer *pm_clip_trainer_create(pm_model *m, const pm_clip_train_desc *d)
+{
+    const pm_model_info *mi = &m->info;
+    pm_clip_trainer *t;
+    pm__model_grads *g;
+    int k;
+    if (!mi->has_vision || !mi->has_text)
+        return pm__errorf("pretraining needs a model with both towers"), (pm_clip_trainer *)NULL;
+    for (k = 0; k < mi->n_tensors; k++)
+        if (m->dir[k].t.dtype != PM_DTYPE_F32)
+            return pm__errorf("pretraining needs an f32 model file (this one stores %s "
+                              "weights): convert it with --dtype f32",
+                              m->dir[k].t.dtype == PM_DTYPE_F16 ? "f16" : "bf16"),
+                   (pm_clip_trainer *)NULL;
+    t = (pm_clip_trainer *)pm__malloc_array(1, sizeof(pm_clip_trainer));
+    if (!t) return NULL;
+    memset(t, 0, sizeof(*t));
+    t->m = m;
+    g = &t->g;
+    g->n = (size_t)pm__rd64(m->file + 152) / sizeof(float);
+    g->all = pm__floats(g->n);
+    t->exp_avg = pm__floats(g->n), t->exp_avg_sq = pm__floats(g->n);
+    g->v_blocks = (pm__block_grads *)pm__malloc_array((size_t)mi->vision_layers,
+                                                      sizeof(pm__block_grads));
+    g->t_blocks = (pm__block_grads *)pm__malloc_array((size_t)mi->text_layers,
+                                                      sizeof(pm__block_grads));
+    t->decay = (unsigned char *)pm__malloc_array((size_t)mi->n_tensors, 1);
+    if (!g->all || !t->exp_avg || !t->exp_avg_sq || !g->v_blocks || !g->t_blocks || !t->decay) {
+        pm_clip_trainer_free(t);
+        return NULL;
+    }
+    memset(t->exp_avg, 0, sizeof(float) * g->n);
+    memset(t->exp_avg_sq, 0, sizeof(float) * g->n);
+    g->v_conv1 = pm__grad_slot(m, g->all, &m->v_conv1);
+    g->v_class = pm__grad_slot(m, g->all, &m->v_class);
+    g->v_pos = pm__grad_slot(m, g->all, &m->v_pos);
+    g->v_ln_pre_w = pm__grad_slot(m, g->all, &m->v_ln_pre_w);
+    g->v_ln_pre_b = pm__grad_slot(m, g->all, &m->v_ln_pre_b);
+    g->v_ln_post_w = pm__grad_slot(m, g->all, &m->v_ln_post_w);
+    g->v_ln_post_b = pm__grad_slot(m, g->all, &m->v_ln_post_b);
+    g->v_proj = pm__grad_slot(m, g->all, &m->v_proj);
+    g->t_tok = pm__grad_slot(m, g->all, &m->t_tok);
+    g->t_pos = pm__grad_slot(m, g->all, &m->t_pos);
+    g->t_ln_final_w = pm__grad_slot(m, g->all, &m->t_ln_final_w);
+    g->t_ln_final_b = pm__grad_slot(m, g->all, &m->t_ln_final_b);
+    g->t_proj = pm__grad_slot(m, g->all, &m->t_proj);
+    for (k = 0; k < mi->vision_layers; k++)
+        pm__block_grads_bind(m, g->all, &m->v_blocks[k], &g->v_blocks[k]);
+    for (k = 0; k < mi->text_layers; k++)
+        pm__block_grads_bind(m, g->all, &m->t_blocks[k], &g->t_blocks[k]);
+    for (k = 0; k < mi->n_tensors; k++) t->decay[k] = m->dir[k].t.ndim >= 2;
+    t->beta1 = d && d->beta1 > 0 ? d->beta1 : 0.9;
+    t->beta2 = d && d->beta2 > 0 ? d->beta2 : 0.98;
+    t->eps = d && d->eps > 0 ? d->eps : 1e-6;
+    t->wd = d && d->weight_decay != 0 ? (d->weight_decay < 0 ? 0.0 : d->weight_decay) : 0.2;
+    t->memory_mb = d && d->memory_mb > 0 ? d->memory_mb : 2048.0;
+    return t;
+}
+
+PMDEF long pm_clip_trainer_steps(const pm_clip_trainer *t) { return t->step; }
+
+/* CLIP's loss on unit features img [B, D], txt [B, D]: logits = s img txt^T, the mean of the
+   row-wise (image -> text) and column-wise (text -> image) cross-entropies, pair i the label
+   of row and column i. Gradients: dlogits = (softmax_rows - I + (softmax_cols - I)^T) / (2B)
+   gives dimg, dtxt (accumulated) and d(logit_scale) = sum(dlogits * logits). */
+static int pm__clip_loss(int B, int D, double s, const float *img, const float *txt,
+                         float *dimg, float *dtxt, pm_clip_step_stats *st, double *dscale)
+{
+    float *logits = pm__floats((size_t)B * B), *lt = pm__floats((size_t)B * B);
+    float *pr = pm__floats((size_t)B * B), *pc = pm__floats((size_t)B * B);
+    int *labels = (int *)pm__malloc_array((size_t)B, sizeof(int)), i, j, hit_r = 0, hit_c = 0;
+    double ds = 0.0;
+    if (!logits || !lt || !pr || !pc || !labels) {
+        PM_FREE(logits), PM_FREE(lt), PM_FREE(pr), PM_FREE(pc), PM_FREE(labels);
+        return -1;
+    }
+    for (i = 0; i < B; i++) labels[i] = i;
+    pm__logits_forward(B, B, D, (float)s, img, txt, logits);
+    for (i = 0; i < B; i++)
+        for (j = 0; j < B; j++) lt[(size_t)j * B + i] = logits[(size_t)i * B + j];
+    st->loss = 0.5 * (pm__cross_entropy_forward(B, B, logits, labels, pr) +
+                      pm__cross_entropy_forward(B, B, lt, labels, pc));
+    for (i = 0; i < B; i++) {
+        int br = 0, bc = 0;
+        for (j = 1; j < B; j++) {
+            br = logits[(size_t)i * B + j] > logits[(size_t)i * B + br] ? j : br;
+            bc = lt[(size_t)i * B + j] > lt[(size_t)i * B + bc] ? j : bc;
+        }
+        hit_r += br == i, hit_c += bc == i;
+    }
+    st->acc_i2t = (double)hit_r / B, st->acc_t2i = (double)hit_c / B;
+    /* dlogits into lt: the column part (transposed back) plus the row part */
+    {
+        float *dl = lt, *dlc = pm__floats((size_t)B * B);
+        if (!dlc) {
+            PM_FREE(logits), PM_FREE(lt), PM_FREE(pr), PM_FREE(pc), PM_FREE(labels);
+            return -1;
+        }
+        memset(dlc, 0, sizeof(float) * (size_t)B * B);
+        pm__cross_entropy_backward(B, B, pc, labels, 0.5f, dlc);
+        memset(dl, 0, sizeof(float) * (size_t)B * B);
+        pm__cross_entropy_backward(B, B, pr, labels, 0.5f, dl);
+        for (i = 0; i < B; i++)
+            for (j = 0; j < B; j++) dl[(size_t)i * B + j] += dlc[(size_t)j * B + i];
+        PM_FREE(dlc);
+        for (i = 0; i < B * B; i++) ds += (double)dl[i] * logits[i];
+        pm__logits_backward(B, B, D, (float)s, img, txt, dl, dimg, dtxt);
+    }
+    *dscale = ds;
+    PM_FREE(logits), PM_FREE(lt), PM_FREE(pr), PM_FREE(pc), PM_FREE(labels);
+    return 0;
+}
+
+/* Floats a training run of one text keeps (the memory budget's unit for texts). */
+static size_t pm__text_run_floats(const pm_model *m, int L)
+{
+    const pm_model_info *mi = &m->info;
+    return (size_t)mi->text_layers * pm__block_cache_floats(1, L, mi->text_width, mi->text_mlp,
+                                                             mi->text_heads, 1) +
+           (size_t)L * (2 * (size_t)mi->text_width + mi->text_mlp);
+}
+
+/* Loss and gradients (into t->g, zeroed first) of one batch at the current weights. */
+static int pm__clip_grads(pm_clip_trainer *t, int B, const float *pixels, const int32_t *ids,
+                          pm_clip_step_stats *st)
+{
+    pm_model *m = t->m;
+    const pm_model_info *mi = &m->info;
+    int D = mi->embed_dim, G = mi->image_size / mi->patch_size, W = mi->vision_width;
+    int C = mi->text_width, ctx = mi->context_length, b0, vchunk, tchunk, rc = -1;
+    size_t S2 = (size_t)3 * mi->image_size * mi->image_size;
+    double budget = t->memory_mb * 1048576.0 / 4.0, s = exp((double)mi->logit_scale);
+    float *img = pm__floats((size_t)B * D), *txt = pm__floats((size_t)B * D);
+    float *dimg = pm__floats((size_t)B * D), *dtxt = pm__floats((size_t)B * D);
+    float *E = NULL, *work = NULL;
+    pm__vision_run vr;
+    pm__text_run tx;
+    memset(&vr, 0, sizeof(vr));
+    memset(&tx, 0, sizeof(tx));
+    memset(t->g.all, 0, sizeof(float) * t->g.n);
+    t->g.logit_scale = 0.0;
+    vchunk = (int)(budget / (double)pm__vision_run_floats(m, NULL));
+    tchunk = (int)(budget / (double)pm__text_run_floats(m, ctx));
+    vchunk = vchunk < 1 ? 1 : vchunk > B ? B : vchunk;
+    tchunk = tchunk < 1 ? 1 : tchunk > B ? B : tchunk;
+    E = pm__floats((size_t)vchunk * G * G * W);
+    work = pm__floats((size_t)tchunk * D + 2 * (size_t)tchunk * C);
+    if (!img || !txt || !dimg || !dtxt || !E || !work) goto done;
+    /* features of the whole batch (kept with their caches when one chunk holds everything) */
+    for (b0 = 0; b0 < B; b0 += vchunk) {
+        int b = pm__mini(vchunk, B - b0);
+        if (pm__patch_embed(m, b, pixels + (size_t)b0 * S2, E) ||
+            pm__vision_tower(m, NULL, NULL, b, E, b == B, &vr))
+            goto done;
+        memcpy(img + (size_t)b0 * D, vr.feat, sizeof(float) * (size_t)b * D);
+        if (b != B) pm__vision_run_free(&vr);
+    }
+    for (b0 = 0; b0 < B; b0 += tchunk) {
+        int b = pm__mini(tchunk, B - b0);
+        if (pm__text_tower(m, b, ids + (size_t)b0 * ctx, NULL, b == B, &tx)) goto done;
+        memcpy(txt + (size_t)b0 * D, tx.feat, sizeof(float) * (size_t)b * D);
+        if (b != B) pm__text_run_free(&tx);
+    }
+    memset(dimg, 0, sizeof(float) * (size_t)B * D);
+    memset(dtxt, 0, sizeof(float) * (size_t)B * D);
+    if (pm__clip_loss(B, D, s, img, txt, dimg, dtxt, st, &t->g.logit_scale)) goto done;
+    if (!(st->loss == st->loss) || fabs(st->loss) > 1e30) {
+        pm__errorf("the loss is not a finite number (NaN or overflow): a learning rate too "
+                   "high, or a broken model file");
+        goto done;
+    }
+    for (b0 = 0; b0 < B; b0 += vchunk) {
+        int b = pm__mini(vchunk, B - b0);
+        if (b != B && (pm__patch_embed(m, b, pixels + (size_t)b0 * S2, E) ||
+                       pm__vision_tower(m, NULL, NULL, b, E, 1, &vr)))
+            goto done;
+        if (pm__vision_backward(m, NULL, &t->g, &vr, pixels + (size_t)b0 * S2,
+                                dimg + (size_t)b0 * D, NULL))
+            goto done;
+        pm__vision_run_free(&vr);
+    }
+    for (b0 = 0; b0 < B; b0 += tchunk) {
+        int b = pm__mini(tchunk, B - b0);
+        if (b != B && pm__text_tower(m, b, ids + (size_t)b0 * ctx, NULL, 1, &tx)) goto done;
+        pm__text_backward(m, NULL, &t->g, &tx, ids + (size_t)b0 * ctx, dtxt + (size_t)b0 * D,
+                          work);
+        pm__text_run_free(&tx);
+    }
+    rc = 0;
+done:
+    pm__vision_run_free(&vr);
+    pm__text_run_free(&tx);
+    PM_FREE(img), PM_FREE(txt), PM_FREE(dimg), PM_FREE(dtxt), PM_FREE(E), PM_FREE(work);
+    return rc;
+}
+
+/* PyTorch's AdamW on one value: p *= 1 - lr wd (decoupled decay); m, v the moments;
+   p -= lr / bc1 * m / (sqrt(v) / sqrt(bc2) + eps). */
+static float pm__adamw(float p, float g, float *m, float *v, double lr, double wd, double b1,
+                       double b2, double bc1, double sbc2, double eps)
+{
+    double mm = b1 * *m + (1.0 - b1) * g, vv = b2 * *v + (1.0 - b2) * (double)g * g;
+    *m = (float)mm, *v = (float)vv;
+    p = (float)(p * (1.0 - lr * wd));
+    return (float)(p - lr / bc1 * (double)*m / (sqrt((double)*v) / sbc2 + eps));
+}
+
+PMDEF int pm_clip_train_step(pm_clip_trainer *t, int B, const float *pixels, const int32_t *ids,
+                             float lr, pm_clip_step_stats *stats)
+{
+    pm_model *m = t->m;
+    pm_model_info *mi = &m->info;
+    pm_clip_step_stats st;
+    double bc1, sbc2, norm = 0.0, ls;
+    size_t i, n;
+    int k, c;
+    float lsm, lsv;
+    memset(&st, 0, sizeof(st));
+    if (B < 2) return pm__errorf("pretraining needs batches of at least 2 pairs");
+    for (k = 0; k < B; k++)
+        for (c = 0; c < mi->context_length; c++)
+            if (ids[(size_t)k * mi->context_length + c] < 0 ||
+                ids[(size_t)k * mi->context_length + c] >= mi->vocab_size)
+                return pm__errorf("token id %ld is outside the vocabulary (%d)",
+                                  (long)ids[(size_t)k * mi->context_length + c], mi->vocab_size);
+    if (pm__clip_grads(t, B, pixels, ids, &st)) return -1;
+    for (i = 0; i < t->g.n; i++) norm += (double)t->g.all[i] * t->g.all[i];
+    st.grad_norm = sqrt(norm + t->g.logit_scale * t->g.logit_scale);
+    t->step++;
+    bc1 = 1.0 - pow(t->beta1, (double)t->step);
+    sbc2 = sqrt(1.0 - pow(t->beta2, (double)t->step));
+    for (k = 0; k < mi->n_tensors; k++) {
+        const pm__tensor *tt = &m->dir[k].t;
+        float *p = (float *)tt->f, *g = pm__grad_slot(m, t->g.all, tt);
+        size_t o = (size_t)(g - t->g.all);
+        double wd = t->decay[k] ? t->wd : 0.0;
+        n = pm__tensor_count(tt);
+        for (i = 0; i < n; i++)
+            p[i] = pm__adamw(p[i], g[i], &t->exp_avg[o + i], &t->exp_avg_sq[o + i], lr, wd,
+                             t->beta1, t->beta2, bc1, sbc2, t->eps);
+    }
+    lsm = (float)t->ls_avg, lsv = (float)t->ls_avg_sq;
+    ls = pm__adamw(mi->logit_scale, (float)t->g.logit_scale, &lsm, &lsv, lr, 0.0, t->beta1,
+                   t->beta2, bc1, sbc2, t->eps);
+    t->ls_avg = lsm, t->ls_avg_sq = lsv;
+    mi->logit_scale = (float)(ls < 0.0 ? 0.0 : ls > log(100.0) ? log(100.0) : ls);
+    pm__wrf32(m->file + 80, mi->logit_scale); /* the buffer stays the file it describes */
+    m->sha256[0] = 0;
+    st.scale = exp((double)mi->logit_scale);
+    if (stats) *stats = st;
+    return 0;
+}
+
+#ifndef PM_NO_STDIO
+PMDEF int pm_clip_trainer_save(const pm_clip_trainer *t, const char *path)
+{
+    static const char *names[4] = {"exp_avg", "exp_avg_sq", "logit_scale_exp_avg",
+                                   "logit_scale_exp_avg_sq"};
+    static const char *keys[2] = {"format", "step"};
+    char step[32];
+    const char *vals[2];
+    int ndims[4] = {1, 1, 1, 1}, shapes[4][4];
+    float ls[2];
+    const float *data[4];
+    memset(shapes, 0, sizeof(shapes));
+    if (t->g.n > 0x7fffffffu) return pm__errorf("optimiser state too large to save");
+    shapes[0][0] = shapes[1][0] = (int)t->g.n, shapes[2][0] = shapes[3][0] = 1;
+    ls[0] = (float)t->ls_avg, ls[1] = (float)t->ls_avg_sq;
+    data[0] = t->exp_avg, data[1] = t->exp_avg_sq, data[2] = ls, data[3] = ls + 1;
+    sprintf(step, "%ld", t->step);
+    vals[0] = "promptmargin-adamw", vals[1] = step;
+    return pm__st_write(path, 4, names, ndims, (const int(*)[4])shapes, data, 2, keys, vals);
+}
+
+PMDEF int pm_clip_trainer_load(pm_clip_trainer *t, const char *path)
+{
+    size_t size = 0;
+    uint8_t *buf = pm__read_file(path, &size);
+    pm__st_file f;
+    const pm__st_tensor *a, *b, *c, *d;
+    const char *fmt, *step;
+    float ls[2];
+    int rc = -1;
+    if (!buf) return -1;
+    if (pm__st_parse(buf, size, &f)) {
+        PM_FREE(buf);
+        return -1;
+    }
+    fmt = pm__st_meta(&f, "format"), step = pm__st_meta(&f, "step");
+    a = pm__st_find(&f, "exp_avg"), b = pm__st_find(&f, "exp_avg_sq");
+    c = pm__st_find(&f, "logit_scale_exp_avg"), d = pm__st_find(&f, "logit_scale_exp_avg_sq");
+    if (!fmt || strcmp(fmt, "promptmargin-adamw") != 0 || !step || !a || !b || !c || !d)
+        pm__errorf("'%s' is not an optimiser state file of pm_clip_trainer_save", path);
+    else if (a->ndim != 1 || b->ndim != 1 || a->shape[0] != (int64_t)t->g.n ||
+             b->shape[0] != (int64_t)t->g.n || c->ndim != 1 || c->shape[0] != 1 ||
+             d->ndim != 1 || d->shape[0] != 1 || a->dtype != PM_DTYPE_F32 ||
+             b->dtype != PM_DTYPE_F32 || c->dtype != PM_DTYPE_F32 || d->dtype != PM_DTYPE_F32)
+        pm__errorf("'%s' holds the optimiser state of a different model", path);
+    else if (atol(step) < 0)
+        pm__errorf("'%s' has an invalid step count", path);
+    else {
+        pm__st_read_f32(&f, a, t->exp_avg);
+        pm__st_read_f32(&f, b, t->exp_avg_sq);
+        pm__st_read_f32(&f, c, ls);
+        pm__st_read_f32(&f, d, ls + 1);
+        t->ls_avg = ls[0], t->ls_avg_sq = ls[1];
+        t->step = atol(step);
+        rc = 0;
+    }
+    pm__st_free(&f);
+    PM_FREE(buf);
+    return rc;
+}
+#endif
 
 #endif /* PROMPTMARGIN_IMPLEMENTATION_DONE */
 #endif /* PROMPTMARGIN_IMPLEMENTATION */

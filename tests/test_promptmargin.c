@@ -1000,6 +1000,7 @@ static void test_cli(void)
 }
 
 #include "test_prompts.c"
+#include "test_pretrain.c"
 
 
 /* Remove the "seconds" field of every JSON line in place (timings differ between runs). */
@@ -1151,6 +1152,8 @@ static const test_case tests[] = {
     {"prompt_training_matches_pytorch", test_prompt_training, 1},
     {"prompt_files", test_prompt_files, 1},
     {"episodes_shards_resume", test_episodes, 1},
+    {"pretrain_matches_pytorch", test_pretrain_parity, 1},
+    {"pretrain_files", test_pretrain_files, 1},
     {"cli", test_cli, 1},
     {NULL, NULL, 0}};
 
