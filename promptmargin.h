@@ -5781,6 +5781,56 @@ static size_t pm__tok_split_at(const uint32_t *s, size_t n, size_t i, int *speci
 }
 
 /* --------------------------------------------------------------------------
+   stages 1-6 together: the pieces of a text (encoding and pm_bpe_train)
+   -------------------------------------------------------------------------- */
+
+/* Stages 1-5 of utf8[0..len): the cleaned, lower-cased codepoints in *out (reset first);
+   tmp is scratch. */
+static int pm__tok_clean_text(const char *utf8, size_t len, pm__tok_u32vec *out,
+                              pm__tok_u32vec *tmp)
+{
+    out->n = 0;
+    if (pm__tok_utf8_decode((const unsigned char *)utf8, len, out)) return -1;
+    if (pm__tok_nfc(out->v, out->n, tmp)) return -1;
+    if (pm__tok_html_unescape(tmp->v, tmp->n, out)) return -1;
+    if (pm__tok_html_unescape(out->v, out->n, tmp)) return -1;
+    pm__tok_strip(tmp->v, &tmp->n);
+    pm__tok_clean_space(tmp->v, &tmp->n);
+    return pm__tok_lower_text(tmp->v, tmp->n, out);
+}
+
+/* Walks the pieces of a cleaned text (stage 6), handing out each as UTF-8 bytes. */
+typedef struct {
+    const uint32_t *cp;         /* the cleaned text */
+    size_t n, at;               /* its length; where the next piece starts */
+    unsigned char *bytes;       /* UTF-8 of the current piece (owned, PM_FREE) */
+    size_t cap;                 /* bytes allocated */
+} pm__tok_pieces;
+
+/* Moves to the next piece. Returns 1 with *special = 1 or 2 for an exact <|startoftext|> or
+   <|endoftext|>, else *special = 0 and the piece in it->bytes[0..*nb); 0 after the last
+   piece; -1 when memory runs out. */
+static int pm__tok_next_piece(pm__tok_pieces *it, size_t *nb, int *special)
+{
+    size_t k, plen = 0;
+    while (it->at < it->n && (plen = pm__tok_split_at(it->cp, it->n, it->at, special)) == 0)
+        it->at++;
+    if (it->at >= it->n) return 0;
+    it->at += plen;
+    *nb = 0;
+    if (*special) return 1;
+    if (plen > it->cap / 4) {   /* plen <= n <= 8 * PM__TOK_MAX_TEXT */
+        PM_FREE(it->bytes);
+        it->cap = 0;
+        it->bytes = (unsigned char *)pm__malloc_array(plen, 4);
+        if (!it->bytes) return -1;
+        it->cap = plen * 4;
+    }
+    for (k = it->at - plen; k < it->at; k++) *nb += pm__tok_utf8_put(it->bytes + *nb, it->cp[k]);
+    return 1;
+}
+
+/* --------------------------------------------------------------------------
    stage 7: BPE
    -------------------------------------------------------------------------- */
 
@@ -6018,11 +6068,14 @@ static int32_t pm__tok_strmap_get(const pm__tok_strmap *m, const unsigned char *
     return s->len ? s->id : -1;
 }
 
-/* The printable character GPT-2 uses for byte b. */
-static uint32_t pm__tok_byte_char(unsigned b, const unsigned char *kept_rank)
+/* The printable character GPT-2's bytes_to_unicode gives byte b: b itself, or for the 68
+   bytes that are not printable (0-32, 127-160, 173) 256 + how many of them come before b. */
+static uint32_t pm__tok_byte_char(unsigned b)
 {
     if ((b >= 33 && b <= 126) || (b >= 161 && b <= 172) || b >= 174) return b;
-    return 256u + kept_rank[b];
+    if (b <= 32) return 256u + b;
+    if (b <= 160) return 256u + 33u + (b - 127u);
+    return 256u + 67u; /* 173 */
 }
 
 /* Frees a tokenizer (NULL is fine). */
@@ -6044,9 +6097,9 @@ static pm__tokenizer *pm__tokenizer_create(const char *merges, size_t len, int n
     pm__tokenizer *t = NULL;
     pm__tok_strmap m;
     line_t *lines = NULL;
-    unsigned char kept_rank[256], buf[8];
+    unsigned char buf[8];
     size_t i, pos, nslots, cap;
-    int32_t id, k, nk;
+    int32_t id, k;
     memset(&m, 0, sizeof(m));
     if (n_merges < 0 || n_merges > PM__TOK_MAX_MERGES) {
         pm__errorf("tokenizer: bad merge count %d", n_merges);
@@ -6111,16 +6164,10 @@ static pm__tokenizer *pm__tokenizer_create(const char *merges, size_t len, int n
     t->eot = 513 + n_merges;
 
     /* the 256 byte symbols: printable bytes first, then the 68 others */
-    for (i = 0, nk = 0; i < 256; i++) {
-        unsigned c = (unsigned)i;
-        kept_rank[i] = 0;
-        if (!((c >= 33 && c <= 126) || (c >= 161 && c <= 172) || c >= 174))
-            kept_rank[i] = (unsigned char)nk++;
-    }
     id = 0;
     for (k = 0; k < 2; k++) {   /* k = 0: printable, k = 1: remapped */
         for (i = 0; i < 256; i++) {
-            uint32_t c = pm__tok_byte_char((unsigned)i, kept_rank);
+            uint32_t c = pm__tok_byte_char((unsigned)i);
             size_t nb;
             if ((c < 256) != (k == 0)) continue;
             nb = pm__tok_utf8_put(buf, c);
@@ -6139,7 +6186,7 @@ static pm__tokenizer *pm__tokenizer_create(const char *merges, size_t len, int n
 
     /* initial symbols of each byte */
     for (i = 0; i < 256; i++) {
-        size_t nb = pm__tok_utf8_put(buf, pm__tok_byte_char((unsigned)i, kept_rank));
+        size_t nb = pm__tok_utf8_put(buf, pm__tok_byte_char((unsigned)i));
         t->byte_sym[i] = pm__tok_strmap_get(&m, buf, nb);
         memcpy(buf + nb, "</w>", 4);
         t->byte_eow[i] = pm__tok_strmap_get(&m, buf, nb + 4);
@@ -6195,55 +6242,34 @@ static int pm__tokenizer_encode(pm__tokenizer *t, const char *utf8, size_t len, 
     pm__tok_u32vec a, b;
     pm__tok_i32vec out;
     pm__bpe_work w;
-    unsigned char *bytes = NULL;    /* UTF-8 of the current piece */
-    size_t i, ncp, bytes_cap = 0;
-    int rc = -1;
+    pm__tok_pieces it;
+    size_t nb;
+    int rc = -1, special, more;
     *ids = NULL;
     *n = 0;
     memset(&a, 0, sizeof(a));
     memset(&b, 0, sizeof(b));
     memset(&out, 0, sizeof(out));
     memset(&w, 0, sizeof(w));
+    memset(&it, 0, sizeof(it));
     if (!t) return pm__errorf("tokenizer: no tokenizer");
     if (len > PM__TOK_MAX_TEXT) return pm__errorf("tokenizer: text longer than 64 MiB");
     if (len && !utf8) return pm__errorf("tokenizer: text missing");
 
-    /* the cleaning pipeline, ping-ponging between a and b */
-    if (pm__tok_utf8_decode((const unsigned char *)utf8, len, &a)) goto done;
-    if (pm__tok_nfc(a.v, a.n, &b)) goto done;
-    if (pm__tok_html_unescape(b.v, b.n, &a)) goto done;
-    if (pm__tok_html_unescape(a.v, a.n, &b)) goto done;
-    pm__tok_strip(b.v, &b.n);
-    pm__tok_clean_space(b.v, &b.n);
-    if (pm__tok_lower_text(b.v, b.n, &a)) goto done;
-
-    /* split and BPE each piece */
-    ncp = a.n;
+    /* clean, split and BPE each piece */
+    if (pm__tok_clean_text(utf8, len, &a, &b)) goto done;
     if (pm__tok_i32vec_push(&out, 0)) goto done;       /* ensures an allocation */
     out.n = 0;
-    for (i = 0; i < ncp;) {
-        int special;
-        size_t k, nb = 0, plen = pm__tok_split_at(a.v, ncp, i, &special);
-        if (plen == 0) {
-            i++;
-            continue;
-        }
+    it.cp = a.v;
+    it.n = a.n;
+    while ((more = pm__tok_next_piece(&it, &nb, &special)) > 0) {
         if (special) {
             if (pm__tok_i32vec_push(&out, special == 1 ? t->sot : t->eot)) goto done;
-            i += plen;
-            continue;
+        } else if (pm__bpe_piece(t, &w, it.bytes, nb, &out)) {
+            goto done;
         }
-        if (plen > bytes_cap / 4) {     /* plen <= ncp <= 8 * PM__TOK_MAX_TEXT */
-            PM_FREE(bytes);
-            bytes_cap = 0;
-            bytes = (unsigned char *)pm__malloc_array(plen, 4);
-            if (!bytes) goto done;
-            bytes_cap = plen * 4;
-        }
-        for (k = 0; k < plen; k++) nb += pm__tok_utf8_put(bytes + nb, a.v[i + k]);
-        if (pm__bpe_piece(t, &w, bytes, nb, &out)) goto done;
-        i += plen;
     }
+    if (more < 0) goto done;
     if (out.n > (size_t)INT_MAX) {
         pm__errorf("tokenizer: too many tokens");
         goto done;
@@ -6256,7 +6282,7 @@ done:
     PM_FREE(a.v);
     PM_FREE(b.v);
     PM_FREE(out.v);
-    PM_FREE(bytes);
+    PM_FREE(it.bytes);
     pm__bpe_work_free(&w);
     return rc;
 }
