@@ -54,7 +54,7 @@
        [2] threads, gemm    the thread pool; the one matrix-product routine every layer uses
        [3] layers           layernorm, linear, activations, attention, transformer block
        [4] model file       the .pmc format, its validating loader
-       [5] tokenizer        CLIP's byte-level BPE, with its Unicode tables
+       [5] tokenizer        CLIP's byte-level BPE, with its Unicode tables; merge-list training
        [6] images           decoders (PNG, JPEG, BMP, PNM), PIL-exact resize, preprocessing
        [7] augmentation     PCG32 generator, random resized crop, colour jitter (PIL-exact)
        [8] clip             image tower, text tower, logits
@@ -162,6 +162,21 @@ PMDEF void pm_tokenizer_free(pm_tokenizer *tok);
 PMDEF int pm_tokenizer_encode(pm_tokenizer *tok, const char *text, int32_t *ids, int context);
 /* The tokenizer of a model (owned by the model), or NULL when it has no text tower. */
 PMDEF pm_tokenizer *pm_model_tokenizer(pm_model *model);
+/* Learn a merge list from n texts, for a model of one's own: the texts are split and
+   normalised exactly as pm_tokenize splits them, the distinct words counted, then the most
+   frequent pair of adjacent symbols is merged, again and again, until n_merges merges exist or
+   no pair occurs min_count times (below 1: once). Pairs are counted over all words times their
+   counts, overlapping ones included ("aaa" holds "a a" twice). Equal counts go to the pair
+   whose left symbol, then right symbol, is smaller as raw bytes (a prefix first; a symbol
+   without "</w>" before the same bytes with it), so the result depends on the texts alone.
+   Returns the merges as text, one "left right\n" line each and no "#version" line, as the
+   model file stores them; NUL-terminated, *len bytes long without the NUL, *n_out merges (len
+   and n_out may be NULL); pm_tokenizer_load_memory(text, *len, *n_out) reads it, and a model
+   using it has 512 + *n_out + 2 token ids. Release it with pm_free. Encoding a word of the
+   texts with it gives the symbols training ended with (a word seen min_count times is one
+   token once enough merges are allowed). NULL on failure (pm_last_error). */
+PMDEF char *pm_bpe_train(int n, const char *const *texts, int n_merges, int min_count,
+                         size_t *len, int *n_out);
 
 /* RGB8 image [h, w, 3] -> model input [3, S, S] (S = image_size), per `mode`. Returns 0/-1. */
 PMDEF int pm_preprocess(const pm_model *model, const uint8_t *rgb, int w, int h, int mode,
@@ -6047,6 +6062,56 @@ static size_t pm__tok_split_at(const uint32_t *s, size_t n, size_t i, int *speci
 }
 
 /* --------------------------------------------------------------------------
+   stages 1-6 together: the pieces of a text (encoding and pm_bpe_train)
+   -------------------------------------------------------------------------- */
+
+/* Stages 1-5 of utf8[0..len): the cleaned, lower-cased codepoints in *out (reset first);
+   tmp is scratch. */
+static int pm__tok_clean_text(const char *utf8, size_t len, pm__tok_u32vec *out,
+                              pm__tok_u32vec *tmp)
+{
+    out->n = 0;
+    if (pm__tok_utf8_decode((const unsigned char *)utf8, len, out)) return -1;
+    if (pm__tok_nfc(out->v, out->n, tmp)) return -1;
+    if (pm__tok_html_unescape(tmp->v, tmp->n, out)) return -1;
+    if (pm__tok_html_unescape(out->v, out->n, tmp)) return -1;
+    pm__tok_strip(tmp->v, &tmp->n);
+    pm__tok_clean_space(tmp->v, &tmp->n);
+    return pm__tok_lower_text(tmp->v, tmp->n, out);
+}
+
+/* Walks the pieces of a cleaned text (stage 6), handing out each as UTF-8 bytes. */
+typedef struct {
+    const uint32_t *cp;         /* the cleaned text */
+    size_t n, at;               /* its length; where the next piece starts */
+    unsigned char *bytes;       /* UTF-8 of the current piece (owned, PM_FREE) */
+    size_t cap;                 /* bytes allocated */
+} pm__tok_pieces;
+
+/* Moves to the next piece. Returns 1 with *special = 1 or 2 for an exact <|startoftext|> or
+   <|endoftext|>, else *special = 0 and the piece in it->bytes[0..*nb); 0 after the last
+   piece; -1 when memory runs out. */
+static int pm__tok_next_piece(pm__tok_pieces *it, size_t *nb, int *special)
+{
+    size_t k, plen = 0;
+    while (it->at < it->n && (plen = pm__tok_split_at(it->cp, it->n, it->at, special)) == 0)
+        it->at++;
+    if (it->at >= it->n) return 0;
+    it->at += plen;
+    *nb = 0;
+    if (*special) return 1;
+    if (plen > it->cap / 4) {   /* plen <= n <= 8 * PM__TOK_MAX_TEXT */
+        PM_FREE(it->bytes);
+        it->cap = 0;
+        it->bytes = (unsigned char *)pm__malloc_array(plen, 4);
+        if (!it->bytes) return -1;
+        it->cap = plen * 4;
+    }
+    for (k = it->at - plen; k < it->at; k++) *nb += pm__tok_utf8_put(it->bytes + *nb, it->cp[k]);
+    return 1;
+}
+
+/* --------------------------------------------------------------------------
    stage 7: BPE
    -------------------------------------------------------------------------- */
 
@@ -6284,11 +6349,14 @@ static int32_t pm__tok_strmap_get(const pm__tok_strmap *m, const unsigned char *
     return s->len ? s->id : -1;
 }
 
-/* The printable character GPT-2 uses for byte b. */
-static uint32_t pm__tok_byte_char(unsigned b, const unsigned char *kept_rank)
+/* The printable character GPT-2's bytes_to_unicode gives byte b: b itself, or for the 68
+   bytes that are not printable (0-32, 127-160, 173) 256 + how many of them come before b. */
+static uint32_t pm__tok_byte_char(unsigned b)
 {
     if ((b >= 33 && b <= 126) || (b >= 161 && b <= 172) || b >= 174) return b;
-    return 256u + kept_rank[b];
+    if (b <= 32) return 256u + b;
+    if (b <= 160) return 256u + 33u + (b - 127u);
+    return 256u + 67u; /* 173 */
 }
 
 /* Frees a tokenizer (NULL is fine). */
@@ -6310,9 +6378,9 @@ static pm__tokenizer *pm__tokenizer_create(const char *merges, size_t len, int n
     pm__tokenizer *t = NULL;
     pm__tok_strmap m;
     line_t *lines = NULL;
-    unsigned char kept_rank[256], buf[8];
+    unsigned char buf[8];
     size_t i, pos, nslots, cap;
-    int32_t id, k, nk;
+    int32_t id, k;
     memset(&m, 0, sizeof(m));
     if (n_merges < 0 || n_merges > PM__TOK_MAX_MERGES) {
         pm__errorf("tokenizer: bad merge count %d", n_merges);
@@ -6377,16 +6445,10 @@ static pm__tokenizer *pm__tokenizer_create(const char *merges, size_t len, int n
     t->eot = 513 + n_merges;
 
     /* the 256 byte symbols: printable bytes first, then the 68 others */
-    for (i = 0, nk = 0; i < 256; i++) {
-        unsigned c = (unsigned)i;
-        kept_rank[i] = 0;
-        if (!((c >= 33 && c <= 126) || (c >= 161 && c <= 172) || c >= 174))
-            kept_rank[i] = (unsigned char)nk++;
-    }
     id = 0;
     for (k = 0; k < 2; k++) {   /* k = 0: printable, k = 1: remapped */
         for (i = 0; i < 256; i++) {
-            uint32_t c = pm__tok_byte_char((unsigned)i, kept_rank);
+            uint32_t c = pm__tok_byte_char((unsigned)i);
             size_t nb;
             if ((c < 256) != (k == 0)) continue;
             nb = pm__tok_utf8_put(buf, c);
@@ -6405,7 +6467,7 @@ static pm__tokenizer *pm__tokenizer_create(const char *merges, size_t len, int n
 
     /* initial symbols of each byte */
     for (i = 0; i < 256; i++) {
-        size_t nb = pm__tok_utf8_put(buf, pm__tok_byte_char((unsigned)i, kept_rank));
+        size_t nb = pm__tok_utf8_put(buf, pm__tok_byte_char((unsigned)i));
         t->byte_sym[i] = pm__tok_strmap_get(&m, buf, nb);
         memcpy(buf + nb, "</w>", 4);
         t->byte_eow[i] = pm__tok_strmap_get(&m, buf, nb + 4);
@@ -6461,55 +6523,34 @@ static int pm__tokenizer_encode(pm__tokenizer *t, const char *utf8, size_t len, 
     pm__tok_u32vec a, b;
     pm__tok_i32vec out;
     pm__bpe_work w;
-    unsigned char *bytes = NULL;    /* UTF-8 of the current piece */
-    size_t i, ncp, bytes_cap = 0;
-    int rc = -1;
+    pm__tok_pieces it;
+    size_t nb;
+    int rc = -1, special, more;
     *ids = NULL;
     *n = 0;
     memset(&a, 0, sizeof(a));
     memset(&b, 0, sizeof(b));
     memset(&out, 0, sizeof(out));
     memset(&w, 0, sizeof(w));
+    memset(&it, 0, sizeof(it));
     if (!t) return pm__errorf("tokenizer: no tokenizer");
     if (len > PM__TOK_MAX_TEXT) return pm__errorf("tokenizer: text longer than 64 MiB");
     if (len && !utf8) return pm__errorf("tokenizer: text missing");
 
-    /* the cleaning pipeline, ping-ponging between a and b */
-    if (pm__tok_utf8_decode((const unsigned char *)utf8, len, &a)) goto done;
-    if (pm__tok_nfc(a.v, a.n, &b)) goto done;
-    if (pm__tok_html_unescape(b.v, b.n, &a)) goto done;
-    if (pm__tok_html_unescape(a.v, a.n, &b)) goto done;
-    pm__tok_strip(b.v, &b.n);
-    pm__tok_clean_space(b.v, &b.n);
-    if (pm__tok_lower_text(b.v, b.n, &a)) goto done;
-
-    /* split and BPE each piece */
-    ncp = a.n;
+    /* clean, split and BPE each piece */
+    if (pm__tok_clean_text(utf8, len, &a, &b)) goto done;
     if (pm__tok_i32vec_push(&out, 0)) goto done;       /* ensures an allocation */
     out.n = 0;
-    for (i = 0; i < ncp;) {
-        int special;
-        size_t k, nb = 0, plen = pm__tok_split_at(a.v, ncp, i, &special);
-        if (plen == 0) {
-            i++;
-            continue;
-        }
+    it.cp = a.v;
+    it.n = a.n;
+    while ((more = pm__tok_next_piece(&it, &nb, &special)) > 0) {
         if (special) {
             if (pm__tok_i32vec_push(&out, special == 1 ? t->sot : t->eot)) goto done;
-            i += plen;
-            continue;
+        } else if (pm__bpe_piece(t, &w, it.bytes, nb, &out)) {
+            goto done;
         }
-        if (plen > bytes_cap / 4) {     /* plen <= ncp <= 8 * PM__TOK_MAX_TEXT */
-            PM_FREE(bytes);
-            bytes_cap = 0;
-            bytes = (unsigned char *)pm__malloc_array(plen, 4);
-            if (!bytes) goto done;
-            bytes_cap = plen * 4;
-        }
-        for (k = 0; k < plen; k++) nb += pm__tok_utf8_put(bytes + nb, a.v[i + k]);
-        if (pm__bpe_piece(t, &w, bytes, nb, &out)) goto done;
-        i += plen;
     }
+    if (more < 0) goto done;
     if (out.n > (size_t)INT_MAX) {
         pm__errorf("tokenizer: too many tokens");
         goto done;
@@ -6522,7 +6563,7 @@ done:
     PM_FREE(a.v);
     PM_FREE(b.v);
     PM_FREE(out.v);
-    PM_FREE(bytes);
+    PM_FREE(it.bytes);
     pm__bpe_work_free(&w);
     return rc;
 }
@@ -6618,6 +6659,600 @@ PMDEF int pm_tokenizer_encode(pm_tokenizer *tok, const char *text, int32_t *ids,
     if (!tok || !text || !ids) return pm__errorf("tokenize: no tokenizer, text or output");
     if (context < 2) return pm__errorf("tokenize: context must hold at least 2 tokens");
     return pm__tokenize(tok->t, text, ids, context);
+}
+
+/* --------------------------------------------------------------------------
+   learning a merge list (pm_bpe_train)
+
+   The corpus is split exactly as encoding splits it, and each distinct piece
+   (a "word") is kept once with its count, as an array of symbol ids: 0-255
+   the bytes, 256-511 the bytes that end a word ("</w>"), then one id per
+   distinct merged string.  Two merges that make the same string share its
+   id, as in the tokenizer, which knows symbols only by their strings.
+
+   A pair of adjacent symbols carries its count (occurrences times word
+   counts, overlapping ones included, as in subword-nmt) and the words it
+   occurs in.  A max-heap orders the pairs by count, then by their strings;
+   its counts may be out of date and are checked when an entry comes out:
+   a pair whose count fell goes back in with the new count, and a pair whose
+   count grew was pushed again when it grew.
+
+   Merging (left, right) into c rewrites only the words that hold the pair:
+   the pairs around each merged position lose the word's count, the pairs
+   around each new c gain it.  Every merge is applied to all of its
+   occurrences left to right, so a word ends up split as the tokenizer will
+   split it: at merge k no pair of a lower rank is left in any word.
+   -------------------------------------------------------------------------- */
+
+/* Open-addressing index shared by the tables below: slots of (hash, id), id < 0 when empty;
+   the tables compare the items themselves. */
+typedef struct {
+    uint64_t hash;
+    int32_t id;
+} pm__bpe_slot;
+
+typedef struct {
+    pm__bpe_slot *slot;
+    size_t mask, used;
+} pm__bpe_index;
+
+typedef struct {
+    size_t off;                 /* first byte in the word pool, then first symbol in syms */
+    uint32_t n;                 /* bytes, then symbols left (merges shorten it) */
+    int64_t count;              /* occurrences in the corpus */
+} pm__bpe_word;
+
+typedef struct {
+    size_t off;                 /* raw bytes in the symbol pool */
+    uint32_t len;
+    int eow;                    /* ends a word: written with "</w>" */
+} pm__bpe_symbol;
+
+typedef struct {
+    int32_t left, right;
+    int32_t touched;            /* the last merge that raised its count */
+    int64_t count;
+    int32_t *words;             /* the words it occurs in (repeats and stale entries allowed) */
+    size_t n_words, cap_words;
+} pm__bpe_pair;
+
+typedef struct {
+    int64_t count;              /* the pair's count when pushed */
+    int32_t pair;
+} pm__bpe_entry;
+
+typedef struct {
+    /* words: counted first (bytes in word_bytes), then as symbol ids in syms */
+    pm__bpe_word *words;
+    size_t n_words, cap_words;
+    unsigned char *word_bytes;
+    size_t word_bytes_n, word_bytes_cap;
+    pm__bpe_index word_index;
+    int32_t *syms;
+    unsigned char *mark, *made; /* per symbol of the word being rewritten */
+    /* symbols, with their raw bytes */
+    pm__bpe_symbol *symbols;
+    size_t n_symbols, cap_symbols;
+    unsigned char *sym_bytes;
+    size_t sym_bytes_n, sym_bytes_cap;
+    pm__bpe_index sym_index;    /* merged symbols only: they never equal a single byte */
+    /* pairs and the heap of candidates */
+    pm__bpe_pair *pairs;
+    size_t n_pairs, cap_pairs;
+    pm__bpe_index pair_index;
+    pm__bpe_entry *heap;
+    size_t heap_n, heap_cap;
+    int32_t *touched;           /* pairs whose count the current merge raised */
+    size_t n_touched, cap_touched;
+    /* the result: merge k joins merges[2k] and merges[2k + 1] */
+    int32_t *merges;
+    size_t n_merges, cap_merges;
+} pm__bpe_trainer;
+
+/* p grown to at least `need` items of `elem` bytes (*cap items now), or NULL with an error
+   (p is then still valid). */
+static void *pm__bpe_grow(void *p, size_t *cap, size_t need, size_t elem)
+{
+    size_t c;
+    void *q;
+    if (need <= *cap) return p;
+    c = pm__tok_grow_cap(*cap, need, elem);
+    if (!c) return pm__errorf("bpe_train: corpus too large"), (void *)NULL;
+    q = PM_REALLOC(p, c * elem);
+    if (!q) return pm__errorf("bpe_train: out of memory"), (void *)NULL;
+    *cap = c;
+    return q;
+}
+
+/* Home slot of a hash. */
+static size_t pm__bpe_home(const pm__bpe_index *ix, uint64_t h)
+{
+    return (size_t)(h ^ (h >> 31)) & ix->mask;
+}
+
+/* Records id under hash h in the free slot `at`, growing the index when half full. */
+static int pm__bpe_index_put(pm__bpe_index *ix, size_t at, uint64_t h, int32_t id)
+{
+    pm__bpe_slot *old = ix->slot;
+    size_t i, n_old = ix->mask + 1;
+    ix->slot[at].hash = h;
+    ix->slot[at].id = id;
+    if (++ix->used * 2 <= n_old) return 0;
+    if (n_old > SIZE_MAX / 2) return pm__errorf("bpe_train: corpus too large");
+    ix->slot = (pm__bpe_slot *)pm__malloc_array(2 * n_old, sizeof(pm__bpe_slot));
+    if (!ix->slot) {
+        ix->slot = old;
+        return -1;
+    }
+    ix->mask = 2 * n_old - 1;
+    for (i = 0; i <= ix->mask; i++) ix->slot[i].id = -1;
+    for (i = 0; i < n_old; i++) {
+        size_t k;
+        if (old[i].id < 0) continue;
+        for (k = pm__bpe_home(ix, old[i].hash); ix->slot[k].id >= 0; k = (k + 1) & ix->mask) {}
+        ix->slot[k] = old[i];
+    }
+    PM_FREE(old);
+    return 0;
+}
+
+static int pm__bpe_index_init(pm__bpe_index *ix)
+{
+    size_t i;
+    ix->slot = (pm__bpe_slot *)pm__malloc_array(1024, sizeof(pm__bpe_slot));
+    if (!ix->slot) return -1;
+    ix->mask = 1023;
+    ix->used = 0;
+    for (i = 0; i < 1024; i++) ix->slot[i].id = -1;
+    return 0;
+}
+
+static void pm__bpe_trainer_free(pm__bpe_trainer *T)
+{
+    size_t i;
+    for (i = 0; i < T->n_pairs; i++) PM_FREE(T->pairs[i].words);
+    PM_FREE(T->words);
+    PM_FREE(T->word_bytes);
+    PM_FREE(T->word_index.slot);
+    PM_FREE(T->syms);
+    PM_FREE(T->mark);
+    PM_FREE(T->made);
+    PM_FREE(T->symbols);
+    PM_FREE(T->sym_bytes);
+    PM_FREE(T->sym_index.slot);
+    PM_FREE(T->pairs);
+    PM_FREE(T->pair_index.slot);
+    PM_FREE(T->heap);
+    PM_FREE(T->touched);
+    PM_FREE(T->merges);
+}
+
+/* Counts one occurrence of the word b[0..nb). */
+static int pm__bpe_count_word(pm__bpe_trainer *T, const unsigned char *b, size_t nb)
+{
+    pm__bpe_index *ix = &T->word_index;
+    uint64_t h = pm__tok_fnv(b, nb, NULL, 0);
+    size_t at;
+    pm__bpe_word *w;
+    for (at = pm__bpe_home(ix, h); ix->slot[at].id >= 0; at = (at + 1) & ix->mask) {
+        w = &T->words[ix->slot[at].id];
+        if (ix->slot[at].hash == h && w->n == nb && memcmp(T->word_bytes + w->off, b, nb) == 0) {
+            w->count++;
+            return 0;
+        }
+    }
+    if (T->n_words >= 0x7fffffff) return pm__errorf("bpe_train: too many distinct words");
+    if (nb > 0x7fffffff) return pm__errorf("bpe_train: a word of the corpus is too long");
+    if (T->n_words == T->cap_words) {
+        w = (pm__bpe_word *)pm__bpe_grow(T->words, &T->cap_words, T->n_words + 1, sizeof(*w));
+        if (!w) return -1;
+        T->words = w;
+    }
+    if (nb > T->word_bytes_cap - T->word_bytes_n) {
+        unsigned char *p;
+        if (nb > SIZE_MAX - T->word_bytes_n) return pm__errorf("bpe_train: corpus too large");
+        p = (unsigned char *)pm__bpe_grow(T->word_bytes, &T->word_bytes_cap,
+                                          T->word_bytes_n + nb, 1);
+        if (!p) return -1;
+        T->word_bytes = p;
+    }
+    w = &T->words[T->n_words];
+    w->off = T->word_bytes_n;
+    w->n = (uint32_t)nb;
+    w->count = 1;
+    memcpy(T->word_bytes + w->off, b, nb);
+    T->word_bytes_n += nb;
+    return pm__bpe_index_put(ix, at, h, (int32_t)T->n_words++);
+}
+
+/* Splits the n texts as encoding does and counts their words. */
+static int pm__bpe_count_corpus(pm__bpe_trainer *T, int n, const char *const *texts)
+{
+    pm__tok_u32vec a, b;
+    pm__tok_pieces it;
+    size_t nb;
+    int i, special, more = 0;
+    memset(&a, 0, sizeof(a));
+    memset(&b, 0, sizeof(b));
+    memset(&it, 0, sizeof(it));
+    if (pm__bpe_index_init(&T->word_index)) return -1;
+    for (i = 0; i < n && more >= 0; i++) {
+        size_t len = strlen(texts[i]);
+        if (len > PM__TOK_MAX_TEXT) {
+            more = pm__errorf("bpe_train: text %d is longer than 64 MiB", i);
+            break;
+        }
+        if (pm__tok_clean_text(texts[i], len, &a, &b)) {
+            more = -1;
+            break;
+        }
+        it.cp = a.v;
+        it.n = a.n;
+        it.at = 0;
+        while ((more = pm__tok_next_piece(&it, &nb, &special)) > 0) {
+            if (!special && pm__bpe_count_word(T, it.bytes, nb)) {
+                more = -1;
+                break;
+            }
+        }
+    }
+    PM_FREE(a.v);
+    PM_FREE(b.v);
+    PM_FREE(it.bytes);
+    return more < 0 ? -1 : 0;
+}
+
+/* Index of the pair (l, r), or -1; with `add`, a new pair of count 0 is made when missing. */
+static int32_t pm__bpe_pair_of(pm__bpe_trainer *T, int32_t l, int32_t r, int add)
+{
+    pm__bpe_index *ix = &T->pair_index;
+    uint64_t h = (((uint64_t)(uint32_t)l << 32) | (uint32_t)r) * 0x9e3779b97f4a7c15ull;
+    size_t at;
+    pm__bpe_pair *p;
+    for (at = pm__bpe_home(ix, h); ix->slot[at].id >= 0; at = (at + 1) & ix->mask) {
+        p = &T->pairs[ix->slot[at].id];
+        if (p->left == l && p->right == r) return ix->slot[at].id;
+    }
+    if (!add) return -1;
+    if (T->n_pairs >= 0x7fffffff) return pm__errorf("bpe_train: too many distinct pairs");
+    if (T->n_pairs == T->cap_pairs) {
+        p = (pm__bpe_pair *)pm__bpe_grow(T->pairs, &T->cap_pairs, T->n_pairs + 1, sizeof(*p));
+        if (!p) return -1;
+        T->pairs = p;
+    }
+    p = &T->pairs[T->n_pairs];
+    memset(p, 0, sizeof(*p));
+    p->left = l;
+    p->right = r;
+    p->touched = -1;
+    T->n_pairs++;
+    if (pm__bpe_index_put(ix, at, h, (int32_t)T->n_pairs - 1)) return -1;
+    return (int32_t)T->n_pairs - 1;
+}
+
+/* Adds `count` occurrences of the pair (l, r) in word w. */
+static int pm__bpe_pair_gain(pm__bpe_trainer *T, int32_t l, int32_t r, int32_t w, int64_t count)
+{
+    int32_t q = pm__bpe_pair_of(T, l, r, 1);
+    pm__bpe_pair *p;
+    if (q < 0) return -1;
+    p = &T->pairs[q];
+    p->count += count;
+    if (p->n_words == 0 || p->words[p->n_words - 1] != w) {
+        if (p->n_words == p->cap_words) {
+            int32_t *v = (int32_t *)pm__bpe_grow(p->words, &p->cap_words, p->n_words + 1,
+                                                 sizeof(int32_t));
+            if (!v) return -1;
+            p->words = v;
+        }
+        p->words[p->n_words++] = w;
+    }
+    if (p->touched != (int32_t)T->n_merges) {
+        int32_t *v = (int32_t *)pm__bpe_grow(T->touched, &T->cap_touched, T->n_touched + 1,
+                                             sizeof(int32_t));
+        if (!v) return -1;
+        T->touched = v;
+        T->touched[T->n_touched++] = q;
+        p->touched = (int32_t)T->n_merges;
+    }
+    return 0;
+}
+
+/* Order of two symbols by their raw bytes (a prefix first), then without "</w>" first. */
+static int pm__bpe_symcmp(const pm__bpe_trainer *T, int32_t x, int32_t y)
+{
+    const pm__bpe_symbol *a = &T->symbols[x], *b = &T->symbols[y];
+    int c = memcmp(T->sym_bytes + a->off, T->sym_bytes + b->off,
+                   a->len < b->len ? a->len : b->len);
+    if (c) return c;
+    if (a->len != b->len) return a->len < b->len ? -1 : 1;
+    return a->eow - b->eow;
+}
+
+/* Does heap entry a come before b: a higher count, or the same count and the smaller pair
+   (left symbol first, then right)? */
+static int pm__bpe_before(const pm__bpe_trainer *T, const pm__bpe_entry *a,
+                          const pm__bpe_entry *b)
+{
+    const pm__bpe_pair *p = &T->pairs[a->pair], *q = &T->pairs[b->pair];
+    int c;
+    if (a->count != b->count) return a->count > b->count;
+    c = pm__bpe_symcmp(T, p->left, q->left);
+    if (!c) c = pm__bpe_symcmp(T, p->right, q->right);
+    return c < 0;
+}
+
+static int pm__bpe_heap_push(pm__bpe_trainer *T, int32_t pair, int64_t count)
+{
+    pm__bpe_entry e, *h;
+    size_t i;
+    h = (pm__bpe_entry *)pm__bpe_grow(T->heap, &T->heap_cap, T->heap_n + 1, sizeof(*h));
+    if (!h) return -1;
+    T->heap = h;
+    e.count = count;
+    e.pair = pair;
+    for (i = T->heap_n++; i > 0 && pm__bpe_before(T, &e, &h[(i - 1) / 2]); i = (i - 1) / 2)
+        h[i] = h[(i - 1) / 2];
+    h[i] = e;
+    return 0;
+}
+
+static pm__bpe_entry pm__bpe_heap_pop(pm__bpe_trainer *T)
+{
+    pm__bpe_entry *h = T->heap, top = h[0], last = h[--T->heap_n];
+    size_t i = 0, n = T->heap_n;
+    for (;;) {
+        size_t c = 2 * i + 1;
+        if (c >= n) break;
+        if (c + 1 < n && pm__bpe_before(T, &h[c + 1], &h[c])) c++;
+        if (!pm__bpe_before(T, &h[c], &last)) break;
+        h[i] = h[c];
+        i = c;
+    }
+    if (n > 0) h[i] = last;
+    return top;
+}
+
+/* From counted words to symbols, pairs and the heap. */
+static int pm__bpe_start(pm__bpe_trainer *T, int64_t min_count)
+{
+    size_t i, longest = 1;
+    uint32_t j;
+    PM_FREE(T->word_index.slot);            /* counting is over */
+    T->word_index.slot = NULL;
+    T->syms = (int32_t *)pm__malloc_array(T->word_bytes_n, sizeof(int32_t));
+    T->sym_bytes_cap = 256;
+    T->sym_bytes = (unsigned char *)pm__malloc_array(T->sym_bytes_cap, 1);
+    T->cap_symbols = 512;
+    T->symbols = (pm__bpe_symbol *)pm__malloc_array(T->cap_symbols, sizeof(pm__bpe_symbol));
+    if (!T->syms || !T->sym_bytes || !T->symbols) return -1;
+    if (pm__bpe_index_init(&T->sym_index) || pm__bpe_index_init(&T->pair_index)) return -1;
+    for (i = 0; i < 512; i++) {
+        T->symbols[i].off = i & 255;
+        T->symbols[i].len = 1;
+        T->symbols[i].eow = i >= 256;
+        T->sym_bytes[i & 255] = (unsigned char)i;
+    }
+    T->n_symbols = 512;
+    T->sym_bytes_n = 256;
+    for (i = 0; i < T->n_words; i++) {
+        pm__bpe_word *w = &T->words[i];
+        int32_t *s = T->syms + w->off;
+        for (j = 0; j < w->n; j++) s[j] = T->word_bytes[w->off + j] + (j + 1 == w->n ? 256 : 0);
+        for (j = 0; j + 1 < w->n; j++)
+            if (pm__bpe_pair_gain(T, s[j], s[j + 1], (int32_t)i, w->count)) return -1;
+        if (w->n > longest) longest = w->n;
+    }
+    PM_FREE(T->word_bytes);
+    T->word_bytes = NULL;
+    T->mark = (unsigned char *)pm__malloc_array(longest, 1);
+    T->made = (unsigned char *)pm__malloc_array(longest, 1);
+    if (!T->mark || !T->made) return -1;
+    T->n_touched = 0;           /* every pair goes on the heap, touched or not */
+    for (i = 0; i < T->n_pairs; i++) {
+        T->pairs[i].touched = -1;
+        if (T->pairs[i].count >= min_count && pm__bpe_heap_push(T, (int32_t)i, T->pairs[i].count))
+            return -1;
+    }
+    return 0;
+}
+
+/* Sets *best to the pair to merge next: the most frequent, the smallest of equals; -1 when
+   no pair occurs min_count times. Returns 0/-1. */
+static int pm__bpe_best(pm__bpe_trainer *T, int64_t min_count, int32_t *best)
+{
+    *best = -1;
+    while (T->heap_n) {
+        pm__bpe_entry e = pm__bpe_heap_pop(T);
+        int64_t now = T->pairs[e.pair].count;
+        if (e.count == now) {   /* never pushed below min_count */
+            *best = e.pair;
+            return 0;
+        }
+        /* fell since pushed: back in; grew: a newer entry holds the new count */
+        if (e.count > now && now >= min_count && pm__bpe_heap_push(T, e.pair, now)) return -1;
+    }
+    return 0;
+}
+
+/* The symbol of string l + r, made when new. */
+static int32_t pm__bpe_symbol_of(pm__bpe_trainer *T, int32_t l, int32_t r)
+{
+    pm__bpe_index *ix = &T->sym_index;
+    pm__bpe_symbol a = T->symbols[l], b = T->symbols[r], *s;
+    size_t at, len = (size_t)a.len + b.len;
+    uint64_t h = pm__tok_fnv(T->sym_bytes + a.off, a.len, T->sym_bytes + b.off, b.len) ^
+                 (b.eow ? 0x5bd1e995u : 0u);
+    unsigned char *p;
+    for (at = pm__bpe_home(ix, h); ix->slot[at].id >= 0; at = (at + 1) & ix->mask) {
+        s = &T->symbols[ix->slot[at].id];
+        if (ix->slot[at].hash == h && s->len == len && s->eow == b.eow &&
+            memcmp(T->sym_bytes + s->off, T->sym_bytes + a.off, a.len) == 0 &&
+            memcmp(T->sym_bytes + s->off + a.len, T->sym_bytes + b.off, b.len) == 0)
+            return ix->slot[at].id;
+    }
+    if (len > 0x7fffffff) return pm__errorf("bpe_train: a symbol grew too long");
+    if (len > SIZE_MAX - T->sym_bytes_n) return pm__errorf("bpe_train: corpus too large");
+    p = (unsigned char *)pm__bpe_grow(T->sym_bytes, &T->sym_bytes_cap, T->sym_bytes_n + len, 1);
+    if (!p) return -1;
+    T->sym_bytes = p;
+    s = (pm__bpe_symbol *)pm__bpe_grow(T->symbols, &T->cap_symbols, T->n_symbols + 1,
+                                       sizeof(*s));
+    if (!s) return -1;
+    T->symbols = s;
+    s = &T->symbols[T->n_symbols];
+    s->off = T->sym_bytes_n;
+    s->len = (uint32_t)len;
+    s->eow = b.eow;
+    memcpy(p + s->off, p + a.off, a.len);
+    memcpy(p + s->off + a.len, p + b.off, b.len);
+    T->sym_bytes_n += len;
+    T->n_symbols++;
+    if (pm__bpe_index_put(ix, at, h, (int32_t)T->n_symbols - 1)) return -1;
+    return (int32_t)T->n_symbols - 1;
+}
+
+/* Merges every (l, r) of word w into c, left to right, and moves the word's count from the
+   pairs it loses to the pairs it gains. */
+static int pm__bpe_rewrite(pm__bpe_trainer *T, int32_t w, int32_t l, int32_t r, int32_t c)
+{
+    pm__bpe_word *W = &T->words[w];
+    int32_t *s = T->syms + W->off;
+    unsigned char *mark = T->mark, *made = T->made;
+    uint32_t i, m, n = W->n;
+    int found = 0;
+    for (i = 0; i < n; i++) mark[i] = 0;
+    for (i = 0; i + 1 < n; i++) {
+        if (s[i] == l && s[i + 1] == r) {
+            mark[i] = mark[i + 1] = 1;
+            found = 1;
+            i++;
+        }
+    }
+    if (!found) return 0;       /* a stale or repeated entry of the pair's word list */
+    for (i = 0; i + 1 < n; i++) {
+        if (mark[i] | mark[i + 1]) {
+            int32_t q = pm__bpe_pair_of(T, s[i], s[i + 1], 0);
+            PM_ASSERT(q >= 0);
+            T->pairs[q].count -= W->count;
+        }
+    }
+    for (i = 0, m = 0; i < n; m++) {    /* marks come in (left, right) couples */
+        made[m] = mark[i];
+        s[m] = mark[i] ? c : s[i];
+        i += mark[i] ? 2 : 1;
+    }
+    W->n = m;
+    for (i = 0; i + 1 < m; i++)
+        if ((made[i] | made[i + 1]) && pm__bpe_pair_gain(T, s[i], s[i + 1], w, W->count))
+            return -1;
+    return 0;
+}
+
+/* Merge number T->n_merges: pair p, in every word that holds it. */
+static int pm__bpe_merge(pm__bpe_trainer *T, int32_t p, int64_t min_count)
+{
+    int32_t l = T->pairs[p].left, r = T->pairs[p].right, c, *list = T->pairs[p].words;
+    size_t i, n_list = T->pairs[p].n_words;
+    int rc = -1;
+    int32_t *mv;
+    /* the pair cannot come back (every new neighbour is c), so its word list goes */
+    T->pairs[p].words = NULL;
+    T->pairs[p].n_words = T->pairs[p].cap_words = 0;
+    mv = (int32_t *)pm__bpe_grow(T->merges, &T->cap_merges, 2 * T->n_merges + 2, sizeof(int32_t));
+    if (!mv) goto done;
+    T->merges = mv;
+    if ((c = pm__bpe_symbol_of(T, l, r)) < 0) goto done;
+    T->n_touched = 0;
+    for (i = 0; i < n_list; i++)
+        if (pm__bpe_rewrite(T, list[i], l, r, c)) goto done;
+    PM_ASSERT(T->pairs[p].count == 0);
+    for (i = 0; i < T->n_touched; i++) {
+        int64_t now = T->pairs[T->touched[i]].count;
+        if (now >= min_count && pm__bpe_heap_push(T, T->touched[i], now)) goto done;
+    }
+    T->merges[2 * T->n_merges] = l;
+    T->merges[2 * T->n_merges + 1] = r;
+    T->n_merges++;
+    rc = 0;
+done:
+    PM_FREE(list);
+    return rc;
+}
+
+/* Writes symbol x as the merge list spells it (GPT-2 byte characters, then "</w>") into
+   out, or only measures it when out is NULL; returns its length in bytes. */
+static size_t pm__bpe_spell(const pm__bpe_trainer *T, int32_t x, char *out)
+{
+    const pm__bpe_symbol *s = &T->symbols[x];
+    unsigned char buf[4];
+    size_t i, n = 0;
+    for (i = 0; i < s->len; i++) {
+        size_t k = pm__tok_utf8_put(buf, pm__tok_byte_char(T->sym_bytes[s->off + i]));
+        if (out) memcpy(out + n, buf, k);
+        n += k;
+    }
+    if (s->eow) {
+        if (out) memcpy(out + n, "</w>", 4);
+        n += 4;
+    }
+    return n;
+}
+
+/* The merge list as text, "left right\n" per merge, NUL-terminated. */
+static char *pm__bpe_write(const pm__bpe_trainer *T, size_t *len)
+{
+    size_t k, total = 1, o = 0;
+    char *out;
+    for (k = 0; k < 2 * T->n_merges; k++) {
+        size_t n = pm__bpe_spell(T, T->merges[k], NULL) + 1;   /* ' ' or '\n' after it */
+        if (n > SIZE_MAX - total)
+            return pm__errorf("bpe_train: merge list too large"), (char *)NULL;
+        total += n;
+    }
+    out = (char *)pm__malloc_array(total, 1);
+    if (!out) return NULL;
+    for (k = 0; k < 2 * T->n_merges; k++) {
+        o += pm__bpe_spell(T, T->merges[k], out + o);
+        out[o++] = (k & 1) ? '\n' : ' ';
+    }
+    out[o] = 0;
+    *len = o;
+    return out;
+}
+
+PMDEF char *pm_bpe_train(int n, const char *const *texts, int n_merges, int min_count,
+                         size_t *len, int *n_out)
+{
+    pm__bpe_trainer T;
+    char *out = NULL;
+    size_t out_len = 0;
+    int i;
+    int64_t least = min_count < 1 ? 1 : min_count;
+    memset(&T, 0, sizeof(T));
+    if (len) *len = 0;
+    if (n_out) *n_out = 0;
+    if (n < 0 || (n > 0 && !texts))
+        return pm__errorf("bpe_train: no texts given"), (char *)NULL;
+    for (i = 0; i < n; i++)
+        if (!texts[i]) return pm__errorf("bpe_train: text %d is missing", i), (char *)NULL;
+    if (n_merges < 0 || n_merges > PM__TOK_MAX_MERGES)
+        return pm__errorf("bpe_train: bad merge count %d", n_merges), (char *)NULL;
+    if (pm__bpe_count_corpus(&T, n, texts) || pm__bpe_start(&T, least)) goto done;
+    while (T.n_merges < (size_t)n_merges) {
+        int32_t p;
+        if (pm__bpe_best(&T, least, &p)) goto done;
+        if (p < 0) break;
+        if (pm__bpe_merge(&T, p, least)) goto done;
+    }
+    out = pm__bpe_write(&T, &out_len);
+done:
+    if (out) {
+        if (len) *len = out_len;
+        if (n_out) *n_out = (int)T.n_merges;
+    }
+    pm__bpe_trainer_free(&T);
+    return out;
 }
 
 /* ============================================================================================

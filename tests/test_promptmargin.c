@@ -659,6 +659,273 @@ static void test_tokenizer_known_vectors(void)
     pm_tokenizer_free(t);
 }
 
+/* Length of the first k lines of s. */
+static size_t lines_len(const char *s, int k)
+{
+    size_t n = 0;
+    while (k-- > 0 && s[n]) n += strcspn(s + n, "\n") + 1;
+    return n;
+}
+
+/* The plain BPE training pm_bpe_train must agree with, for lower-case ASCII words: symbols are
+   strings, "\1" closing the last one ("</w>"; it sorts as the tie rule says: after the same
+   bytes, before any longer ones), and every pair is recounted before each merge. Returns the
+   merge list text (malloc). */
+static char *naive_bpe(int n_words, char words[][16], const int *counts, int n_merges,
+                       int min_count)
+{
+    char *sym[64][16], *left[512], *right[512], *out = (char *)calloc(1, 1);
+    int n_sym[64], count[512], n_pairs, w, j, k, best, merges;
+    for (w = 0; w < n_words; w++) {
+        n_sym[w] = (int)strlen(words[w]);
+        for (j = 0; j < n_sym[w]; j++) {
+            sym[w][j] = (char *)calloc(3, 1);
+            sym[w][j][0] = words[w][j];
+            sym[w][j][1] = j + 1 == n_sym[w] ? '\1' : 0;
+        }
+    }
+    for (merges = 0; merges < n_merges; merges++) {
+        char *c, *line, l[32], r[32];
+        size_t o;
+        for (n_pairs = 0, w = 0; w < n_words; w++) {
+            for (j = 0; j + 1 < n_sym[w]; j++) {
+                for (k = 0; k < n_pairs; k++)
+                    if (!strcmp(left[k], sym[w][j]) && !strcmp(right[k], sym[w][j + 1])) break;
+                if (k == n_pairs) left[k] = sym[w][j], right[k] = sym[w][j + 1], count[k] = 0;
+                n_pairs += k == n_pairs;
+                count[k] += counts[w];
+            }
+        }
+        for (best = -1, k = 0; k < n_pairs; k++) {
+            int c1 = best < 0 ? 0 : strcmp(left[k], left[best]);
+            int c2 = best < 0 ? 0 : strcmp(right[k], right[best]);
+            if (best < 0 || count[k] > count[best] ||
+                (count[k] == count[best] && (c1 < 0 || (c1 == 0 && c2 < 0))))
+                best = k;
+        }
+        if (best < 0 || count[best] < min_count) break;
+        strcpy(l, left[best]), strcpy(r, right[best]); /* those strings go as words change */
+        c = (char *)malloc(strlen(l) + strlen(r) + 1);
+        strcat(strcpy(c, l), r);
+        o = strlen(out);
+        out = (char *)realloc(out, o + strlen(c) + 8);
+        line = out + o;
+        sprintf(line, "%s %s\n", l, r);
+        if (strchr(line, '\1')) strcpy(strchr(line, '\1'), "</w>\n");
+        for (w = 0; w < n_words; w++) {
+            for (j = 0, k = 0; j < n_sym[w]; k++) {
+                if (j + 1 < n_sym[w] && !strcmp(sym[w][j], l) && !strcmp(sym[w][j + 1], r)) {
+                    free(sym[w][j]), free(sym[w][j + 1]);
+                    sym[w][k] = (char *)malloc(strlen(c) + 1);
+                    strcpy(sym[w][k], c);
+                    j += 2;
+                } else {
+                    sym[w][k] = sym[w][j++];
+                }
+            }
+            n_sym[w] = k;
+        }
+        free(c);
+    }
+    for (w = 0; w < n_words; w++)
+        for (j = 0; j < n_sym[w]; j++) free(sym[w][j]);
+    return out;
+}
+
+/* pm_bpe_train: merges worked out by hand, then a caption corpus encoded with its own merges. */
+static void test_tokenizer_bpe_train(void)
+{
+    /* Sennrich et al.'s example, with the cleanup at work (case, spaces, punctuation pieces):
+       low x5, lower x2, newest x6, widest x3. Counts before each merge: e s 9 (ties with s t</w>:
+       "e" < "s"), es t</w> 9, l o 7, e w 6 (ties with n e, w est</w>), ew est</w> 6,
+       n ewest</w> 6, lo w</w> 5, d est</w> 3 (ties with i d, w i), i dest</w> 3, w idest</w> 3,
+       e r</w> 2 (ties with lo w, w e), lo w 2, low er</w> 2. */
+    static const char *const small[] = {"Low LOW low,  low! low", "lower\tlower", "newest newest",
+                                        "NEWEST newest newest newest", "widest widest widest"};
+    static const char *const want =
+        "e s\nes t</w>\nl o\ne w\new est</w>\nn ewest</w>\nlo w</w>\nd est</w>\ni dest</w>\n"
+        "w idest</w>\ne r</w>\nlo w\nlow er</w>\n";
+    /* U+20AC is the bytes e2 82 ac, written "\xc3\xa2" "\xc4\xa4" "\xc2\xac" (byte 0x82 is one
+       of the 68 remapped to U+0100 + k); the tie goes to the smaller raw bytes, 82 before e2 */
+    static const char *const euro[] = {"\xe2\x82\xac \xe2\x82\xac"};
+    static const char *const euro_want = "\xc4\xa4 \xc2\xac</w>\n\xc3\xa2 \xc4\xa4\xc2\xac</w>\n";
+    /* more ties (every count 1): "b" before "b</w>"; "a a a a a</w>" holds "a a" three times
+       but merges it left to right into "aa aa a</w>", then "a</w>" goes before "aa" (a prefix
+       first); "a a a a</w>" becomes "aa a a</w>", not "aa aa" */
+    static const char *const ties[] = {"ab abc", "aaaaa", "aaaa"};
+    static const char *const ties_want[] = {"a b\na b</w>\nab c</w>\n",
+                                            "a a\naa a</w>\naa aaa</w>\n",
+                                            "a a\na a</w>\naa aa</w>\n"};
+    static const char *const nums[] = {"a", "two", "three", "four", "five"};
+    static const char *const sizes[] = {"small ", "large ", "tiny ", ""};
+    static const char *const colors[] = {"red", "green", "blue", "yellow", "purple", "orange"};
+    static const char *const shapes[] = {"triangle", "square", "circle", "star", "hexagon"};
+    static const char *const places[] = {"at the top left", "at the top right", "in the middle",
+                                         "at the bottom"};
+    enum { N_CAPS = 300, MIN_COUNT = 3 };
+    char caps[N_CAPS][96], *caps_ptr[N_CAPS], *again_ptr[N_CAPS], *merges, *again, *p;
+    char words[64][16], **vocab = NULL;
+    int counts[64], n_words = 0, n_out = -1, n2 = -1, i, k, budget;
+    size_t len = 0, len2 = 0;
+    int32_t row[77];
+    pm_tokenizer *tok;
+    pm__tokenizer *raw;
+
+    merges = pm_bpe_train(5, small, 100, 1, &len, &n_out);
+    CHECK(merges && !strcmp(merges, want) && len == strlen(want) && n_out == 13,
+          "hand example (%s):\n%s", pm_last_error(), merges ? merges : "");
+    pm_free(merges);
+    merges = pm_bpe_train(5, small, 4, 1, &len, &n_out);
+    CHECK(merges && len == lines_len(want, 4) && !strncmp(merges, want, len) && n_out == 4,
+          "hand example, 4 merges:\n%s", merges ? merges : "");
+    pm_free(merges);
+    merges = pm_bpe_train(5, small, 100, 0, &len, &n_out); /* min_count 0 acts as 1 */
+    CHECK(merges && !strcmp(merges, want), "hand example, min_count 0:\n%s",
+          merges ? merges : "");
+    pm_free(merges);
+    merges = pm_bpe_train(5, small, 100, 3, &len, &n_out); /* the counts of 2 are left out */
+    CHECK(merges && len == lines_len(want, 10) && !strncmp(merges, want, len) && n_out == 10,
+          "hand example, min_count 3:\n%s", merges ? merges : "");
+    pm_free(merges);
+    merges = pm_bpe_train(1, euro, 10, 1, &len, &n_out);
+    CHECK(merges && !strcmp(merges, euro_want) && n_out == 2, "euro sign:\n%s",
+          merges ? merges : "");
+    pm_free(merges);
+    for (i = 0; i < 3; i++) {
+        merges = pm_bpe_train(1, ties + i, 10, 1, &len, &n_out);
+        CHECK(merges && !strcmp(merges, ties_want[i]) && n_out == 3, "'%s':\n%s", ties[i],
+              merges ? merges : "");
+        pm_free(merges);
+    }
+
+    /* captions: every word seen MIN_COUNT times becomes one token, "zyx" (seen once) stays
+       three; every caption decodes back to its cleaned text */
+    for (i = 0; i < N_CAPS; i++) {
+        int n = (int)(rnd() % 5);
+        if (i == 7) {
+            strcpy(caps[i], "a  ZYX star");
+        } else {
+            snprintf(caps[i], sizeof(caps[i]), "%s %s%s %s%s %s", nums[n], sizes[rnd() % 4],
+                     colors[rnd() % 6], shapes[rnd() % 5], n ? "s" : "", places[rnd() % 4]);
+            if (rnd() % 4 == 0) caps[i][0] = (char)(caps[i][0] - 'a' + 'A');
+        }
+        caps_ptr[i] = caps[i];
+        again_ptr[N_CAPS - 1 - i] = caps[i];
+    }
+    for (i = 0; i < N_CAPS; i++) { /* word counts, lower-cased */
+        for (p = caps[i]; *p;) {
+            char w[16];
+            size_t n = strcspn(p, " ");
+            if (n == 0) {
+                p++;
+                continue;
+            }
+            for (k = 0; k < (int)n; k++) w[k] = (char)tolower((unsigned char)p[k]);
+            w[n] = 0;
+            p += n;
+            for (k = 0; k < n_words && strcmp(words[k], w); k++) {}
+            if (k == n_words) strcpy(words[n_words++], w), counts[k] = 0;
+            counts[k]++;
+        }
+    }
+    merges = pm_bpe_train(N_CAPS, (const char *const *)caps_ptr, 5000, MIN_COUNT, &len, &n_out);
+    CHECK(merges != NULL, "captions: %s", pm_last_error());
+    if (!merges) return;
+    CHECK(n_out > 20 && n_out < 5000, "captions: %d merges (training should stop early)", n_out);
+    again = naive_bpe(n_words, words, counts, 5000, MIN_COUNT);
+    CHECK(!strcmp(again, merges), "captions: not the merges of plain BPE training:\n%.300s\n"
+          "plain:\n%.300s", merges, again);
+    free(again);
+    again = pm_bpe_train(N_CAPS, (const char *const *)again_ptr, 5000, MIN_COUNT, &len2, &n2);
+    CHECK(again && len2 == len && n2 == n_out && !memcmp(again, merges, len),
+          "the same words in another order give other merges");
+    pm_free(again);
+    raw = pm__tokenizer_create(merges, len, n_out); /* as the .pmc loader reads it */
+    CHECK(raw != NULL, "model-file merges: %s", pm_last_error());
+    pm__tokenizer_free(raw);
+    tok = pm_tokenizer_load_memory(merges, len, n_out);
+    CHECK(tok != NULL, "load: %s", pm_last_error());
+    /* the strings of the ids of printable ASCII and of the merges */
+    vocab = (char **)calloc((size_t)(512 + n_out), sizeof(char *));
+    for (i = 0; i < 94; i++) {
+        vocab[i] = (char *)calloc(2, 1), vocab[i][0] = (char)(33 + i);
+        vocab[256 + i] = (char *)calloc(6, 1), sprintf(vocab[256 + i], "%c</w>", 33 + i);
+    }
+    for (p = merges, k = 512; k < 512 + n_out; k++) {
+        size_t sp = strcspn(p, " "), nl = strcspn(p, "\n");
+        vocab[k] = (char *)calloc(nl, 1);
+        memcpy(vocab[k], p, sp), memcpy(vocab[k] + sp, p + sp + 1, nl - sp - 1);
+        p += nl + 1;
+    }
+    for (i = 0; tok && i <= N_CAPS; i++) {
+        char got[256] = "", want_text[128], *q;
+        const char *text = i < N_CAPS ? caps[i] : "zyx";
+        int eot = pm_tokenizer_encode(tok, text, row, 77), bad = 0;
+        CHECK(eot > 0 && row[0] == 512 + n_out && row[eot] == 513 + n_out,
+              "'%s': <|startoftext|> %d, <|endoftext|> %d at %d (vocab %d)", text, row[0],
+              eot > 0 ? row[eot] : -1, eot, 514 + n_out);
+        for (k = 1; k < eot; k++) {
+            if (row[k] < 0 || row[k] >= 512 + n_out || !vocab[row[k]]) bad = 1;
+            else if (strlen(got) + strlen(vocab[row[k]]) < sizeof(got)) strcat(got, vocab[row[k]]);
+        }
+        while ((q = strstr(got, "</w>")) != NULL)
+            q[0] = ' ', memmove(q + 1, q + 4, strlen(q + 4) + 1);
+        for (q = want_text, p = (char *)text; *p; p++) /* lower-case, one space between words */
+            if (*p != ' ' || (q > want_text && q[-1] != ' '))
+                *q++ = (char)tolower((unsigned char)*p);
+        *q++ = ' ', *q = 0;
+        CHECK(!bad && !strcmp(got, want_text), "'%s' decodes to '%s'", text, got);
+    }
+    for (i = 0; tok && i < n_words; i++) {
+        int eot = pm_tokenizer_encode(tok, words[i], row, 77);
+        if (counts[i] >= MIN_COUNT)
+            CHECK(eot == 2, "'%s' (seen %d times) is %d tokens", words[i], counts[i], eot - 1);
+        else
+            CHECK(eot == 4 && !strcmp(words[i], "zyx"), "'%s' (seen %d times) is %d tokens",
+                  words[i], counts[i], eot - 1);
+    }
+    pm_tokenizer_free(tok);
+    for (i = 0; i < 512 + n_out; i++) free(vocab[i]);
+    free(vocab);
+    pm_free(merges);
+
+    /* no merges at all: an empty list, a tokenizer of 514 ids */
+    merges = pm_bpe_train(5, small, 0, 1, &len, &n_out);
+    tok = merges ? pm_tokenizer_load_memory(merges, len, n_out) : NULL;
+    CHECK(merges && len == 0 && n_out == 0 && tok &&
+          pm_tokenizer_encode(tok, "low", row, 77) == 4 && row[0] == 512 && row[4] == 513,
+          "no merges: %s", pm_last_error());
+    pm_tokenizer_free(tok);
+    pm_free(merges);
+
+    /* refused input: NULL and a reason */
+    {
+        const char *with_null[2] = {"low", NULL};
+        CHECK(!pm_bpe_train(5, small, -1, 1, &len, &n_out) &&
+              strstr(pm_last_error(), "merge count"), "n_merges -1: %s", pm_last_error());
+        CHECK(!pm_bpe_train(3, NULL, 10, 1, &len, &n_out) && strstr(pm_last_error(), "no texts"),
+              "NULL texts: %s", pm_last_error());
+        CHECK(!pm_bpe_train(-1, small, 10, 1, &len, &n_out) && strstr(pm_last_error(), "no texts"),
+              "n -1: %s", pm_last_error());
+        CHECK(!pm_bpe_train(2, with_null, 10, 1, &len, &n_out) &&
+              strstr(pm_last_error(), "text 1 is missing") && len == 0 && n_out == 0,
+              "a NULL text: %s", pm_last_error());
+    }
+
+    /* allocation failures: NULL with a reason, nothing leaked (LSan), until it succeeds */
+    for (budget = 0; budget < 400; budget++) {
+        test_alloc_budget = budget;
+        merges = pm_bpe_train(5, small, 100, 1, &len, &n_out);
+        test_alloc_budget = -1;
+        if (merges) break;
+        CHECK(strstr(pm_last_error(), "memory") != NULL, "failed allocation %d: %s", budget,
+              pm_last_error());
+    }
+    CHECK(merges && !strcmp(merges, want), "after %d failed allocations", budget);
+    CHECK(budget > 10, "allocation failures were injected (%d)", budget);
+    pm_free(merges);
+}
+
 /* ------------------------------------------------------------------------------------------
    [4] model file: every corruption is an error message, never a crash (run under ASan)
    ------------------------------------------------------------------------------------------ */
@@ -1148,6 +1415,7 @@ static const test_case tests[] = {
     {"threads_identical", test_threads_identical, 1},
     {"tokenizer_known_vectors", test_tokenizer_known_vectors, 0},
     {"tokenizer_corpus", test_tokenizer_corpus, 0},
+    {"tokenizer_bpe_train", test_tokenizer_bpe_train, 0},
     {"loader_corruption", test_loader_corruption, 1},
     {"prompt_training_matches_pytorch", test_prompt_training, 1},
     {"prompt_files", test_prompt_files, 1},
