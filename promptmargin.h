@@ -1514,7 +1514,14 @@ PMDEF void pm_set_threads(int n)
 PMDEF int pm_get_threads(void)
 {
 #ifdef PM__THREADS
-    return pm__threads_wanted > 0 ? pm__threads_wanted : pm__cpu_count();
+    static int n_cpus; /* counted once: sysconf reads /sys at every call */
+    int n;
+    if (pm__threads_wanted > 0) return pm__threads_wanted;
+    pm__lock(&pm__pool_mu);
+    if (n_cpus == 0) n_cpus = pm__cpu_count();
+    n = n_cpus;
+    pm__unlock(&pm__pool_mu);
+    return n;
 #else
     return 1;
 #endif
@@ -11580,6 +11587,11 @@ static void pm__text_run_free(pm__text_run *r)
     memset(r, 0, sizeof(*r));
 }
 
+/* Training keeps no attention probabilities: the backward recomputes each head's softmax in
+   one [T, T] tile per thread (bit for bit the forward's), which costs T / (6 C) of a block's
+   products and frees B * heads * T * T floats per layer for more views per pass. */
+#define PM__KEEP_PROBS 0
+
 /* Text tower over N token rows ids [N, context]: r->raw [N, D] features, r->feat the unit
    ones. With prompts p (ids = p->ids then), ctx and deep_text replace their rows. With
    `train`, saves what pm__text_backward_prompts needs. */
@@ -11605,12 +11617,13 @@ static int pm__text_tower(pm_model *m, int N, const int32_t *ids, const pm_promp
     r->norm = pm__floats((size_t)N);
     if (train) {
         float *mem;
-        per = pm__block_cache_floats(N, L, C, H, mi->text_heads, 1);
+        per = pm__block_cache_floats(N, L, C, H, mi->text_heads, PM__KEEP_PROBS);
         r->cache = (pm__block_cache *)pm__malloc_array((size_t)nl, sizeof(pm__block_cache));
         r->cache_mem = per ? (float *)pm__malloc_array(per * (size_t)nl, sizeof(float)) : NULL;
         if (!r->cache || !r->cache_mem) goto fail;
         for (mem = r->cache_mem, j = 0; j < nl; j++)
-            mem = pm__block_cache_bind(&r->cache[j], mem, N, L, C, H, mi->text_heads, 1);
+            mem = pm__block_cache_bind(&r->cache[j], mem, N, L, C, H, mi->text_heads,
+                                       PM__KEEP_PROBS);
     }
     if (!r->x || !r->fin || !r->fmean || !r->frstd || !r->pooled || !r->raw || !r->feat ||
         !r->norm || (train ? pm__block_scratch_alloc_backward(&r->s, (size_t)N * L, L, C, H)
@@ -11785,7 +11798,8 @@ static size_t pm__vision_run_floats(const pm_model *m, const pm_prompts *p)
     int G = mi->image_size / mi->patch_size, T = G * G + 1 + (p && p->vision ? p->n_ctx : 0);
     int W = mi->vision_width;
     return (size_t)mi->vision_layers * pm__block_cache_floats(1, T, W, mi->vision_mlp,
-                                                                mi->vision_heads, 1) +
+                                                                mi->vision_heads,
+                                                                PM__KEEP_PROBS) +
            (size_t)T * (2 * (size_t)W + 2) + 8 * (size_t)W + (size_t)T * mi->vision_mlp;
 }
 
@@ -11807,7 +11821,7 @@ static int pm__vision_tower(pm_model *m, const pm_prompts *p, const float *rows,
     r->raw = pm__floats((size_t)B * D), r->feat = pm__floats((size_t)B * D);
     r->norm = pm__floats((size_t)B);
     if (train) {
-        size_t per = pm__block_cache_floats(B, T, W, H, mi->vision_heads, 1);
+        size_t per = pm__block_cache_floats(B, T, W, H, mi->vision_heads, PM__KEEP_PROBS);
         float *mem;
         r->xin = pm__floats(rowsz * W), r->mean0 = pm__floats(rowsz), r->rstd0 = pm__floats(rowsz);
         r->cache = (pm__block_cache *)pm__malloc_array((size_t)mi->vision_layers,
@@ -11815,7 +11829,8 @@ static int pm__vision_tower(pm_model *m, const pm_prompts *p, const float *rows,
         r->cache_mem = per ? pm__floats(per * (size_t)mi->vision_layers) : NULL;
         if (!r->xin || !r->mean0 || !r->rstd0 || !r->cache || !r->cache_mem) goto fail;
         for (mem = r->cache_mem, j = 0; j < mi->vision_layers; j++)
-            mem = pm__block_cache_bind(&r->cache[j], mem, B, T, W, H, mi->vision_heads, 1);
+            mem = pm__block_cache_bind(&r->cache[j], mem, B, T, W, H, mi->vision_heads,
+                                       PM__KEEP_PROBS);
     }
     if (!r->x || !r->pin || !r->pmean || !r->prstd || !r->pooled || !r->raw || !r->feat ||
         !r->norm || (train ? pm__block_scratch_alloc_backward(&r->s, rowsz, T, W, H)
@@ -11940,12 +11955,21 @@ typedef struct pm__trainer {
     double lambda_t, lambda_v, scale;
 } pm__trainer;
 
+/* Start of chunk c (0 <= c <= n_chunks) when V items are cut into chunks of at most `chunk`:
+   the first chunk takes the remainder, so the last one, which keeps its activations for the
+   backward, is a whole chunk. */
+static int pm__chunk_start(int V, int chunk, int c)
+{
+    int n = (V + chunk - 1) / chunk;
+    return c <= 0 ? 0 : c >= n ? V : V - (n - c) * chunk;
+}
+
 /* Loss and gradients (into p->grads, zeroed first) at the current parameters. */
 static int pm__train_step(pm_model *m, pm_prompts *p, pm__trainer *tr, pm_step_stats *st)
 {
     const pm_model_info *mi = &m->info;
-    int V = tr->V, N = p->n_classes, D = mi->embed_dim, W = mi->vision_width, v0, rc = -1;
-    int G = mi->image_size / mi->patch_size;
+    int V = tr->V, N = p->n_classes, D = mi->embed_dim, W = mi->vision_width, c, rc = -1;
+    int G = mi->image_size / mi->patch_size, nch = (V + tr->chunk - 1) / tr->chunk;
     size_t nrows = (size_t)p->depth * p->n_ctx * W;
     pm__text_run tx;
     pm__vision_run vr;
@@ -11964,13 +11988,14 @@ static int pm__train_step(pm_model *m, pm_prompts *p, pm__trainer *tr, pm_step_s
         if (!rows || !drows) goto done;
         memset(drows, 0, sizeof(float) * nrows);
         pm__vision_prompt_rows(p, rows);
-        for (v0 = 0; v0 < V; v0 += tr->chunk) { /* features of every view, no cache kept
-                                                   unless one pass holds them all */
-            int b = pm__mini(tr->chunk, V - v0);
-            if (pm__vision_tower(m, p, rows, b, tr->E + (size_t)v0 * G * G * W, b == V, &vr))
+        for (c = 0; c < nch; c++) { /* features of every view; only the last chunk keeps
+                                       its cache (it is backpropagated first) */
+            int v0 = pm__chunk_start(V, tr->chunk, c), b = pm__chunk_start(V, tr->chunk, c + 1) - v0;
+            if (pm__vision_tower(m, p, rows, b, tr->E + (size_t)v0 * G * G * W, c == nch - 1,
+                                 &vr))
                 goto done;
             memcpy(img + (size_t)v0 * D, vr.feat, sizeof(float) * (size_t)b * D);
-            if (b != V) pm__vision_run_free(&vr);
+            if (c != nch - 1) pm__vision_run_free(&vr);
         }
     } else {
         memcpy(img, tr->fixed, sizeof(float) * (size_t)V * D);
@@ -11996,9 +12021,9 @@ static int pm__train_step(pm_model *m, pm_prompts *p, pm__trainer *tr, pm_step_s
         pm__margin_backward(N, V, D, tx.feat, tr->labels, protos, tr->target_self, tr->lambda_t,
                             tr->lambda_v, dtxt, dimg);
     if (p->vision) {
-        for (v0 = 0; v0 < V; v0 += tr->chunk) { /* recompute each chunk with its cache */
-            int b = pm__mini(tr->chunk, V - v0);
-            if (b != V &&
+        for (c = nch - 1; c >= 0; c--) { /* the others are recomputed with their caches */
+            int v0 = pm__chunk_start(V, tr->chunk, c), b = pm__chunk_start(V, tr->chunk, c + 1) - v0;
+            if (c != nch - 1 &&
                 pm__vision_tower(m, p, rows, b, tr->E + (size_t)v0 * G * G * W, 1, &vr))
                 goto done;
             if (pm__vision_backward(m, p, NULL, &vr, NULL, dimg + (size_t)v0 * D, drows))
@@ -12909,7 +12934,7 @@ static size_t pm__text_run_floats(const pm_model *m, int L)
 {
     const pm_model_info *mi = &m->info;
     return (size_t)mi->text_layers * pm__block_cache_floats(1, L, mi->text_width, mi->text_mlp,
-                                                             mi->text_heads, 1) +
+                                                             mi->text_heads, PM__KEEP_PROBS) +
            (size_t)L * (2 * (size_t)mi->text_width + mi->text_mlp);
 }
 
@@ -12920,7 +12945,7 @@ static int pm__clip_grads(pm_clip_trainer *t, int B, const float *pixels, const 
     pm_model *m = t->m;
     const pm_model_info *mi = &m->info;
     int D = mi->embed_dim, G = mi->image_size / mi->patch_size, W = mi->vision_width;
-    int C = mi->text_width, ctx = mi->context_length, b0, vchunk, tchunk, rc = -1;
+    int C = mi->text_width, ctx = mi->context_length, c, nv, nt, vchunk, tchunk, rc = -1;
     size_t S2 = (size_t)3 * mi->image_size * mi->image_size;
     double budget = t->memory_mb * 1048576.0 / 4.0, s = exp((double)mi->logit_scale);
     float *img = pm__floats((size_t)B * D), *txt = pm__floats((size_t)B * D);
@@ -12936,23 +12961,24 @@ static int pm__clip_grads(pm_clip_trainer *t, int B, const float *pixels, const 
     tchunk = (int)(budget / (double)pm__text_run_floats(m, ctx));
     vchunk = vchunk < 1 ? 1 : vchunk > B ? B : vchunk;
     tchunk = tchunk < 1 ? 1 : tchunk > B ? B : tchunk;
+    nv = (B + vchunk - 1) / vchunk, nt = (B + tchunk - 1) / tchunk;
     E = pm__floats((size_t)vchunk * G * G * W);
     work = pm__floats((size_t)tchunk * D + 2 * (size_t)tchunk * C);
     if (!img || !txt || !dimg || !dtxt || !E || !work) goto done;
-    /* features of the whole batch (kept with their caches when one chunk holds everything) */
-    for (b0 = 0; b0 < B; b0 += vchunk) {
-        int b = pm__mini(vchunk, B - b0);
+    /* features of the whole batch; the last chunk of each tower keeps its cache */
+    for (c = 0; c < nv; c++) {
+        int b0 = pm__chunk_start(B, vchunk, c), b = pm__chunk_start(B, vchunk, c + 1) - b0;
         if (pm__patch_embed(m, b, pixels + (size_t)b0 * S2, E) ||
-            pm__vision_tower(m, NULL, NULL, b, E, b == B, &vr))
+            pm__vision_tower(m, NULL, NULL, b, E, c == nv - 1, &vr))
             goto done;
         memcpy(img + (size_t)b0 * D, vr.feat, sizeof(float) * (size_t)b * D);
-        if (b != B) pm__vision_run_free(&vr);
+        if (c != nv - 1) pm__vision_run_free(&vr);
     }
-    for (b0 = 0; b0 < B; b0 += tchunk) {
-        int b = pm__mini(tchunk, B - b0);
-        if (pm__text_tower(m, b, ids + (size_t)b0 * ctx, NULL, b == B, &tx)) goto done;
+    for (c = 0; c < nt; c++) {
+        int b0 = pm__chunk_start(B, tchunk, c), b = pm__chunk_start(B, tchunk, c + 1) - b0;
+        if (pm__text_tower(m, b, ids + (size_t)b0 * ctx, NULL, c == nt - 1, &tx)) goto done;
         memcpy(txt + (size_t)b0 * D, tx.feat, sizeof(float) * (size_t)b * D);
-        if (b != B) pm__text_run_free(&tx);
+        if (c != nt - 1) pm__text_run_free(&tx);
     }
     memset(dimg, 0, sizeof(float) * (size_t)B * D);
     memset(dtxt, 0, sizeof(float) * (size_t)B * D);
@@ -12962,19 +12988,19 @@ static int pm__clip_grads(pm_clip_trainer *t, int B, const float *pixels, const 
                    "high, or a broken model file");
         goto done;
     }
-    for (b0 = 0; b0 < B; b0 += vchunk) {
-        int b = pm__mini(vchunk, B - b0);
-        if (b != B && (pm__patch_embed(m, b, pixels + (size_t)b0 * S2, E) ||
-                       pm__vision_tower(m, NULL, NULL, b, E, 1, &vr)))
+    for (c = nv - 1; c >= 0; c--) { /* backward, the others recomputed with their caches */
+        int b0 = pm__chunk_start(B, vchunk, c), b = pm__chunk_start(B, vchunk, c + 1) - b0;
+        if (c != nv - 1 && (pm__patch_embed(m, b, pixels + (size_t)b0 * S2, E) ||
+                            pm__vision_tower(m, NULL, NULL, b, E, 1, &vr)))
             goto done;
         if (pm__vision_backward(m, NULL, &t->g, &vr, pixels + (size_t)b0 * S2,
                                 dimg + (size_t)b0 * D, NULL))
             goto done;
         pm__vision_run_free(&vr);
     }
-    for (b0 = 0; b0 < B; b0 += tchunk) {
-        int b = pm__mini(tchunk, B - b0);
-        if (b != B && pm__text_tower(m, b, ids + (size_t)b0 * ctx, NULL, 1, &tx)) goto done;
+    for (c = nt - 1; c >= 0; c--) {
+        int b0 = pm__chunk_start(B, tchunk, c), b = pm__chunk_start(B, tchunk, c + 1) - b0;
+        if (c != nt - 1 && pm__text_tower(m, b, ids + (size_t)b0 * ctx, NULL, 1, &tx)) goto done;
         pm__text_backward(m, NULL, &t->g, &tx, ids + (size_t)b0 * ctx, dtxt + (size_t)b0 * D,
                           work);
         pm__text_run_free(&tx);

@@ -11,12 +11,25 @@
 #endif
 #define PROMPTMARGIN_IMPLEMENTATION
 #include "../promptmargin.h"
+#define SHAPES_IMPLEMENTATION
+#include "shapes.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <math.h>
 #include <time.h>
+#include <errno.h>
+#if defined(__GLIBC__)
+#include <malloc.h> /* mallopt */
+#endif
+#if defined(_WIN32)
+#include <direct.h>
+#define CLI_MKDIR(path) _mkdir(path)
+#else
+#include <sys/stat.h>
+#define CLI_MKDIR(path) mkdir(path, 0777)
+#endif
 
 /* ------------------------------------------------------------------------------------------
    Errors and small helpers
@@ -1720,8 +1733,8 @@ static int cmd_bench(int argc, char **argv)
         int S = mi->image_size, G = S / mi->patch_size, T = G * G + 1, b, n, D = mi->embed_dim;
         double patch = 2.0 * G * G * 3.0 * mi->patch_size * mi->patch_size * mi->vision_width;
         double img1 = patch + tower_flops(T, mi->vision_width, mi->vision_mlp, mi->vision_layers, 0);
-        double txt1 = tower_flops(mi->context_length, mi->text_width, mi->text_mlp,
-                                  mi->text_layers, 0);
+        double txt1 = 0.0; /* set below: the text tower runs up to the longest prompt's end */
+        int L = 1;
         static char names[4][64];
         float *px = bench_random((size_t)3 * S * S * batch, 3);
         float *feat = (float *)xmalloc(sizeof(float) * (size_t)(batch > classes ? batch : classes) * D);
@@ -1730,9 +1743,11 @@ static int cmd_bench(int argc, char **argv)
         for (i = 0; i < classes; i++) {
             char text[64];
             snprintf(text, sizeof(text), "a photo of a class %d.", i);
-            if (pm_tokenize(m, text, ids + (size_t)i * mi->context_length) < 0)
-                die("%s", pm_last_error());
+            int eot = pm_tokenize(m, text, ids + (size_t)i * mi->context_length);
+            if (eot < 0) die("%s", pm_last_error());
+            L = eot + 1 > L ? eot + 1 : L;
         }
+        txt1 = tower_flops(L, mi->text_width, mi->text_mlp, mi->text_layers, 0);
         for (b = 0; b < 2; b++) {
             int nb = b ? batch : 1;
             snprintf(names[b], sizeof(names[b]), "image forward, batch %d", nb);
@@ -1773,9 +1788,9 @@ static int cmd_bench(int argc, char **argv)
                                               mi->vision_layers, 0) +
                                   tower_flops(Tv, mi->vision_width, mi->vision_mlp,
                                               mi->vision_layers, 1)) +
-                         classes * (tower_flops(mi->context_length, mi->text_width,
+                         classes * (tower_flops(L, mi->text_width,
                                                 mi->text_mlp, mi->text_layers, 0) +
-                                    tower_flops(mi->context_length, mi->text_width,
+                                    tower_flops(L, mi->text_width,
                                                 mi->text_mlp, mi->text_layers, 1));
             snprintf(names[3], sizeof(names[3]), "PromptMargin step, %d views, depth %d", views,
                      depth < 9 ? depth : 9);
@@ -1810,6 +1825,629 @@ static int cmd_bench(int argc, char **argv)
    main
    ------------------------------------------------------------------------------------------ */
 
+/* ------------------------------------------------------------------------------------------
+   shapes, pretrain: generated caption-image data (examples/shapes.h) and a CLIP trained on it
+   ------------------------------------------------------------------------------------------ */
+
+/* mkdir -p: create a folder and its missing parents. 0, or -1 with errno set. */
+static int mkdir_p(const char *path)
+{
+    char buf[4096];
+    size_t i, n = strlen(path);
+    if (n == 0 || n >= sizeof(buf)) return -1;
+    memcpy(buf, path, n + 1);
+    for (i = 1; i <= n; i++) {
+        if (buf[i] != '/' && buf[i] != '\\' && buf[i] != 0) continue;
+        buf[i] = 0;
+        if (CLI_MKDIR(buf) != 0 && errno != EEXIST) return -1;
+        buf[i] = path[i];
+    }
+    return 0;
+}
+
+/* The classes of a shapes domain as a dataset: written to dir/<domain> as an ImageFolder. */
+static void write_shapes_domain(const char *dir, int d, int per_class, int size, uint64_t seed)
+{
+    char path[4096], err[512];
+    const char *name = shapes_domain_name(d);
+    if (!name) die("no shapes domain %d", d);
+    snprintf(path, sizeof(path), "%s/%s", dir, name);
+    if (shapes_write_domain(path, d, per_class, size, seed, err, sizeof(err)))
+        die("%s", err);
+}
+
+static int cmd_shapes(int argc, char **argv)
+{
+    static const opt_spec specs[] = {
+        {"out", "DIR", NULL, "write DIR/<domain>/<class>/NNNN.ppm (required)"},
+        {"domains", "LIST", "clean,noisy,sketch,palette,novel", "comma-separated domains"},
+        {"per-class", "N", "40", "images per class"},
+        {"size", "PX", "64", "image width and height"},
+        {"seed", "S", "1", "image i of a class is the same for the same seed"},
+        {"captions", "N", "0", "also write N caption-image pairs of the pretraining stream "
+                               "to DIR/captions/ (NNNN.ppm, and captions.txt)"},
+        {NULL, NULL, NULL, NULL}};
+    opts o;
+    char **names, *buf, path[4096], err[512];
+    int n, i, per_class, size, n_cap;
+    uint64_t seed;
+    parse_opts(&o, "shapes", "--out DIR [options]",
+               "Write the few-shot target domains of the generated shapes world (examples/"
+               "shapes.h) as ImageFolder datasets: 'clean' is the pretraining distribution, "
+               "'noisy', 'sketch' and 'palette' shift its pictures, 'novel' shows shapes no "
+               "caption ever named, under made-up class names.",
+               specs, argc, argv, 2);
+    if (o.n_pos) die_usage("shapes", "unexpected argument '%s'", o.pos[0]);
+    per_class = (int)opt_int(&o, "per-class", 1, 100000);
+    size = (int)opt_int(&o, "size", 16, SHAPES_MAX_SIZE);
+    seed = (uint64_t)opt_int(&o, "seed", 0, 2147483647L);
+    n_cap = (int)opt_int(&o, "captions", 0, 1000000);
+    n = split_list("shapes", opt_str(&o, "domains"), &names, &buf);
+    for (i = 0; i < n; i++)
+        if (shapes_domain_lookup(names[i]) < 0)
+            die_usage("shapes", "unknown domain '%s' (clean, noisy, sketch, palette, novel)",
+                      names[i]);
+    if (mkdir_p(opt_required(&o, "out"))) die("cannot create '%s'", opt_str(&o, "out"));
+    for (i = 0; i < n; i++) {
+        int d = shapes_domain_lookup(names[i]);
+        write_shapes_domain(opt_required(&o, "out"), d, per_class, size, seed);
+        printf("%s/%s: %d classes x %d images\n", opt_str(&o, "out"), names[i],
+               shapes_domain_num_classes(d), per_class);
+    }
+    if (n_cap > 0) {
+        unsigned char *rgb = (unsigned char *)xmalloc((size_t)size * size * 3);
+        char caption[SHAPES_CAPTION_MAX], tmp[4200], final[4200];
+        FILE *f;
+        snprintf(path, sizeof(path), "%s/captions", opt_str(&o, "out"));
+        if (mkdir_p(path)) die("cannot create '%s'", path);
+        snprintf(tmp, sizeof(tmp), "%s/captions.txt.tmp", path);
+        for (i = 0; i < n_cap; i++) {
+            char file[4200];
+            shapes_caption_sample(seed, (uint64_t)i, size, size, rgb, caption, sizeof(caption));
+            snprintf(file, sizeof(file), "%s/%04d.ppm", path, i);
+            if (shapes_write_ppm(file, size, size, rgb, err, sizeof(err))) die("%s", err);
+        }
+        f = fopen(tmp, "w");
+        if (!f) die("cannot create '%s'", tmp);
+        for (i = 0; i < n_cap; i++) {
+            shapes_caption_sample(seed, (uint64_t)i, size, size, NULL, caption, sizeof(caption));
+            fprintf(f, "%04d.ppm\t%s\n", i, caption);
+        }
+        snprintf(final, sizeof(final), "%s/captions.txt", path);
+        if (fclose(f) != 0 || pm__replace_file(tmp, final) != 0) die("cannot write '%s'", final);
+        printf("%s: %d caption-image pairs (captions.txt)\n", path, n_cap);
+        free(rgb);
+    }
+    free(names), free(buf);
+    return 0;
+}
+
+/* A batch of generated pairs [first, first + n) of stream `seed`: drawn at `render` pixels,
+   then preprocessed like any image file; captions tokenized. */
+static void shapes_batch(pm_model *m, uint64_t seed, uint64_t first, int n, int render,
+                         float *pixels, int32_t *ids, char (*captions)[SHAPES_CAPTION_MAX])
+{
+    const pm_model_info *mi = pm_model_get_info(m);
+    size_t S2 = (size_t)3 * mi->image_size * mi->image_size;
+    unsigned char *rgb = (unsigned char *)xmalloc((size_t)render * render * 3);
+    char caption[SHAPES_CAPTION_MAX];
+    int i;
+    for (i = 0; i < n; i++) {
+        shapes_caption_sample(seed, first + (uint64_t)i, render, render, rgb, caption,
+                              sizeof(caption));
+        if (pm_preprocess(m, rgb, render, render, PM_PREPROCESS_CLIP, pixels + (size_t)i * S2) ||
+            pm_tokenize(m, caption, ids + (size_t)i * mi->context_length) < 0)
+            die("%s", pm_last_error());
+        if (captions) memcpy(captions[i], caption, sizeof(caption));
+    }
+    free(rgb);
+}
+
+/* How well a model knows the shapes world: image -> text retrieval among n held-out pairs
+   (chance 1/n), and zero-shot shape classification of clean-domain images with the prompts
+   "a photo of a {shape}." (chance 1/classes). */
+typedef struct {
+    int n_pairs, n_images, n_classes;
+    double retrieval, zeroshot;
+} shapes_eval;
+
+static void evaluate_shapes(pm_model *m, uint64_t seed, int n, int render, shapes_eval *ev)
+{
+    const pm_model_info *mi = pm_model_get_info(m);
+    int D = mi->embed_dim, S = mi->image_size, ctx = mi->context_length, i, j, c, hits = 0;
+    int d = shapes_domain_lookup("clean"), nc = shapes_domain_num_classes(d), per = 20;
+    float *px = (float *)xmalloc(sizeof(float) * 3 * S * S * (size_t)(n > per * nc ? n : per * nc));
+    float *img = (float *)xmalloc(sizeof(float) * (size_t)(n > per * nc ? n : per * nc) * D);
+    float *txt = (float *)xmalloc(sizeof(float) * (size_t)(n > nc ? n : nc) * D);
+    int32_t *ids = (int32_t *)xmalloc(sizeof(int32_t) * (size_t)(n > nc ? n : nc) * ctx);
+    unsigned char *rgb = (unsigned char *)xmalloc((size_t)render * render * 3);
+    memset(ev, 0, sizeof(*ev));
+    shapes_batch(m, seed, 0, n, render, px, ids, NULL);
+    if (pm_encode_images(m, n, px, img) || pm_encode_texts(m, n, ids, txt)) die("%s", pm_last_error());
+    pm_normalize_rows(n, D, img), pm_normalize_rows(n, D, txt);
+    for (i = 0; i < n; i++) {
+        int best = 0;
+        double bs = -2.0;
+        for (j = 0; j < n; j++) {
+            double s = 0.0;
+            for (c = 0; c < D; c++) s += (double)img[(size_t)i * D + c] * txt[(size_t)j * D + c];
+            if (s > bs) bs = s, best = j;
+        }
+        hits += best == i;
+    }
+    ev->n_pairs = n, ev->retrieval = (double)hits / n;
+    for (c = 0; c < nc; c++) {
+        char text[256];
+        snprintf(text, sizeof(text), "a photo of a %s.", shapes_domain_class(d, c));
+        if (pm_tokenize(m, text, ids + (size_t)c * ctx) < 0) die("%s", pm_last_error());
+        for (i = 0; i < per; i++) {
+            shapes_domain_sample(d, c, seed, (uint64_t)i, render, render, rgb);
+            if (pm_preprocess(m, rgb, render, render, PM_PREPROCESS_CLIP,
+                              px + (size_t)(c * per + i) * 3 * S * S))
+                die("%s", pm_last_error());
+        }
+    }
+    if (pm_encode_images(m, nc * per, px, img) || pm_encode_texts(m, nc, ids, txt))
+        die("%s", pm_last_error());
+    pm_normalize_rows(nc * per, D, img), pm_normalize_rows(nc, D, txt);
+    for (hits = 0, i = 0; i < nc * per; i++) {
+        int best = 0;
+        double bs = -2.0;
+        for (j = 0; j < nc; j++) {
+            double s = 0.0;
+            for (c = 0; c < D; c++) s += (double)img[(size_t)i * D + c] * txt[(size_t)j * D + c];
+            if (s > bs) bs = s, best = j;
+        }
+        hits += best == i / per;
+    }
+    ev->n_images = nc * per, ev->n_classes = nc, ev->zeroshot = (double)hits / (nc * per);
+    free(px), free(img), free(txt), free(ids), free(rgb);
+}
+
+/* Checkpoints: DIR/model-NNNNNNNN.pmc (f32) and DIR/optim-NNNNNNNN.safetensors, then
+   DIR/latest naming the step, replaced last: an interrupted save leaves the previous pair. */
+static long checkpoint_latest(const char *dir)
+{
+    char path[4096];
+    long step = -1;
+    FILE *f;
+    snprintf(path, sizeof(path), "%s/latest", dir);
+    f = fopen(path, "r");
+    if (!f) return -1;
+    if (fscanf(f, "%ld", &step) != 1) step = -1;
+    fclose(f);
+    return step;
+}
+
+static void checkpoint_save(const char *dir, pm_model *m, pm_clip_trainer *t, long old)
+{
+    char model[4096], optim[4096], latest[4096], tmp[4200];
+    long step = pm_clip_trainer_steps(t);
+    FILE *f;
+    snprintf(model, sizeof(model), "%s/model-%08ld.pmc", dir, step);
+    snprintf(optim, sizeof(optim), "%s/optim-%08ld.safetensors", dir, step);
+    if (pm_model_save(m, model, PM_DTYPE_F32) || pm_clip_trainer_save(t, optim))
+        die("checkpoint: %s", pm_last_error());
+    snprintf(latest, sizeof(latest), "%s/latest", dir);
+    snprintf(tmp, sizeof(tmp), "%s.tmp", latest);
+    f = fopen(tmp, "w");
+    if (!f || fprintf(f, "%ld\n", step) < 0 || fclose(f) != 0 || pm__replace_file(tmp, latest))
+        die("cannot write '%s'", latest);
+    if (old >= 0 && old != step) {
+        snprintf(model, sizeof(model), "%s/model-%08ld.pmc", dir, old);
+        snprintf(optim, sizeof(optim), "%s/optim-%08ld.safetensors", dir, old);
+        remove(model), remove(optim);
+    }
+}
+
+static int cmd_pretrain(int argc, char **argv)
+{
+    static const opt_spec specs[] = {
+        {"out", "FILE", NULL, "the trained model (.pmc) (required)"},
+        {"dtype", "f32|f16|bf16", "f16", "storage of the weights in --out"},
+        {"steps", "N", "3000", "AdamW steps"},
+        {"batch", "B", "128", "caption-image pairs per step"},
+        {"lr", "X", "0.001", "peak learning rate (linear warm-up, then cosine to 0)"},
+        {"warmup", "N", "150", "warm-up steps"},
+        {"weight-decay", "X", "0.2", "AdamW weight decay of the matrices"},
+        {"seed", "S", "1", "initial weights and the pair stream (pair i of seed S is fixed)"},
+        {"image-size", "PX", "32", "model input size"},
+        {"render", "PX", "64", "pictures are drawn at this size, then preprocessed like files"},
+        {"patch", "PX", "4", "patch size"},
+        {"width", "N", "128", "image tower width"},
+        {"layers", "N", "4", "image tower layers"},
+        {"heads", "N", "4", "image tower heads"},
+        {"text-width", "N", "128", "text tower width"},
+        {"text-layers", "N", "4", "text tower layers"},
+        {"text-heads", "N", "4", "text tower heads"},
+        {"context", "N", "32", "tokens per text"},
+        {"embed", "N", "128", "joint embedding width"},
+        {"merges", "N", "500", "BPE merges learned from the captions (fewer if the words run out)"},
+        {"bpe-captions", "N", "20000", "captions the merges are learned from"},
+        {"checkpoint", "DIR", NULL, "save the model and optimiser state in DIR every --every steps"},
+        {"every", "N", "250", "steps between checkpoints"},
+        {"resume", NULL, NULL, "continue from the latest checkpoint in --checkpoint DIR"},
+        {"stop-after", "N", NULL, "stop at step N with a checkpoint (the schedule still "
+                                  "follows --steps): training in several runs"},
+        {"eval", "N", "500", "held-out pairs for the final evaluation"},
+        {"memory-mb", "MB", "2048", "activations kept at once (beyond: recomputed in chunks)"},
+        {"json", NULL, NULL, "print the final evaluation as JSON"},
+        {"threads", "N", "0", "threads to use; 0: one per CPU (results are identical for any count)"},
+        {NULL, NULL, NULL, NULL}};
+    opts o;
+    pm_model *m = NULL, *saved;
+    pm_model_info cfg;
+    pm_clip_trainer *t;
+    pm_clip_train_desc d;
+    pm_clip_step_stats st;
+    shapes_eval ev;
+    const char *out, *dir, *ds;
+    double lr, wd, loss_avg = 0.0, acc_avg = 0.0;
+    long steps, warmup, every, old = -1, step, first, stop;
+    int batch, render, dtype, json;
+    uint64_t seed;
+    float *px;
+    int32_t *ids;
+    time_t start = time(NULL), last = 0;
+    parse_opts(&o, "pretrain", "--out FILE [options]",
+               "Train a small CLIP from scratch, both towers and every weight, on generated "
+               "caption-image pairs (examples/shapes.h): CLIP's contrastive loss, AdamW, its own "
+               "BPE merges learned from the captions. Ends with an evaluation on held-out pairs.",
+               specs, argc, argv, 2);
+    if (o.n_pos) die_usage("pretrain", "unexpected argument '%s'", o.pos[0]);
+    out = opt_required(&o, "out");
+    ds = opt_str(&o, "dtype");
+    dtype = !strcmp(ds, "f32") ? PM_DTYPE_F32 : !strcmp(ds, "f16") ? PM_DTYPE_F16
+          : !strcmp(ds, "bf16") ? PM_DTYPE_BF16 : -1;
+    if (dtype < 0) die_usage("pretrain", "--dtype must be f32, f16 or bf16 (got '%s')", ds);
+    steps = opt_int(&o, "steps", 1, 100000000L);
+    batch = (int)opt_int(&o, "batch", 2, 65536);
+    warmup = opt_int(&o, "warmup", 0, 100000000L);
+    every = opt_int(&o, "every", 1, 100000000L);
+    render = (int)opt_int(&o, "render", 16, SHAPES_MAX_SIZE);
+    seed = (uint64_t)opt_int(&o, "seed", 0, 2147483647L);
+    json = opt_flag(&o, "json");
+    lr = atof(opt_str(&o, "lr")), wd = atof(opt_str(&o, "weight-decay"));
+    if (!(lr > 0.0) || !(wd >= 0.0)) die_usage("pretrain", "--lr must be > 0, --weight-decay >= 0");
+    dir = opt_str(&o, "checkpoint");
+    if (opt_flag(&o, "resume") && !dir) die_usage("pretrain", "--resume needs --checkpoint DIR");
+    if (dir && mkdir_p(dir)) die("cannot create '%s': %s", dir, strerror(errno));
+    if (dir && opt_flag(&o, "resume") && (old = checkpoint_latest(dir)) >= 0) {
+        char path[4096];
+        snprintf(path, sizeof(path), "%s/model-%08ld.pmc", dir, old);
+        m = load_model(path);
+    } else {
+        char **texts, *merges;
+        size_t len;
+        int i, n_bpe = (int)opt_int(&o, "bpe-captions", 1, 10000000), n_merges;
+        texts = (char **)xmalloc(sizeof(char *) * (size_t)n_bpe);
+        memset(texts, 0, sizeof(char *) * (size_t)n_bpe);
+        for (i = 0; i < n_bpe; i++) { /* the merges come from captions never trained on */
+            texts[i] = (char *)xmalloc(SHAPES_CAPTION_MAX);
+            shapes_caption_sample(pm_derive_seed(seed, 2, 0), (uint64_t)i, 16, 16, NULL, texts[i],
+                                  SHAPES_CAPTION_MAX);
+        }
+        merges = pm_bpe_train(n_bpe, (const char *const *)texts, (int)opt_int(&o, "merges", 0, 1000000),
+                              2, &len, &n_merges);
+        if (!merges) die("%s", pm_last_error());
+        for (i = 0; i < n_bpe; i++) free(texts[i]);
+        free(texts);
+        memset(&cfg, 0, sizeof(cfg));
+        cfg.image_size = (int)opt_int(&o, "image-size", 8, 4096);
+        cfg.patch_size = (int)opt_int(&o, "patch", 1, 4096);
+        cfg.vision_width = (int)opt_int(&o, "width", 1, 65536);
+        cfg.vision_layers = (int)opt_int(&o, "layers", 1, 1024);
+        cfg.vision_heads = (int)opt_int(&o, "heads", 1, 65536);
+        cfg.vision_mlp = 4 * cfg.vision_width;
+        cfg.text_width = (int)opt_int(&o, "text-width", 1, 65536);
+        cfg.text_layers = (int)opt_int(&o, "text-layers", 1, 1024);
+        cfg.text_heads = (int)opt_int(&o, "text-heads", 1, 65536);
+        cfg.text_mlp = 4 * cfg.text_width;
+        cfg.context_length = (int)opt_int(&o, "context", 4, 65536);
+        cfg.embed_dim = (int)opt_int(&o, "embed", 1, 65536);
+        cfg.act = PM_ACT_QUICK_GELU;
+        m = pm_model_create(&cfg, merges, len, seed);
+        pm_free(merges);
+        if (!m) die("%s", pm_last_error());
+        fprintf(stderr, "pretrain: %d BPE merges from %d captions; image %d px, patch %d, "
+                        "width %d x %d layers; text width %d x %d layers; %d tensors\n",
+                n_merges, n_bpe, cfg.image_size, cfg.patch_size, cfg.vision_width,
+                cfg.vision_layers, cfg.text_width, cfg.text_layers,
+                pm_model_get_info(m)->n_tensors);
+    }
+    memset(&d, 0, sizeof(d));
+    d.weight_decay = wd > 0.0 ? (float)wd : -1.0f;
+    d.memory_mb = atof(opt_str(&o, "memory-mb"));
+    t = pm_clip_trainer_create(m, &d);
+    if (!t) die("%s", pm_last_error());
+    if (old >= 0) {
+        char path[4096];
+        snprintf(path, sizeof(path), "%s/optim-%08ld.safetensors", dir, old);
+        if (pm_clip_trainer_load(t, path)) die("%s", pm_last_error());
+        fprintf(stderr, "pretrain: resuming at step %ld from %s\n", old, dir);
+    } else if (dir) {
+        /* a fresh run: make sure the directory is usable before any work */
+        checkpoint_save(dir, m, t, -1);
+        old = 0;
+    }
+    {
+        const pm_model_info *mi = pm_model_get_info(m);
+        px = (float *)xmalloc(sizeof(float) * 3 * (size_t)mi->image_size * mi->image_size * batch);
+        ids = (int32_t *)xmalloc(sizeof(int32_t) * (size_t)mi->context_length * batch);
+    }
+    first = pm_clip_trainer_steps(t);
+    stop = opt_str(&o, "stop-after") ? opt_int(&o, "stop-after", 1, steps) : steps;
+    if (stop < steps && !dir) die_usage("pretrain", "--stop-after needs --checkpoint DIR");
+    for (step = first; step < stop; step++) {
+        double rate = step < warmup ? lr * (step + 1) / (double)warmup
+                    : lr * 0.5 * (1.0 + cos(3.14159265358979 * (double)(step - warmup) /
+                                              (double)(steps - warmup > 0 ? steps - warmup : 1)));
+        time_t now;
+        shapes_batch(m, seed, (uint64_t)step * (uint64_t)batch, batch, render, px, ids, NULL);
+        if (pm_clip_train_step(t, batch, px, ids, (float)rate, &st))
+            die("step %ld: %s", step + 1, pm_last_error());
+        loss_avg = step == first ? st.loss : 0.95 * loss_avg + 0.05 * st.loss;
+        acc_avg = step == first ? 0.5 * (st.acc_i2t + st.acc_t2i)
+                                : 0.95 * acc_avg + 0.05 * 0.5 * (st.acc_i2t + st.acc_t2i);
+        if (dir && (step + 1) % every == 0 && step + 1 < stop) {
+            checkpoint_save(dir, m, t, old);
+            old = step + 1;
+        }
+        now = time(NULL);
+        if (difftime(now, last) >= 1.0 || step + 1 == steps) {
+            double el = difftime(now, start);
+            last = now;
+            fprintf(stderr, "\rpretrain: step %ld/%ld, loss %.3f, in-batch accuracy %.2f, "
+                            "scale %.1f, lr %.2e", step + 1, steps, loss_avg, acc_avg, st.scale,
+                    rate);
+            if (step + 1 < steps && el >= 1.0)
+                fprintf(stderr, ", about %.0f s left   ",
+                        el * (double)(steps - step - 1) / (double)(step + 1 - first));
+            else
+                fprintf(stderr, ", %.0f s           ", el);
+            g_line_open = 1;
+            fflush(stderr);
+        }
+    }
+    if (g_line_open) fprintf(stderr, "\n"), g_line_open = 0;
+    if (stop < steps) {
+        if (pm_clip_trainer_steps(t) > old) checkpoint_save(dir, m, t, old);
+        printf("stopped at step %ld of %ld; continue with --resume --checkpoint %s\n",
+               pm_clip_trainer_steps(t), steps, dir);
+        pm_clip_trainer_free(t);
+        pm_model_free(m);
+        free(px), free(ids);
+        return 0;
+    }
+    if (pm_model_save(m, out, dtype)) die("%s", pm_last_error());
+    if (dir) checkpoint_save(dir, m, t, old);
+    pm_clip_trainer_free(t);
+    pm_model_free(m);
+    free(px), free(ids);
+    /* the evaluation is of the file as written (its dtype included) */
+    saved = load_model(out);
+    evaluate_shapes(saved, pm_derive_seed(seed, 3, 0), (int)opt_int(&o, "eval", 2, 100000),
+                    render, &ev);
+    if (json)
+        printf("{\"model\":\"%s\",\"steps\":%ld,\"retrieval\":%.4f,\"retrieval_pairs\":%d,"
+               "\"zeroshot\":%.4f,\"zeroshot_images\":%d,\"zeroshot_classes\":%d,"
+               "\"seconds\":%.0f}\n", out, steps, ev.retrieval, ev.n_pairs, ev.zeroshot,
+               ev.n_images, ev.n_classes, difftime(time(NULL), start));
+    else
+        printf("%s: image->text retrieval among %d held-out pairs %.1f%% (chance %.1f%%); "
+               "zero-shot shape classification of %d clean images, %d classes, %.1f%% "
+               "(chance %.1f%%)\n", out, ev.n_pairs, 100.0 * ev.retrieval, 100.0 / ev.n_pairs,
+               ev.n_images, ev.n_classes, 100.0 * ev.zeroshot, 100.0 / ev.n_classes);
+    pm_model_free(saved);
+    return 0;
+}
+
+/* ------------------------------------------------------------------------------------------
+   grid: every (domain, shots, method) cell of a few-shot benchmark, then one table
+   ------------------------------------------------------------------------------------------ */
+
+/* The episodes of one cell, read from its file (and its shard files), sorted by index with
+   duplicates dropped. */
+static int grid_cell_read(const char *dir, const char *dom, int shots, const char *method,
+                          int shard_n, episode_result **r, int *cap)
+{
+    char path[4096];
+    int n = 0, dropped = 0, i, k = 0;
+    snprintf(path, sizeof(path), "%s/%s-%dshot-%s.jsonl", dir, dom, shots, method);
+    read_episode_file(path, r, &n, cap, &dropped);
+    for (i = 0; shard_n > 1 && i < shard_n; i++) {
+        snprintf(path, sizeof(path), "%s/%s-%dshot-%s.shard%dof%d.jsonl", dir, dom, shots, method,
+                 i, shard_n);
+        read_episode_file(path, r, &n, cap, &dropped);
+    }
+    if (n) qsort(*r, (size_t)n, sizeof(episode_result), cmp_episode);
+    for (i = 0; i < n; i++)
+        if (!k || (*r)[k - 1].index != (*r)[i].index) (*r)[k++] = (*r)[i];
+    return k;
+}
+
+/* How a method is written in tables. */
+static const char *method_title(const char *name)
+{
+    switch (pm_method_parse(name)) {
+    case PM_METHOD_ZEROSHOT: return "zero-shot";
+    case PM_METHOD_COOP: return "CoOp";
+    case PM_METHOD_MAPLE: return "MaPLe";
+    case PM_METHOD_PROMPTMARGIN: return "PromptMargin";
+    default: return name;
+    }
+}
+
+/* "mean +- ci" of per-episode accuracies (percent), into buf. */
+static void grid_format(char *buf, size_t cap, int n, const double *acc)
+{
+    pm_summary s;
+    if (n == 0) {
+        snprintf(buf, cap, "-");
+        return;
+    }
+    pm_summarize(n, acc, &s);
+    snprintf(buf, cap, "%.1f ± %.1f", 100.0 * s.mean, 100.0 * s.ci95);
+}
+
+static int cmd_grid(int argc, char **argv)
+{
+    static const opt_spec specs[] = {
+        {"model", "FILE", NULL, "model file (.pmc) (required)"},
+        {"data", "DIR", NULL, "a folder holding one ImageFolder dataset per domain (required)"},
+        {"domains", "LIST", "clean,noisy,sketch,palette,novel", "comma-separated domain folders"},
+        {"shots", "LIST", "1,5", "support images per class, one column group each"},
+        {"methods", "LIST", "coop,maple,promptmargin", "tuned methods (zero-shot comes with "
+                                                         "every episode line)"},
+        {"ways", "N", "5", "classes per episode"},
+        {"queries", "Q", "15", "query images per class"},
+        {"episodes", "E", "600", "episodes per cell"},
+        {"seed", "S", "0", "episode i of seed S is the same in every cell and on every machine"},
+        {"shard", "i/n", "0/1", "run only the episodes with index % n == i (files per shard)"},
+        {"out", "DIR", NULL, "one episode file per cell here; an interrupted run resumes (required)"},
+        {"table-only", NULL, NULL, "run nothing: print the table of what DIR holds"},
+        {"steps", "N", "150", "SGD steps per episode"},
+        {"lr", "X", "0.01", "learning rate"},
+        {"views", "N", "20", "candidate views per support image"},
+        {"keep", "M", "15", "views kept per class by the selection"},
+        {"n-ctx", "N", "2", "context tokens"},
+        {"depth", "N", "9", "prompted layers, layer 0 included (at most the model's layers)"},
+        {"memory-mb", "MB", "2048", "image-tower activations kept at once during training"},
+        {"json", NULL, NULL, "print the table as JSON lines, one per (domain, shots) row"},
+        {"threads", "N", "0", "threads to use; 0: one per CPU (results are identical for any count)"},
+        {NULL, NULL, NULL, NULL}};
+    static const char *pass[] = {"ways", "queries", "episodes", "seed", "shard", "steps", "lr",
+                                 "views", "keep", "n-ctx", "depth", "memory-mb", "threads"};
+    opts o;
+    char **doms, **shot_list, **meths, *b1, *b2, *b3, path[4096];
+    int nd, ns, nm, di, si, mi, i, shard_i = 0, shard_n = 1, cap = 0, json;
+    episode_result *r = NULL;
+    const char *dir;
+    parse_opts(&o, "grid", "--model FILE --data DIR --out DIR [options]",
+               "Run the few-shot benchmark over every domain, shot count and method (the same "
+               "seeded episodes in every cell), then print one table: mean accuracy with its 95% "
+               "confidence interval, zero-shot CLIP on the same queries, and PromptMargin "
+               "minus MaPLe paired by episode.",
+               specs, argc, argv, 2);
+    if (o.n_pos) die_usage("grid", "unexpected argument '%s'", o.pos[0]);
+    dir = opt_required(&o, "out");
+    json = opt_flag(&o, "json");
+    if (sscanf(opt_str(&o, "shard"), "%d/%d", &shard_i, &shard_n) != 2 || shard_n < 1 ||
+        shard_i < 0 || shard_i >= shard_n)
+        die_usage("grid", "--shard must be i/n with 0 <= i < n (got '%s')", opt_str(&o, "shard"));
+    nd = split_list("grid", opt_str(&o, "domains"), &doms, &b1);
+    ns = split_list("grid", opt_str(&o, "shots"), &shot_list, &b2);
+    nm = split_list("grid", opt_str(&o, "methods"), &meths, &b3);
+    for (i = 0; i < nm; i++)
+        if (pm_method_parse(meths[i]) < 0)
+            die_usage("grid", "unknown method '%s' (zeroshot, coop, maple, promptmargin)",
+                      meths[i]);
+    for (i = 0; i < ns; i++)
+        if (atoi(shot_list[i]) < 1) die_usage("grid", "bad shot count '%s'", shot_list[i]);
+    if (!opt_flag(&o, "table-only")) {
+        opt_required(&o, "model"), opt_required(&o, "data");
+        if (mkdir_p(dir)) die("cannot create '%s'", dir);
+        for (di = 0; di < nd; di++)
+            for (si = 0; si < ns; si++)
+                for (mi = 0; mi < nm; mi++) {
+                    char data[4096], *av[64];
+                    int ac = 0, k;
+                    snprintf(data, sizeof(data), "%s/%s", opt_str(&o, "data"), doms[di]);
+                    if (shard_n > 1)
+                        snprintf(path, sizeof(path), "%s/%s-%sshot-%s.shard%dof%d.jsonl", dir,
+                                 doms[di], shot_list[si], meths[mi], shard_i, shard_n);
+                    else
+                        snprintf(path, sizeof(path), "%s/%s-%sshot-%s.jsonl", dir, doms[di],
+                                 shot_list[si], meths[mi]);
+                    av[ac++] = argv[0], av[ac++] = (char *)"episodes";
+                    av[ac++] = (char *)"--model", av[ac++] = (char *)opt_str(&o, "model");
+                    av[ac++] = (char *)"--data", av[ac++] = data;
+                    av[ac++] = (char *)"--method", av[ac++] = meths[mi];
+                    av[ac++] = (char *)"--shots", av[ac++] = shot_list[si];
+                    av[ac++] = (char *)"--out", av[ac++] = path;
+                    av[ac++] = (char *)"--resume";
+                    for (k = 0; k < (int)(sizeof(pass) / sizeof(pass[0])); k++) {
+                        static char flag[sizeof(pass) / sizeof(pass[0])][32];
+                        snprintf(flag[k], sizeof(flag[k]), "--%s", pass[k]);
+                        av[ac++] = flag[k];
+                        av[ac++] = (char *)opt_str(&o, pass[k]);
+                    }
+                    fprintf(stderr, "grid: %s, %s-shot, %s\n", doms[di], shot_list[si], meths[mi]);
+                    cmd_episodes(ac, av);
+                }
+    }
+    /* the table (its settings as the episode files recorded them) */
+    if (!json) {
+        int ways = atoi(opt_str(&o, "ways")), queries = atoi(opt_str(&o, "queries"));
+        for (di = 0; di < nd * ns; di++)
+            if (grid_cell_read(dir, doms[di / ns], atoi(shot_list[di % ns]), meths[0], shard_n,
+                               &r, &cap) > 0) {
+                ways = r[0].ways, queries = r[0].queries;
+                break;
+            }
+        printf("\n%d-way, %d queries per class: accuracy %% (mean ± 95%% CI over the "
+               "episodes)\n\n| domain | shots | episodes | zero-shot |", ways, queries);
+        for (mi = 0; mi < nm; mi++) printf(" %s |", method_title(meths[mi]));
+        printf(" PromptMargin - MaPLe |\n|---|---|---|---|");
+        for (mi = 0; mi <= nm; mi++) printf("---|");
+        printf("\n");
+    }
+    for (di = 0; di < nd; di++)
+        for (si = 0; si < ns; si++) {
+            int shots = atoi(shot_list[si]), n_first = -1, npm = 0, nmp = 0, j;
+            double *acc = NULL, *zs = NULL, *pm_acc = NULL, *mp_acc = NULL;
+            long *pm_idx = NULL, *mp_idx = NULL;
+            char cell[64];
+            if (!json) printf("| %s | %d |", doms[di], shots);
+            else printf("{\"domain\": \"%s\", \"shots\": %d", doms[di], shots);
+            for (mi = 0; mi < nm; mi++) {
+                int n = grid_cell_read(dir, doms[di], shots, meths[mi], shard_n, &r, &cap);
+                int method = pm_method_parse(meths[mi]);
+                acc = (double *)realloc(acc, sizeof(double) * (size_t)(n + 1));
+                for (i = 0; i < n; i++) acc[i] = (double)r[i].correct / r[i].total;
+                if (mi == 0) { /* zero-shot on the same queries, from the first method's file */
+                    int nz = 0;
+                    zs = (double *)realloc(zs, sizeof(double) * (size_t)(n + 1));
+                    for (i = 0; i < n; i++)
+                        if (r[i].zs_correct >= 0) zs[nz++] = (double)r[i].zs_correct / r[i].total;
+                    n_first = n;
+                    grid_format(cell, sizeof(cell), nz, zs);
+                    if (!json) printf(" %d | %s |", n, cell);
+                    else printf(", \"episodes\": %d, \"zeroshot\": \"%s\"", n, cell);
+                }
+                if (method == PM_METHOD_PROMPTMARGIN || method == PM_METHOD_MAPLE) {
+                    double **dst = method == PM_METHOD_PROMPTMARGIN ? &pm_acc : &mp_acc;
+                    long **idx = method == PM_METHOD_PROMPTMARGIN ? &pm_idx : &mp_idx;
+                    *dst = (double *)xmalloc(sizeof(double) * (size_t)(n + 1));
+                    *idx = (long *)xmalloc(sizeof(long) * (size_t)(n + 1));
+                    for (i = 0; i < n; i++) (*dst)[i] = acc[i], (*idx)[i] = r[i].index;
+                    if (method == PM_METHOD_PROMPTMARGIN) npm = n;
+                    else nmp = n;
+                }
+                grid_format(cell, sizeof(cell), n, acc);
+                if (!json) printf(" %s |", cell);
+                else printf(", \"%s\": \"%s\"", meths[mi], cell);
+            }
+            { /* PromptMargin - MaPLe on the episodes both finished */
+                int nb = 0;
+                double *diff = (double *)xmalloc(sizeof(double) * (size_t)(npm + 1));
+                for (i = 0, j = 0; i < npm && j < nmp;) {
+                    if (pm_idx[i] == mp_idx[j]) diff[nb++] = pm_acc[i++] - mp_acc[j++];
+                    else if (pm_idx[i] < mp_idx[j]) i++;
+                    else j++;
+                }
+                grid_format(cell, sizeof(cell), nb, diff);
+                if (!json) printf(" %s |\n", nb ? cell : "-");
+                else printf(", \"promptmargin_minus_maple\": \"%s\"}\n", nb ? cell : "-");
+                free(diff);
+            }
+            (void)n_first;
+            free(acc), free(zs), free(pm_acc), free(mp_acc), free(pm_idx), free(mp_idx);
+        }
+    free(r), free(doms), free(shot_list), free(meths), free(b1), free(b2), free(b3);
+    return 0;
+}
+
 typedef struct {
     const char *name;
     int (*run)(int argc, char **argv);
@@ -1829,6 +2467,9 @@ static const command commands[] = {
     {"merge", cmd_merge, "summarise episode files of a sharded run"},
     {"diagnose", cmd_diagnose, "will tuning beat zero-shot here? (from the labelled images)"},
     {"bench", cmd_bench, "time matrix products, forwards and a training step on this machine"},
+    {"grid", cmd_grid, "run every domain x shots x method cell of a benchmark, print one table"},
+    {"shapes", cmd_shapes, "write the generated shapes domains as ImageFolder datasets"},
+    {"pretrain", cmd_pretrain, "train a small CLIP from scratch on generated caption-image pairs"},
     {NULL, NULL, NULL}};
 
 static void usage(FILE *f)
@@ -1846,6 +2487,13 @@ static void usage(FILE *f)
 int main(int argc, char **argv)
 {
     int i;
+#if defined(__GLIBC__) && defined(M_MMAP_THRESHOLD)
+    /* training allocates and frees the same large buffers every step: keep them in the heap
+       instead of mapping fresh zeroed pages from the kernel each time (a third of the time
+       went to page faults) */
+    mallopt(M_MMAP_THRESHOLD, 1 << 30);
+    mallopt(M_TRIM_THRESHOLD, 1 << 30);
+#endif
     if (argc < 2 || strcmp(argv[1], "help") == 0 || strcmp(argv[1], "--help") == 0 ||
         strcmp(argv[1], "-h") == 0) {
         usage(argc < 2 ? stderr : stdout);

@@ -307,3 +307,81 @@ done:
     free(merges), free(px);
     remove(mpath), remove(opath);
 }
+
+/* The commands of the shapes world: shapes (the domains), pretrain (a small CLIP, resumed
+   runs identical to straight ones), grid (every cell, then the table). */
+static void test_cli_pretrain_grid(void)
+{
+    static const char *tiny = "--image-size 16 --patch 4 --render 32 --width 16 --layers 1 "
+                              "--heads 2 --text-width 16 --text-layers 1 --text-heads 2 "
+                              "--embed 16 --context 24 --bpe-captions 400 --batch 6 --eval 8 "
+                              "--dtype f32 --steps 4 --warmup 1";
+    char cmd[8192], a[1100], b[1100], dir[1024];
+    uint8_t *fa, *fb;
+    size_t na = 0, nb = 0;
+    char *so = NULL;
+    FILE *f;
+    if (strlen(g_fixtures) > 900) return;
+    snprintf(dir, sizeof(dir), "%s/shapes_cli", g_fixtures);
+    /* shapes: two domains as ImageFolder trees */
+    snprintf(cmd, sizeof(cmd), "%s shapes --out %s/data --per-class 8 --size 32 --domains clean,novel",
+             g_cli, dir);
+    CHECK(run(cmd) == 0, "shapes: %s", cli_output("err"));
+    snprintf(a, sizeof(a), "%s/data/novel/blick/0007.ppm", dir);
+    f = fopen(a, "rb");
+    CHECK(f != NULL, "shapes did not write %s", a);
+    if (f) fclose(f);
+    snprintf(cmd, sizeof(cmd), "%s shapes --out %s/data --domains clean,moon", g_cli, dir);
+    CHECK(run(cmd) == 2 && strstr(so = cli_output("err"), "unknown domain 'moon'"),
+          "shapes with an unknown domain must be refused");
+    free(so);
+    /* pretrain: 4 steps straight, and 2 + 2 through a checkpoint, give the same file */
+    snprintf(a, sizeof(a), "%s/straight.pmc", dir);
+    snprintf(b, sizeof(b), "%s/resumed.pmc", dir);
+    snprintf(cmd, sizeof(cmd), "%s pretrain %s --out %s --json --threads 2", g_cli, tiny, a);
+    CHECK(run(cmd) == 0, "pretrain: %s", cli_output("err"));
+    so = cli_output("out");
+    CHECK(strstr(so, "\"retrieval\":") && strstr(so, "\"zeroshot_classes\":9"),
+          "pretrain --json:\n%s", so);
+    free(so);
+    snprintf(cmd, sizeof(cmd), "%s pretrain %s --out %s --checkpoint %s/ck --every 1 "
+             "--stop-after 2 --threads 1", g_cli, tiny, b, dir);
+    CHECK(run(cmd) == 0 && strstr(so = cli_output("out"), "stopped at step 2 of 4"),
+          "pretrain --stop-after: %s", cli_output("err"));
+    free(so);
+    f = fopen(b, "rb");
+    CHECK(f == NULL, "a stopped run must not write --out");
+    if (f) fclose(f);
+    snprintf(cmd, sizeof(cmd), "%s pretrain %s --out %s --checkpoint %s/ck --resume", g_cli,
+             tiny, b, dir);
+    CHECK(run(cmd) == 0, "pretrain --resume: %s", cli_output("err"));
+    fa = read_all(a, &na), fb = read_all(b, &nb);
+    CHECK(fa && fb && na == nb && memcmp(fa, fb, na) == 0,
+          "a run resumed from a checkpoint differs from the straight run");
+    free(fa), free(fb);
+    snprintf(cmd, sizeof(cmd), "%s pretrain %s --out %s --resume", g_cli, tiny, b);
+    CHECK(run(cmd) == 2 && strstr(so = cli_output("err"), "--checkpoint"),
+          "--resume without --checkpoint must be refused");
+    free(so);
+    /* grid: 2 domains x 1 shot count x 2 methods, then the table alone */
+    snprintf(cmd, sizeof(cmd), "%s grid --model %s --data %s/data --domains clean,novel "
+             "--shots 1 --methods coop,promptmargin --ways 3 --queries 2 --episodes 2 "
+             "--steps 2 --views 3 --keep 2 --depth 1 --out %s/grid", g_cli, a, dir, dir);
+    CHECK(run(cmd) == 0, "grid: %s", cli_output("err"));
+    so = cli_output("out");
+    CHECK(strstr(so, "| clean | 1 | 2 |") && strstr(so, "| novel | 1 | 2 |") &&
+          strstr(so, "PromptMargin - MaPLe"), "grid table:\n%s", so);
+    free(so);
+    snprintf(cmd, sizeof(cmd), "%s grid --table-only --json --domains clean,novel --shots 1 "
+             "--methods coop,promptmargin --out %s/grid", g_cli, dir);
+    CHECK(run(cmd) == 0, "grid --table-only: %s", cli_output("err"));
+    so = cli_output("out");
+    CHECK(count_lines(so) == 2 && strstr(so, "\"domain\": \"novel\", \"shots\": 1, "
+                                             "\"episodes\": 2"), "grid --json:\n%s", so);
+    free(so);
+    snprintf(cmd, sizeof(cmd), "%s grid --model %s --data %s/data --methods coop,clip "
+             "--out %s/grid", g_cli, a, dir, dir);
+    CHECK(run(cmd) == 2 && strstr(so = cli_output("err"), "unknown method 'clip'"),
+          "grid with an unknown method must be refused");
+    free(so);
+}

@@ -1422,6 +1422,7 @@ static const test_case tests[] = {
     {"episodes_shards_resume", test_episodes, 1},
     {"pretrain_matches_pytorch", test_pretrain_parity, 1},
     {"pretrain_files", test_pretrain_files, 1},
+    {"cli_pretrain_grid", test_cli_pretrain_grid, 1},
     {"cli", test_cli, 1},
     {NULL, NULL, 0}};
 
