@@ -338,6 +338,16 @@ static void test_cli_pretrain_grid(void)
     /* pretrain: 4 steps straight, and 2 + 2 through a checkpoint, give the same file */
     snprintf(a, sizeof(a), "%s/straight.pmc", dir);
     snprintf(b, sizeof(b), "%s/resumed.pmc", dir);
+    remove(a), remove(b); /* left by an earlier run of the suite */
+    {
+        static const char *cells[4] = {"clean-1shot-coop", "clean-1shot-promptmargin",
+                                       "novel-1shot-coop", "novel-1shot-promptmargin"};
+        int i;
+        for (i = 0; i < 4; i++) {
+            snprintf(cmd, sizeof(cmd), "%s/grid/%s.jsonl", dir, cells[i]);
+            remove(cmd);
+        }
+    }
     snprintf(cmd, sizeof(cmd), "%s pretrain %s --out %s --json --threads 2", g_cli, tiny, a);
     CHECK(run(cmd) == 0, "pretrain: %s", cli_output("err"));
     so = cli_output("out");
