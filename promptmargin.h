@@ -49,11 +49,18 @@
        pm_logits(m, 1, img, 2, txt, logits);                  // exp(logit_scale) * cosine
        pm_model_free(m);
 
+   PRETRAINING TOUR (train a small CLIP from scratch, section [14])
+       char *merges = pm_bpe_train(n, captions, 500, 2, &len, NULL);  // the tokenizer
+       pm_model *m = pm_model_create(&cfg, merges, len, seed);       // random f32 weights
+       pm_clip_trainer *t = pm_clip_trainer_create(m, NULL);          // AdamW, CLIP's settings
+       pm_clip_train_step(t, B, pixels, ids, lr, &stats);             // B image-text pairs
+       pm_model_save(m, "mine.pmc", PM_DTYPE_F16);                    // a normal model file
+
    CONTENTS (the implementation reads top to bottom in this order)
        [1] utilities        errors, allocation, little-endian bytes, f16/bf16, inflate/gunzip
        [2] threads, gemm    the thread pool; the one matrix-product routine every layer uses
        [3] layers           layernorm, linear, activations, attention, transformer block
-       [4] model file       the .pmc format, its validating loader
+       [4] model file       the .pmc format, its validating loader and its writer
        [5] tokenizer        CLIP's byte-level BPE, with its Unicode tables; merge-list training
        [6] images           decoders (PNG, JPEG, BMP, PNM), PIL-exact resize, preprocessing
        [7] augmentation     PCG32 generator, random resized crop, colour jitter (PIL-exact)
@@ -63,6 +70,8 @@
        [11] prompts         prompt learner, loss, SGD: training with a bounded-memory backward
        [12] episodes        seeded N-way K-shot sampling, summaries
        [13] diagnostic      "will tuning help?" from the support set alone
+       [14] pretraining     a CLIP of your own: new models, every weight's gradient, CLIP's
+                            contrastive loss, AdamW, checkpoints
 
    LICENSE: MIT, see the end of the file.
 */

@@ -2368,6 +2368,7 @@ static int cmd_grid(int argc, char **argv)
                     av[ac++] = (char *)"--resume";
                     for (k = 0; k < (int)(sizeof(pass) / sizeof(pass[0])); k++) {
                         static char flag[sizeof(pass) / sizeof(pass[0])][32];
+                        if (!opt_str_given(&o, pass[k])) continue; /* episodes' default */
                         snprintf(flag[k], sizeof(flag[k]), "--%s", pass[k]);
                         av[ac++] = flag[k];
                         av[ac++] = (char *)opt_str(&o, pass[k]);
