@@ -1263,6 +1263,16 @@ static int count_correct(int n_q, int ways, int queries, int D, const float *img
     return correct;
 }
 
+/* The training inside an episode: options of episodes and of grid, which passes them on. */
+#define EPISODE_TRAINING_SPECS                                                                  \
+    {"n-ctx", "N", "2", "context tokens"},                                                      \
+    {"depth", "N", "9", "prompted layers, layer 0 included (at most the model's layers)"},      \
+    {"steps", "N", "150", "SGD steps per episode"},                                             \
+    {"lr", "X", "0.01", "learning rate"},                                                       \
+    {"views", "N", "20", "candidate views per support image (plain + N-1 augmented)"},          \
+    {"keep", "M", "15", "views kept per class by the selection"},                               \
+    {"memory-mb", "MB", "2048", "image-tower activations kept at once during training"}
+
 static int cmd_episodes(int argc, char **argv)
 {
     static const opt_spec specs[] = {
@@ -1278,17 +1288,11 @@ static int cmd_episodes(int argc, char **argv)
         {"shard", "i/n", "0/1", "run only the episodes with index % n == i"},
         {"out", "FILE", NULL, "append one JSON line per episode here (default: stdout)"},
         {"resume", NULL, NULL, "continue an interrupted --out file"},
-        {"n-ctx", "N", "2", "context tokens"},
-        {"depth", "N", "9", "prompted layers, layer 0 included (at most the model's layers)"},
-        {"steps", "N", "150", "SGD steps per episode"},
-        {"lr", "X", "0.01", "learning rate"},
+        EPISODE_TRAINING_SPECS,
         {"momentum", "X", "0.9", "SGD momentum"},
-        {"views", "N", "20", "candidate views per support image (plain + N-1 augmented)"},
-        {"keep", "M", "15", "views kept per class by the selection"},
         {"no-select", NULL, NULL, "keep every view"},
         {"no-augment", NULL, NULL, "train on the plain support views only"},
         {"margin-target", "text|self", "text", "what the image prototype distances are pulled to"},
-        {"memory-mb", "MB", "2048", "image-tower activations kept at once during training"},
         {"preprocess", "clip|paper", "clip", "image preprocessing"},
         {"threshold", "X", "0.10", "diagnostic: predict 'tune' when separability exceeds the "
                                    "zero-shot accuracy of the support views by X"},
@@ -2306,13 +2310,7 @@ static int cmd_grid(int argc, char **argv)
         {"shard", "i/n", "0/1", "run only the episodes with index % n == i (files per shard)"},
         {"out", "DIR", NULL, "one episode file per cell here; an interrupted run resumes (required)"},
         {"table-only", NULL, NULL, "run nothing: print the table of what DIR holds"},
-        {"steps", "N", "150", "SGD steps per episode"},
-        {"lr", "X", "0.01", "learning rate"},
-        {"views", "N", "20", "candidate views per support image"},
-        {"keep", "M", "15", "views kept per class by the selection"},
-        {"n-ctx", "N", "2", "context tokens"},
-        {"depth", "N", "9", "prompted layers, layer 0 included (at most the model's layers)"},
-        {"memory-mb", "MB", "2048", "image-tower activations kept at once during training"},
+        EPISODE_TRAINING_SPECS,
         {"json", NULL, NULL, "print the table as JSON lines, one per (domain, shots) row"},
         {"threads", "N", "0", "threads to use; 0: one per CPU (results are identical for any count)"},
         {NULL, NULL, NULL, NULL}};
