@@ -2113,6 +2113,14 @@ static int cmd_pretrain(int argc, char **argv)
     json = opt_flag(&o, "json");
     lr = atof(opt_str(&o, "lr")), wd = atof(opt_str(&o, "weight-decay"));
     if (!(lr > 0.0) || !(wd >= 0.0)) die_usage("pretrain", "--lr must be > 0, --weight-decay >= 0");
+    { /* the output must be writable before any training time is spent */
+        char tmp[4200];
+        FILE *f;
+        snprintf(tmp, sizeof(tmp), "%s.tmp", out);
+        if (!(f = fopen(tmp, "wb"))) die("cannot create '%s': %s", tmp, strerror(errno));
+        fclose(f);
+        remove(tmp);
+    }
     dir = opt_str(&o, "checkpoint");
     if (opt_flag(&o, "resume") && !dir) die_usage("pretrain", "--resume needs --checkpoint DIR");
     if (dir && mkdir_p(dir)) die("cannot create '%s': %s", dir, strerror(errno));
@@ -2343,7 +2351,11 @@ static int cmd_grid(int argc, char **argv)
     for (i = 0; i < ns; i++)
         if (atoi(shot_list[i]) < 1) die_usage("grid", "bad shot count '%s'", shot_list[i]);
     if (!opt_flag(&o, "table-only")) {
-        opt_required(&o, "model"), opt_required(&o, "data");
+        pm_model_free(load_model(opt_required(&o, "model"))); /* refuse a bad model up front */
+        for (di = 0; di < nd; di++) { /* ... and a missing domain */
+            snprintf(path, sizeof(path), "%s/%s", opt_required(&o, "data"), doms[di]);
+            pm_dataset_free(open_dataset(path, NULL, 0));
+        }
         if (mkdir_p(dir)) die("cannot create '%s'", dir);
         for (di = 0; di < nd; di++)
             for (si = 0; si < ns; si++)
