@@ -2317,6 +2317,130 @@ PM__MAYBE_UNUSED static void pm__matmul_backward(int T, int in, int out, const f
 }
 
 /* --------------------------------------------------------------------------------------------
+   e^x over arrays (softmax, QuickGELU). One algorithm in three bit-identical forms: plain C,
+   AVX2 and AVX-512 (picked with the matrix kernel), each step a separately rounded float
+   multiply or add in the same order, so every platform and kernel gets the same bits:
+       x clamped to [-87, 88];  k = round(x log2 e) (by adding and subtracting 1.5 * 2^23);
+       r = (x - k ln2_hi) - k ln2_lo  (ln2_hi has 9 bits: k ln2_hi is exact);
+       e^r by its Taylor polynomial to degree 6 (|r| <= 0.347: error below 2 ulp);
+       times 2^k built in the exponent bits.
+   -------------------------------------------------------------------------------------------- */
+
+#define PM__EXP_LO (-87.0f)
+#define PM__EXP_HI 88.0f
+#define PM__EXP_ROUND 12582912.0f /* 1.5 * 2^23 */
+#define PM__EXP_LOG2E 1.44269504f
+#define PM__EXP_LN2HI 0.693359375f
+#define PM__EXP_LN2LO (-2.12194440e-4f)
+
+static float pm__exp1(float x)
+{
+    float k, r, p;
+    int32_t e;
+    uint32_t u;
+    x = x < PM__EXP_LO ? PM__EXP_LO : x > PM__EXP_HI ? PM__EXP_HI : x;
+    k = x * PM__EXP_LOG2E;
+    k = k + PM__EXP_ROUND;
+    k = k - PM__EXP_ROUND;
+    r = k * PM__EXP_LN2HI;
+    r = x - r;
+    p = k * PM__EXP_LN2LO;
+    r = r - p;
+    p = r * (1.0f / 720.0f);
+    p = p + (1.0f / 120.0f), p = p * r;
+    p = p + (1.0f / 24.0f), p = p * r;
+    p = p + (1.0f / 6.0f), p = p * r;
+    p = p + 0.5f, p = p * r;
+    p = p + 1.0f, p = p * r;
+    p = p + 1.0f;
+    e = (k == k ? (int32_t)k : 0) + 127; /* a NaN stays NaN through p */
+    u = (uint32_t)e << 23;
+    memcpy(&k, &u, 4);
+    return p * k;
+}
+
+static void pm__exp_portable(float *x, size_t n)
+{
+    size_t i;
+    for (i = 0; i < n; i++) x[i] = pm__exp1(x[i]);
+}
+
+#ifdef PM__X86_SIMD
+__attribute__((target("avx512f"))) static void pm__exp_avx512(float *x, size_t n)
+{
+    const __m512 lo = _mm512_set1_ps(PM__EXP_LO), hi = _mm512_set1_ps(PM__EXP_HI);
+    const __m512 rnd = _mm512_set1_ps(PM__EXP_ROUND), l2e = _mm512_set1_ps(PM__EXP_LOG2E);
+    const __m512 ln2hi = _mm512_set1_ps(PM__EXP_LN2HI), ln2lo = _mm512_set1_ps(PM__EXP_LN2LO);
+    const __m512 c6 = _mm512_set1_ps(1.0f / 720.0f), c5 = _mm512_set1_ps(1.0f / 120.0f);
+    const __m512 c4 = _mm512_set1_ps(1.0f / 24.0f), c3 = _mm512_set1_ps(1.0f / 6.0f);
+    const __m512 c2 = _mm512_set1_ps(0.5f), one = _mm512_set1_ps(1.0f);
+    size_t i = 0;
+    for (; i + 16 <= n; i += 16) {
+        __m512 v = _mm512_min_ps(hi, _mm512_max_ps(lo, _mm512_loadu_ps(x + i))); /* NaN kept */
+        __m512 k = _mm512_sub_ps(_mm512_add_ps(_mm512_mul_ps(v, l2e), rnd), rnd);
+        __m512 r = _mm512_sub_ps(_mm512_sub_ps(v, _mm512_mul_ps(k, ln2hi)),
+                                 _mm512_mul_ps(k, ln2lo));
+        __m512 p = _mm512_mul_ps(r, c6);
+        __m512i e;
+        p = _mm512_mul_ps(_mm512_add_ps(p, c5), r);
+        p = _mm512_mul_ps(_mm512_add_ps(p, c4), r);
+        p = _mm512_mul_ps(_mm512_add_ps(p, c3), r);
+        p = _mm512_mul_ps(_mm512_add_ps(p, c2), r);
+        p = _mm512_mul_ps(_mm512_add_ps(p, one), r);
+        p = _mm512_add_ps(p, one);
+        e = _mm512_slli_epi32(_mm512_add_epi32(_mm512_cvtps_epi32(k), _mm512_set1_epi32(127)), 23);
+        _mm512_storeu_ps(x + i, _mm512_mul_ps(p, _mm512_castsi512_ps(e)));
+    }
+    for (; i < n; i++) x[i] = pm__exp1(x[i]);
+}
+
+__attribute__((target("avx2,fma"))) static void pm__exp_avx2(float *x, size_t n)
+{
+    const __m256 lo = _mm256_set1_ps(PM__EXP_LO), hi = _mm256_set1_ps(PM__EXP_HI);
+    const __m256 rnd = _mm256_set1_ps(PM__EXP_ROUND), l2e = _mm256_set1_ps(PM__EXP_LOG2E);
+    const __m256 ln2hi = _mm256_set1_ps(PM__EXP_LN2HI), ln2lo = _mm256_set1_ps(PM__EXP_LN2LO);
+    const __m256 c6 = _mm256_set1_ps(1.0f / 720.0f), c5 = _mm256_set1_ps(1.0f / 120.0f);
+    const __m256 c4 = _mm256_set1_ps(1.0f / 24.0f), c3 = _mm256_set1_ps(1.0f / 6.0f);
+    const __m256 c2 = _mm256_set1_ps(0.5f), one = _mm256_set1_ps(1.0f);
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        __m256 v = _mm256_min_ps(hi, _mm256_max_ps(lo, _mm256_loadu_ps(x + i))); /* NaN kept */
+        __m256 k = _mm256_sub_ps(_mm256_add_ps(_mm256_mul_ps(v, l2e), rnd), rnd);
+        __m256 r = _mm256_sub_ps(_mm256_sub_ps(v, _mm256_mul_ps(k, ln2hi)),
+                                 _mm256_mul_ps(k, ln2lo));
+        __m256 p = _mm256_mul_ps(r, c6);
+        __m256i e;
+        p = _mm256_mul_ps(_mm256_add_ps(p, c5), r);
+        p = _mm256_mul_ps(_mm256_add_ps(p, c4), r);
+        p = _mm256_mul_ps(_mm256_add_ps(p, c3), r);
+        p = _mm256_mul_ps(_mm256_add_ps(p, c2), r);
+        p = _mm256_mul_ps(_mm256_add_ps(p, one), r);
+        p = _mm256_add_ps(p, one);
+        e = _mm256_slli_epi32(_mm256_add_epi32(_mm256_cvtps_epi32(k), _mm256_set1_epi32(127)), 23);
+        _mm256_storeu_ps(x + i, _mm256_mul_ps(p, _mm256_castsi256_ps(e)));
+    }
+    for (; i < n; i++) x[i] = pm__exp1(x[i]);
+}
+#endif
+
+/* x[i] = e^x[i] for i < n, in place. */
+static void pm__exp_array(float *x, size_t n)
+{
+#ifdef PM__X86_SIMD
+    const char *kn = pm__gemm_select(NULL)->name;
+    if (!strcmp(kn, "avx512")) {
+        pm__exp_avx512(x, n);
+        return;
+    }
+    if (!strcmp(kn, "avx2")) {
+        pm__exp_avx2(x, n);
+        return;
+    }
+#endif
+    pm__exp_portable(x, n);
+}
+
+/* --------------------------------------------------------------------------------------------
    Activations of the MLP: QuickGELU x * sigmoid(1.702 x) (OpenAI) or exact GELU
    0.5 x (1 + erf(x / sqrt 2)).
    -------------------------------------------------------------------------------------------- */
@@ -2336,8 +2460,15 @@ static void pm__activation_forward_range(void *arg, size_t i0, size_t i1)
     size_t i;
     if (j->act == PM_ACT_GELU) {
         for (i = i0; i < i1; i++) y[i] = 0.5f * x[i] * (1.0f + erff(x[i] * 0.70710678118654752f));
-    } else {
-        for (i = i0; i < i1; i++) y[i] = x[i] / (1.0f + expf(-1.702f * x[i]));
+    } else { /* in blocks: e^(-1.702 x) for a block, then the quotient (x == y allowed) */
+        float e[256];
+        size_t b, k;
+        for (i = i0; i < i1; i += b) {
+            b = i1 - i < 256 ? i1 - i : 256;
+            for (k = 0; k < b; k++) e[k] = -1.702f * x[i + k];
+            pm__exp_array(e, b);
+            for (k = 0; k < b; k++) y[i + k] = x[i + k] / (1.0f + e[k]);
+        }
     }
 }
 
@@ -2368,9 +2499,16 @@ static void pm__activation_backward_range(void *arg, size_t i0, size_t i1)
             dx[i] += dy[i] * (cdf + v * pdf);
         }
     } else {
-        for (i = i0; i < i1; i++) {
-            float v = x[i], s = 1.0f / (1.0f + expf(-1.702f * v));
-            dx[i] += dy[i] * (s + 1.702f * v * s * (1.0f - s));
+        float e[256];
+        size_t b, k;
+        for (i = i0; i < i1; i += b) {
+            b = i1 - i < 256 ? i1 - i : 256;
+            for (k = 0; k < b; k++) e[k] = -1.702f * x[i + k];
+            pm__exp_array(e, b);
+            for (k = 0; k < b; k++) {
+                float v = x[i + k], s = 1.0f / (1.0f + e[k]);
+                dx[i + k] += dy[i + k] * (s + 1.702f * v * s * (1.0f - s));
+            }
         }
     }
 }
@@ -2400,10 +2538,9 @@ static void pm__softmax(int rows, int cols, float *x, int causal)
         float inv;
         mx = r[0];
         for (j = 1; j < n; j++) mx = r[j] > mx ? r[j] : mx;
-        for (j = 0; j < n; j++) {
-            r[j] = expf(r[j] - mx);
-            sum += r[j];
-        }
+        for (j = 0; j < n; j++) r[j] -= mx;
+        pm__exp_array(r, (size_t)n);
+        for (j = 0; j < n; j++) sum += r[j];
         inv = (float)(1.0 / sum);
         for (j = 0; j < n; j++) r[j] *= inv;
         for (; j < cols; j++) r[j] = 0.0f;
