@@ -340,8 +340,8 @@ static void test_cli_pretrain_grid(void)
     snprintf(b, sizeof(b), "%s/resumed.pmc", dir);
     remove(a), remove(b); /* left by an earlier run of the suite */
     {
-        static const char *cells[4] = {"clean-1shot-coop", "clean-1shot-promptmargin",
-                                       "novel-1shot-coop", "novel-1shot-promptmargin"};
+        static const char *cells[4] = {"clean-1shot-maple", "clean-1shot-promptmargin",
+                                       "novel-1shot-maple", "novel-1shot-promptmargin"};
         int i;
         for (i = 0; i < 4; i++) {
             snprintf(cmd, sizeof(cmd), "%s/grid/%s.jsonl", dir, cells[i]);
@@ -375,15 +375,21 @@ static void test_cli_pretrain_grid(void)
     free(so);
     /* grid: 2 domains x 1 shot count x 2 methods, then the table alone */
     snprintf(cmd, sizeof(cmd), "%s grid --model %s --data %s/data --domains clean,novel "
-             "--shots 1 --methods coop,promptmargin --ways 3 --queries 2 --episodes 2 "
+             "--shots 1 --methods maple,promptmargin --ways 3 --queries 2 --episodes 2 "
              "--steps 2 --views 3 --keep 2 --depth 1 --out %s/grid", g_cli, a, dir, dir);
     CHECK(run(cmd) == 0, "grid: %s", cli_output("err"));
     so = cli_output("out");
-    CHECK(strstr(so, "| clean | 1 | 2 |") && strstr(so, "| novel | 1 | 2 |") &&
-          strstr(so, "PromptMargin - MaPLe"), "grid table:\n%s", so);
+    { /* the paired column is filled: 4 "mean ± ci" cells per row (zero-shot, MaPLe,
+         PromptMargin, the difference) */
+        const char *row = strstr(so, "| novel | 1 | 2 |"), *q;
+        int cells = 0;
+        for (q = row; q && *q && *q != '\n'; q++) cells += strncmp(q, "±", strlen("±")) == 0;
+        CHECK(strstr(so, "| clean | 1 | 2 |") && row && cells == 4 &&
+              strstr(so, "PromptMargin - MaPLe"), "grid table:\n%s", so);
+    }
     free(so);
     snprintf(cmd, sizeof(cmd), "%s grid --table-only --json --domains clean,novel --shots 1 "
-             "--methods coop,promptmargin --out %s/grid", g_cli, dir);
+             "--methods maple,promptmargin --out %s/grid", g_cli, dir);
     CHECK(run(cmd) == 0, "grid --table-only: %s", cli_output("err"));
     so = cli_output("out");
     CHECK(count_lines(so) == 2 && strstr(so, "\"domain\": \"novel\", \"shots\": 1, "
