@@ -2326,6 +2326,13 @@ PM__MAYBE_UNUSED static void pm__matmul_backward(int T, int in, int out, const f
        times 2^k built in the exponent bits.
    -------------------------------------------------------------------------------------------- */
 
+#if defined(__GNUC__) && !defined(__clang__) && !defined(__TINYC__)
+/* GCC fuses a multiply and an add into one FMA under -ffp-contract=fast (its default outside
+   ISO C modes, C++ included), intrinsics included: not here, or the forms would differ */
+#pragma GCC push_options
+#pragma GCC optimize("fp-contract=off")
+#define PM__EXP_POP_OPTIONS 1
+#endif
 #define PM__EXP_LO (-87.0f)
 #define PM__EXP_HI 88.0f
 #define PM__EXP_ROUND 12582912.0f /* 1.5 * 2^23 */
@@ -2376,7 +2383,10 @@ __attribute__((target("avx512f"))) static void pm__exp_avx512(float *x, size_t n
     const __m512 c2 = _mm512_set1_ps(0.5f), one = _mm512_set1_ps(1.0f);
     size_t i = 0;
     for (; i + 16 <= n; i += 16) {
-        __m512 v = _mm512_min_ps(hi, _mm512_max_ps(lo, _mm512_loadu_ps(x + i))); /* NaN kept */
+        /* (the masked forms: g++ 12 warns about the unmasked ones' undefined source) */
+        __m512 v = _mm512_loadu_ps(x + i);
+        v = _mm512_mask_max_ps(v, 0xFFFF, lo, v); /* NaN kept */
+        v = _mm512_mask_min_ps(v, 0xFFFF, hi, v);
         __m512 k = _mm512_sub_ps(_mm512_add_ps(_mm512_mul_ps(v, l2e), rnd), rnd);
         __m512 r = _mm512_sub_ps(_mm512_sub_ps(v, _mm512_mul_ps(k, ln2hi)),
                                  _mm512_mul_ps(k, ln2lo));
@@ -2388,7 +2398,8 @@ __attribute__((target("avx512f"))) static void pm__exp_avx512(float *x, size_t n
         p = _mm512_mul_ps(_mm512_add_ps(p, c2), r);
         p = _mm512_mul_ps(_mm512_add_ps(p, one), r);
         p = _mm512_add_ps(p, one);
-        e = _mm512_slli_epi32(_mm512_add_epi32(_mm512_cvtps_epi32(k), _mm512_set1_epi32(127)), 23);
+        e = _mm512_mask_cvtps_epi32(_mm512_setzero_si512(), 0xFFFF, k);
+        e = _mm512_mask_slli_epi32(e, 0xFFFF, _mm512_add_epi32(e, _mm512_set1_epi32(127)), 23);
         _mm512_storeu_ps(x + i, _mm512_mul_ps(p, _mm512_castsi512_ps(e)));
     }
     for (; i < n; i++) x[i] = pm__exp1(x[i]);
@@ -2421,6 +2432,10 @@ __attribute__((target("avx2,fma"))) static void pm__exp_avx2(float *x, size_t n)
     }
     for (; i < n; i++) x[i] = pm__exp1(x[i]);
 }
+#endif
+
+#ifdef PM__EXP_POP_OPTIONS
+#pragma GCC pop_options
 #endif
 
 /* x[i] = e^x[i] for i < n, in place. */

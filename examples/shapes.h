@@ -618,8 +618,8 @@ static void shapes__sample_group(shapes__rng *r, int shape, shapes_group *g)
 static int shapes__crowded(const shapes_group *a, const shapes_group *b)
 {
     int dr = a->region / 3 - b->region / 3, dc = a->region % 3 - b->region % 3;
-    int near = dr >= -1 && dr <= 1 && dc >= -1 && dc <= 1;
-    return near && a->size == SHAPES_LARGE && b->size == SHAPES_LARGE && a->count + b->count >= 5;
+    int adjacent = dr >= -1 && dr <= 1 && dc >= -1 && dc <= 1;
+    return adjacent && a->size == SHAPES_LARGE && b->size == SHAPES_LARGE && a->count + b->count >= 5;
 }
 
 SHAPESDEF void shapes_sample_scene(uint64_t seed, uint64_t index, shapes_scene *s)

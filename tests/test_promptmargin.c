@@ -1421,6 +1421,7 @@ static const test_case tests[] = {
     {"prompt_training_matches_pytorch", test_prompt_training, 1},
     {"prompt_files", test_prompt_files, 1},
     {"episodes_shards_resume", test_episodes, 1},
+    {"shapes_deterministic", test_shapes_deterministic, 0},
     {"pretrain_matches_pytorch", test_pretrain_parity, 1},
     {"pretrain_files", test_pretrain_files, 1},
     {"cli_pretrain_grid", test_cli_pretrain_grid, 1},
