@@ -2049,15 +2049,15 @@ static int cmd_pretrain(int argc, char **argv)
     static const opt_spec specs[] = {
         {"out", "FILE", NULL, "the trained model (.pmc) (required)"},
         {"dtype", "f32|f16|bf16", "f16", "storage of the weights in --out"},
-        {"steps", "N", "3000", "AdamW steps"},
+        {"steps", "N", "2000", "AdamW steps"},
         {"batch", "B", "128", "caption-image pairs per step"},
         {"lr", "X", "0.001", "peak learning rate (linear warm-up, then cosine to 0)"},
         {"warmup", "N", "150", "warm-up steps"},
         {"weight-decay", "X", "0.2", "AdamW weight decay of the matrices"},
         {"seed", "S", "1", "initial weights and the pair stream (pair i of seed S is fixed)"},
-        {"image-size", "PX", "32", "model input size"},
+        {"image-size", "PX", "48", "model input size"},
         {"render", "PX", "64", "pictures are drawn at this size, then preprocessed like files"},
-        {"patch", "PX", "4", "patch size"},
+        {"patch", "PX", "8", "patch size"},
         {"width", "N", "128", "image tower width"},
         {"layers", "N", "4", "image tower layers"},
         {"heads", "N", "4", "image tower heads"},
@@ -2096,7 +2096,8 @@ static int cmd_pretrain(int argc, char **argv)
     parse_opts(&o, "pretrain", "--out FILE [options]",
                "Train a small CLIP from scratch, both towers and every weight, on generated "
                "caption-image pairs (examples/shapes.h): CLIP's contrastive loss, AdamW, its own "
-               "BPE merges learned from the captions. Ends with an evaluation on held-out pairs.",
+               "BPE merges learned from the captions. Ends with an evaluation on held-out pairs. "
+               "The defaults are the recipe of weights/shapes-vit-tiny.pmc.",
                specs, argc, argv, 2);
     if (o.n_pos) die_usage("pretrain", "unexpected argument '%s'", o.pos[0]);
     out = opt_required(&o, "out");
