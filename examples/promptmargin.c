@@ -2330,6 +2330,7 @@ static int cmd_grid(int argc, char **argv)
     int nd, ns, nm, di, si, mi, i, shard_i = 0, shard_n = 1, cap = 0, json;
     episode_result *r = NULL;
     const char *dir;
+    time_t start = time(NULL);
     parse_opts(&o, "grid", "--model FILE --data DIR --out DIR [options]",
                "Run the few-shot benchmark over every domain, shot count and method (the same "
                "seeded episodes in every cell), then print one table: mean accuracy with its 95% "
@@ -2384,7 +2385,9 @@ static int cmd_grid(int argc, char **argv)
                         av[ac++] = flag[k];
                         av[ac++] = (char *)opt_str(&o, pass[k]);
                     }
-                    fprintf(stderr, "grid: %s, %s-shot, %s\n", doms[di], shot_list[si], meths[mi]);
+                    fprintf(stderr, "grid: cell %d of %d: %s, %s-shot, %s (%.0f s so far)\n",
+                            (di * ns + si) * nm + mi + 1, nd * ns * nm, doms[di], shot_list[si],
+                            meths[mi], difftime(time(NULL), start));
                     cmd_episodes(ac, av);
                 }
     }
