@@ -2421,14 +2421,24 @@ static int cmd_grid(int argc, char **argv)
                 acc = (double *)realloc(acc, sizeof(double) * (size_t)(n + 1));
                 for (i = 0; i < n; i++) acc[i] = (double)r[i].correct / r[i].total;
                 if (mi == 0) { /* zero-shot on the same queries, from the first method's file */
-                    int nz = 0;
+                    int nz = 0, lo = n, hi = n, k;
+                    char count[32];
+                    for (k = 1; k < nm; k++) { /* the episodes of the row: a range while the
+                                                  cells of a running grid differ */
+                        int nk = grid_cell_read(dir, doms[di], shots, meths[k], shard_n, &r, &cap);
+                        lo = nk < lo ? nk : lo, hi = nk > hi ? nk : hi;
+                    }
+                    n = grid_cell_read(dir, doms[di], shots, meths[0], shard_n, &r, &cap);
                     zs = (double *)realloc(zs, sizeof(double) * (size_t)(n + 1));
                     for (i = 0; i < n; i++)
                         if (r[i].zs_correct >= 0) zs[nz++] = (double)r[i].zs_correct / r[i].total;
                     n_first = n;
                     grid_format(cell, sizeof(cell), nz, zs);
-                    if (!json) printf(" %d | %s |", n, cell);
-                    else printf(", \"episodes\": %d, \"zeroshot\": \"%s\"", n, cell);
+                    if (lo == hi) snprintf(count, sizeof(count), "%d", n);
+                    else snprintf(count, sizeof(count), "%d-%d", lo, hi);
+                    if (!json) printf(" %s | %s |", count, cell);
+                    else printf(", \"episodes\": %d, \"episodes_max\": %d, \"zeroshot\": \"%s\"",
+                                lo, hi, cell);
                 }
                 if (method == PM_METHOD_PROMPTMARGIN || method == PM_METHOD_MAPLE) {
                     double **dst = method == PM_METHOD_PROMPTMARGIN ? &pm_acc : &mp_acc;
