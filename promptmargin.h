@@ -2373,64 +2373,195 @@ static void pm__exp_portable(float *x, size_t n)
 }
 
 #ifdef PM__X86_SIMD
+/* e^v for 16 lanes (the same steps as pm__exp1). */
+__attribute__((target("avx512f"))) static __m512 pm__exp16(__m512 v)
+{
+    const __m512 rnd = _mm512_set1_ps(PM__EXP_ROUND), one = _mm512_set1_ps(1.0f);
+    __m512 k, r, p;
+    __m512i e;
+    /* (the masked forms: g++ 12 warns about the unmasked ones' undefined source) */
+    v = _mm512_mask_max_ps(v, 0xFFFF, _mm512_set1_ps(PM__EXP_LO), v); /* NaN kept */
+    v = _mm512_mask_min_ps(v, 0xFFFF, _mm512_set1_ps(PM__EXP_HI), v);
+    k = _mm512_sub_ps(_mm512_add_ps(_mm512_mul_ps(v, _mm512_set1_ps(PM__EXP_LOG2E)), rnd), rnd);
+    r = _mm512_sub_ps(_mm512_sub_ps(v, _mm512_mul_ps(k, _mm512_set1_ps(PM__EXP_LN2HI))),
+                      _mm512_mul_ps(k, _mm512_set1_ps(PM__EXP_LN2LO)));
+    p = _mm512_mul_ps(r, _mm512_set1_ps(1.0f / 720.0f));
+    p = _mm512_mul_ps(_mm512_add_ps(p, _mm512_set1_ps(1.0f / 120.0f)), r);
+    p = _mm512_mul_ps(_mm512_add_ps(p, _mm512_set1_ps(1.0f / 24.0f)), r);
+    p = _mm512_mul_ps(_mm512_add_ps(p, _mm512_set1_ps(1.0f / 6.0f)), r);
+    p = _mm512_mul_ps(_mm512_add_ps(p, _mm512_set1_ps(0.5f)), r);
+    p = _mm512_mul_ps(_mm512_add_ps(p, one), r);
+    p = _mm512_add_ps(p, one);
+    e = _mm512_mask_cvtps_epi32(_mm512_setzero_si512(), 0xFFFF, k);
+    e = _mm512_mask_slli_epi32(e, 0xFFFF, _mm512_add_epi32(e, _mm512_set1_epi32(127)), 23);
+    return _mm512_mul_ps(p, _mm512_castsi512_ps(e));
+}
+
 __attribute__((target("avx512f"))) static void pm__exp_avx512(float *x, size_t n)
 {
-    const __m512 lo = _mm512_set1_ps(PM__EXP_LO), hi = _mm512_set1_ps(PM__EXP_HI);
-    const __m512 rnd = _mm512_set1_ps(PM__EXP_ROUND), l2e = _mm512_set1_ps(PM__EXP_LOG2E);
-    const __m512 ln2hi = _mm512_set1_ps(PM__EXP_LN2HI), ln2lo = _mm512_set1_ps(PM__EXP_LN2LO);
-    const __m512 c6 = _mm512_set1_ps(1.0f / 720.0f), c5 = _mm512_set1_ps(1.0f / 120.0f);
-    const __m512 c4 = _mm512_set1_ps(1.0f / 24.0f), c3 = _mm512_set1_ps(1.0f / 6.0f);
-    const __m512 c2 = _mm512_set1_ps(0.5f), one = _mm512_set1_ps(1.0f);
     size_t i = 0;
-    for (; i + 16 <= n; i += 16) {
-        /* (the masked forms: g++ 12 warns about the unmasked ones' undefined source) */
-        __m512 v = _mm512_loadu_ps(x + i);
-        v = _mm512_mask_max_ps(v, 0xFFFF, lo, v); /* NaN kept */
-        v = _mm512_mask_min_ps(v, 0xFFFF, hi, v);
-        __m512 k = _mm512_sub_ps(_mm512_add_ps(_mm512_mul_ps(v, l2e), rnd), rnd);
-        __m512 r = _mm512_sub_ps(_mm512_sub_ps(v, _mm512_mul_ps(k, ln2hi)),
-                                 _mm512_mul_ps(k, ln2lo));
-        __m512 p = _mm512_mul_ps(r, c6);
-        __m512i e;
-        p = _mm512_mul_ps(_mm512_add_ps(p, c5), r);
-        p = _mm512_mul_ps(_mm512_add_ps(p, c4), r);
-        p = _mm512_mul_ps(_mm512_add_ps(p, c3), r);
-        p = _mm512_mul_ps(_mm512_add_ps(p, c2), r);
-        p = _mm512_mul_ps(_mm512_add_ps(p, one), r);
-        p = _mm512_add_ps(p, one);
-        e = _mm512_mask_cvtps_epi32(_mm512_setzero_si512(), 0xFFFF, k);
-        e = _mm512_mask_slli_epi32(e, 0xFFFF, _mm512_add_epi32(e, _mm512_set1_epi32(127)), 23);
-        _mm512_storeu_ps(x + i, _mm512_mul_ps(p, _mm512_castsi512_ps(e)));
-    }
+    for (; i + 16 <= n; i += 16) _mm512_storeu_ps(x + i, pm__exp16(_mm512_loadu_ps(x + i)));
     for (; i < n; i++) x[i] = pm__exp1(x[i]);
+}
+
+/* e^v for 8 lanes (the same steps as pm__exp1). */
+__attribute__((target("avx2,fma"))) static __m256 pm__exp8(__m256 v)
+{
+    const __m256 rnd = _mm256_set1_ps(PM__EXP_ROUND), one = _mm256_set1_ps(1.0f);
+    __m256 k, r, p;
+    __m256i e;
+    v = _mm256_min_ps(_mm256_set1_ps(PM__EXP_HI), _mm256_max_ps(_mm256_set1_ps(PM__EXP_LO), v));
+    k = _mm256_sub_ps(_mm256_add_ps(_mm256_mul_ps(v, _mm256_set1_ps(PM__EXP_LOG2E)), rnd), rnd);
+    r = _mm256_sub_ps(_mm256_sub_ps(v, _mm256_mul_ps(k, _mm256_set1_ps(PM__EXP_LN2HI))),
+                      _mm256_mul_ps(k, _mm256_set1_ps(PM__EXP_LN2LO)));
+    p = _mm256_mul_ps(r, _mm256_set1_ps(1.0f / 720.0f));
+    p = _mm256_mul_ps(_mm256_add_ps(p, _mm256_set1_ps(1.0f / 120.0f)), r);
+    p = _mm256_mul_ps(_mm256_add_ps(p, _mm256_set1_ps(1.0f / 24.0f)), r);
+    p = _mm256_mul_ps(_mm256_add_ps(p, _mm256_set1_ps(1.0f / 6.0f)), r);
+    p = _mm256_mul_ps(_mm256_add_ps(p, _mm256_set1_ps(0.5f)), r);
+    p = _mm256_mul_ps(_mm256_add_ps(p, one), r);
+    p = _mm256_add_ps(p, one);
+    e = _mm256_slli_epi32(_mm256_add_epi32(_mm256_cvtps_epi32(k), _mm256_set1_epi32(127)), 23);
+    return _mm256_mul_ps(p, _mm256_castsi256_ps(e));
 }
 
 __attribute__((target("avx2,fma"))) static void pm__exp_avx2(float *x, size_t n)
 {
-    const __m256 lo = _mm256_set1_ps(PM__EXP_LO), hi = _mm256_set1_ps(PM__EXP_HI);
-    const __m256 rnd = _mm256_set1_ps(PM__EXP_ROUND), l2e = _mm256_set1_ps(PM__EXP_LOG2E);
-    const __m256 ln2hi = _mm256_set1_ps(PM__EXP_LN2HI), ln2lo = _mm256_set1_ps(PM__EXP_LN2LO);
-    const __m256 c6 = _mm256_set1_ps(1.0f / 720.0f), c5 = _mm256_set1_ps(1.0f / 120.0f);
-    const __m256 c4 = _mm256_set1_ps(1.0f / 24.0f), c3 = _mm256_set1_ps(1.0f / 6.0f);
-    const __m256 c2 = _mm256_set1_ps(0.5f), one = _mm256_set1_ps(1.0f);
     size_t i = 0;
-    for (; i + 8 <= n; i += 8) {
-        __m256 v = _mm256_min_ps(hi, _mm256_max_ps(lo, _mm256_loadu_ps(x + i))); /* NaN kept */
-        __m256 k = _mm256_sub_ps(_mm256_add_ps(_mm256_mul_ps(v, l2e), rnd), rnd);
-        __m256 r = _mm256_sub_ps(_mm256_sub_ps(v, _mm256_mul_ps(k, ln2hi)),
-                                 _mm256_mul_ps(k, ln2lo));
-        __m256 p = _mm256_mul_ps(r, c6);
-        __m256i e;
-        p = _mm256_mul_ps(_mm256_add_ps(p, c5), r);
-        p = _mm256_mul_ps(_mm256_add_ps(p, c4), r);
-        p = _mm256_mul_ps(_mm256_add_ps(p, c3), r);
-        p = _mm256_mul_ps(_mm256_add_ps(p, c2), r);
-        p = _mm256_mul_ps(_mm256_add_ps(p, one), r);
-        p = _mm256_add_ps(p, one);
-        e = _mm256_slli_epi32(_mm256_add_epi32(_mm256_cvtps_epi32(k), _mm256_set1_epi32(127)), 23);
-        _mm256_storeu_ps(x + i, _mm256_mul_ps(p, _mm256_castsi256_ps(e)));
-    }
+    for (; i + 8 <= n; i += 8) _mm256_storeu_ps(x + i, pm__exp8(_mm256_loadu_ps(x + i)));
     for (; i < n; i++) x[i] = pm__exp1(x[i]);
+}
+#endif
+
+/* Softmax rows and their gradient's dot products, under the same rule: a sum over a row is
+   taken in 16 running sums (lane l adds elements l, l + 16, l + 32, ... in order), folded
+   pairwise (lane l + 8 into l, then l + 4, l + 2, l + 1), so the plain C and vector forms
+   give the same bits and no sum waits on the previous element. */
+static float pm__fold16(float *acc)
+{
+    int w, l;
+    for (w = 8; w >= 1; w /= 2)
+        for (l = 0; l < w; l++) acc[l] = acc[l] + acc[l + w];
+    return acc[0];
+}
+
+/* r[n] = softmax(r[n]) (n >= 1). */
+static void pm__softmax_row_portable(float *r, int n)
+{
+    float mx = r[0], acc[16], inv;
+    int j;
+    for (j = 0; j < 16; j++) acc[j] = 0.0f;
+    for (j = 1; j < n; j++) mx = r[j] > mx ? r[j] : mx;
+    for (j = 0; j < n; j++) r[j] = pm__exp1(r[j] - mx), acc[j & 15] = acc[j & 15] + r[j];
+    inv = 1.0f / pm__fold16(acc);
+    for (j = 0; j < n; j++) r[j] = r[j] * inv;
+}
+
+/* d[n] = p * (d - sum(p * d)): softmax's backward for one row of p = softmax(s). */
+static void pm__softmax_grad_row_portable(const float *p, float *d, int n)
+{
+    float acc[16], dot, t;
+    int j;
+    for (j = 0; j < 16; j++) acc[j] = 0.0f;
+    for (j = 0; j < n; j++) t = p[j] * d[j], acc[j & 15] = acc[j & 15] + t;
+    dot = pm__fold16(acc);
+    for (j = 0; j < n; j++) t = d[j] - dot, d[j] = p[j] * t;
+}
+
+#ifdef PM__X86_SIMD
+__attribute__((target("avx512f"))) static void pm__softmax_row_avx512(float *r, int n)
+{
+    __mmask16 tail = (__mmask16)((1u << (n & 15)) - 1u);
+    __m512 mx = _mm512_set1_ps(r[0]), acc = _mm512_setzero_ps(), v;
+    float t[16], m;
+    int j, l;
+    for (j = 0; j + 16 <= n; j += 16) mx = _mm512_mask_max_ps(mx, 0xFFFF, mx, _mm512_loadu_ps(r + j));
+    if (tail) mx = _mm512_mask_max_ps(mx, tail, mx, _mm512_maskz_loadu_ps(tail, r + j));
+    _mm512_storeu_ps(t, mx);
+    for (m = t[0], l = 1; l < 16; l++) m = t[l] > m ? t[l] : m;
+    mx = _mm512_set1_ps(m);
+    for (j = 0; j + 16 <= n; j += 16) {
+        v = pm__exp16(_mm512_sub_ps(_mm512_loadu_ps(r + j), mx));
+        _mm512_storeu_ps(r + j, v);
+        acc = _mm512_add_ps(acc, v);
+    }
+    if (tail) {
+        v = pm__exp16(_mm512_sub_ps(_mm512_maskz_loadu_ps(tail, r + j), mx));
+        _mm512_mask_storeu_ps(r + j, tail, v);
+        acc = _mm512_mask_add_ps(acc, tail, acc, v);
+    }
+    _mm512_storeu_ps(t, acc);
+    mx = _mm512_set1_ps(1.0f / pm__fold16(t));
+    for (j = 0; j + 16 <= n; j += 16) _mm512_storeu_ps(r + j, _mm512_mul_ps(_mm512_loadu_ps(r + j), mx));
+    if (tail) _mm512_mask_storeu_ps(r + j, tail, _mm512_mul_ps(_mm512_maskz_loadu_ps(tail, r + j), mx));
+}
+
+__attribute__((target("avx512f"))) static void pm__softmax_grad_row_avx512(const float *p, float *d,
+                                                                          int n)
+{
+    __mmask16 tail = (__mmask16)((1u << (n & 15)) - 1u);
+    __m512 acc = _mm512_setzero_ps(), dot;
+    float t[16];
+    int j;
+    for (j = 0; j + 16 <= n; j += 16)
+        acc = _mm512_add_ps(acc, _mm512_mul_ps(_mm512_loadu_ps(p + j), _mm512_loadu_ps(d + j)));
+    if (tail)
+        acc = _mm512_add_ps(acc, _mm512_mul_ps(_mm512_maskz_loadu_ps(tail, p + j),
+                                               _mm512_maskz_loadu_ps(tail, d + j)));
+    _mm512_storeu_ps(t, acc);
+    dot = _mm512_set1_ps(pm__fold16(t));
+    for (j = 0; j + 16 <= n; j += 16)
+        _mm512_storeu_ps(d + j, _mm512_mul_ps(_mm512_loadu_ps(p + j),
+                                              _mm512_sub_ps(_mm512_loadu_ps(d + j), dot)));
+    if (tail)
+        _mm512_mask_storeu_ps(d + j, tail,
+                              _mm512_mul_ps(_mm512_maskz_loadu_ps(tail, p + j),
+                                            _mm512_sub_ps(_mm512_maskz_loadu_ps(tail, d + j), dot)));
+}
+
+/* AVX2: the 16 lanes as two vectors; the last n % 16 elements in plain C on the same lanes. */
+__attribute__((target("avx2,fma"))) static void pm__softmax_row_avx2(float *r, int n)
+{
+    __m256 mx = _mm256_set1_ps(r[0]), a0 = _mm256_setzero_ps(), a1 = a0, v0, v1;
+    float t[16], m, inv;
+    int j, l;
+    for (j = 0; j + 8 <= n; j += 8) mx = _mm256_max_ps(mx, _mm256_loadu_ps(r + j));
+    _mm256_storeu_ps(t, mx);
+    for (m = t[0], l = 1; l < 8; l++) m = t[l] > m ? t[l] : m;
+    for (; j < n; j++) m = r[j] > m ? r[j] : m;
+    mx = _mm256_set1_ps(m);
+    for (j = 0; j + 16 <= n; j += 16) {
+        v0 = pm__exp8(_mm256_sub_ps(_mm256_loadu_ps(r + j), mx));
+        v1 = pm__exp8(_mm256_sub_ps(_mm256_loadu_ps(r + j + 8), mx));
+        _mm256_storeu_ps(r + j, v0), _mm256_storeu_ps(r + j + 8, v1);
+        a0 = _mm256_add_ps(a0, v0), a1 = _mm256_add_ps(a1, v1);
+    }
+    _mm256_storeu_ps(t, a0), _mm256_storeu_ps(t + 8, a1);
+    for (l = 0; j < n; j++, l++) r[j] = pm__exp1(r[j] - m), t[l] = t[l] + r[j];
+    inv = 1.0f / pm__fold16(t);
+    mx = _mm256_set1_ps(inv);
+    for (j = 0; j + 8 <= n; j += 8) _mm256_storeu_ps(r + j, _mm256_mul_ps(_mm256_loadu_ps(r + j), mx));
+    for (; j < n; j++) r[j] = r[j] * inv;
+}
+
+__attribute__((target("avx2,fma"))) static void pm__softmax_grad_row_avx2(const float *p, float *d,
+                                                                        int n)
+{
+    __m256 a0 = _mm256_setzero_ps(), a1 = a0, dot;
+    float t[16], x, u;
+    int j, l;
+    for (j = 0; j + 16 <= n; j += 16) {
+        a0 = _mm256_add_ps(a0, _mm256_mul_ps(_mm256_loadu_ps(p + j), _mm256_loadu_ps(d + j)));
+        a1 = _mm256_add_ps(a1, _mm256_mul_ps(_mm256_loadu_ps(p + j + 8), _mm256_loadu_ps(d + j + 8)));
+    }
+    _mm256_storeu_ps(t, a0), _mm256_storeu_ps(t + 8, a1);
+    for (l = 0; j < n; j++, l++) u = p[j] * d[j], t[l] = t[l] + u;
+    x = pm__fold16(t);
+    dot = _mm256_set1_ps(x);
+    for (j = 0; j + 8 <= n; j += 8)
+        _mm256_storeu_ps(d + j, _mm256_mul_ps(_mm256_loadu_ps(p + j),
+                                              _mm256_sub_ps(_mm256_loadu_ps(d + j), dot)));
+    for (; j < n; j++) u = d[j] - x, d[j] = p[j] * u;
 }
 #endif
 
@@ -2442,12 +2573,12 @@ __attribute__((target("avx2,fma"))) static void pm__exp_avx2(float *x, size_t n)
 static void pm__exp_array(float *x, size_t n)
 {
 #ifdef PM__X86_SIMD
-    const char *kn = pm__gemm_select(NULL)->name;
-    if (!strcmp(kn, "avx512")) {
+    pm__kernel_fn kn = pm__gemm_select(NULL)->fn;
+    if (kn == pm__kernel_avx512) {
         pm__exp_avx512(x, n);
         return;
     }
-    if (!strcmp(kn, "avx2")) {
+    if (kn == pm__kernel_avx2) {
         pm__exp_avx2(x, n);
         return;
     }
@@ -2545,20 +2676,18 @@ static void pm__activation_backward(int act, size_t n, const float *x, const flo
    0..i (the others become exactly 0). */
 static void pm__softmax(int rows, int cols, float *x, int causal)
 {
+    void (*row)(float *, int) = pm__softmax_row_portable;
     int i, j;
+#ifdef PM__X86_SIMD
+    pm__kernel_fn kn = pm__gemm_select(NULL)->fn;
+    if (kn == pm__kernel_avx512) row = pm__softmax_row_avx512;
+    if (kn == pm__kernel_avx2) row = pm__softmax_row_avx2;
+#endif
     for (i = 0; i < rows; i++) {
-        float *r = x + (size_t)i * cols, mx;
+        float *r = x + (size_t)i * cols;
         int n = causal ? pm__mini(i + 1, cols) : cols;
-        double sum = 0.0;
-        float inv;
-        mx = r[0];
-        for (j = 1; j < n; j++) mx = r[j] > mx ? r[j] : mx;
-        for (j = 0; j < n; j++) r[j] -= mx;
-        pm__exp_array(r, (size_t)n);
-        for (j = 0; j < n; j++) sum += r[j];
-        inv = (float)(1.0 / sum);
-        for (j = 0; j < n; j++) r[j] *= inv;
-        for (; j < cols; j++) r[j] = 0.0f;
+        row(r, n);
+        for (j = n; j < cols; j++) r[j] = 0.0f;
     }
 }
 
@@ -2566,15 +2695,14 @@ static void pm__softmax(int rows, int cols, float *x, int causal)
    dL/ds = p * (d - sum_j p_j d_j). Masked entries (p = 0) get 0. */
 static void pm__softmax_backward_inplace(int rows, int cols, const float *p, float *d)
 {
-    int i, j;
-    for (i = 0; i < rows; i++) {
-        const float *pr = p + (size_t)i * cols;
-        float *dr = d + (size_t)i * cols, dot;
-        double acc = 0.0;
-        for (j = 0; j < cols; j++) acc += (double)pr[j] * dr[j];
-        dot = (float)acc;
-        for (j = 0; j < cols; j++) dr[j] = pr[j] * (dr[j] - dot);
-    }
+    void (*row)(const float *, float *, int) = pm__softmax_grad_row_portable;
+    int i;
+#ifdef PM__X86_SIMD
+    pm__kernel_fn kn = pm__gemm_select(NULL)->fn;
+    if (kn == pm__kernel_avx512) row = pm__softmax_grad_row_avx512;
+    if (kn == pm__kernel_avx2) row = pm__softmax_grad_row_avx2;
+#endif
+    for (i = 0; i < rows; i++) row(p + (size_t)i * cols, d + (size_t)i * cols, cols);
 }
 
 /* Multi-head self-attention core for B sequences of T tokens, `heads` heads of hd = C / heads

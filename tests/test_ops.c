@@ -367,6 +367,54 @@ static void test_ops_exp(void)
     }
 }
 
+/* Softmax rows and their gradient: every form (plain C, AVX2, AVX-512) gives the same bits for
+   lengths around the 16-lane blocks, and each agrees with a double-precision softmax. */
+static void test_ops_softmax_forms(void)
+{
+    static const int lens[] = {1, 2, 7, 15, 16, 17, 31, 33, 77, 197, 257};
+    int li, i, worst_n = 0;
+    double worst = 0.0, worst_g = 0.0;
+    for (li = 0; li < (int)(sizeof(lens) / sizeof(lens[0])); li++) {
+        int n = lens[li];
+        float *x = ops_rand(n, 8.0f, 0.0f), *a = ops_copy(x, n), *d = ops_rand(n, 1.0f, 0.0f);
+        float *g = ops_copy(d, n);
+        double mx = x[0], sum = 0.0, dot = 0.0;
+        pm__softmax_row_portable(a, n);
+        pm__softmax_grad_row_portable(a, g, n);
+        for (i = 1; i < n; i++) mx = x[i] > mx ? x[i] : mx;
+        for (i = 0; i < n; i++) sum += exp(x[i] - mx);
+        for (i = 0; i < n; i++) dot += (double)a[i] * d[i];
+        for (i = 0; i < n; i++) {
+            double want = exp(x[i] - mx) / sum, err = fabs(a[i] - want);
+            double gw = a[i] * (d[i] - dot), gerr = fabs(g[i] - gw);
+            if (err > worst) worst = err, worst_n = n;
+            worst_g = gerr > worst_g ? gerr : worst_g;
+        }
+#ifdef PM__X86_SIMD
+        {
+            float *b = ops_copy(x, n), *h = ops_copy(d, n);
+            int bad = 0, badg = 0, form;
+            __builtin_cpu_init();
+            for (form = 0; form < 2; form++) {
+                if (form == 0 && !__builtin_cpu_supports("avx512f")) continue;
+                if (form == 1 && !(__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")))
+                    continue;
+                memcpy(b, x, sizeof(float) * n), memcpy(h, d, sizeof(float) * n);
+                if (form == 0) pm__softmax_row_avx512(b, n), pm__softmax_grad_row_avx512(b, h, n);
+                else pm__softmax_row_avx2(b, n), pm__softmax_grad_row_avx2(b, h, n);
+                bad = memcmp(a, b, sizeof(float) * n) != 0, badg = memcmp(g, h, sizeof(float) * n) != 0;
+                CHECK(!bad && !badg, "%s softmax (%d) or its gradient (%d) differs from plain C at n = %d",
+                      form ? "AVX2" : "AVX-512", bad, badg, n);
+            }
+            free(b), free(h);
+        }
+#endif
+        free(x), free(a), free(d), free(g);
+    }
+    CHECK(worst < 1e-7, "softmax: worst absolute error %.3g (n = %d)", worst, worst_n);
+    CHECK(worst_g < 1e-6, "softmax gradient: worst absolute error %.3g", worst_g);
+}
+
 static void test_ops_activation(void)
 {
     int act;
