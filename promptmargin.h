@@ -2056,6 +2056,80 @@ static void pm__gemm_task(void *arg, int task)
                          g->ldb, C, g->ldc);
 }
 
+/* A product split by rows over several threads shares one packed copy of each KC x NC block of
+   B: the threads pack its panels together (phase 0), then each multiplies its own rows (phase
+   1), packing its own blocks of A. Every element of C is summed exactly as in
+   pm__gemm_blocked. */
+typedef struct pm__shared_job {
+    const pm__gemm_job *g;
+    uint32_t *Bp;
+    int phase, tasks, jc, nc, pc, kcb;
+} pm__shared_job;
+
+static void pm__shared_task(void *arg, int task)
+{
+    const pm__shared_job *s = (const pm__shared_job *)arg;
+    const pm__gemm_job *g = s->g;
+    const pm__gemm_kernel *kn = g->kn;
+    int kub = kn->bf16 ? (s->kcb + 1) / 2 : s->kcb, i, j;
+    if (s->phase == 0) { /* panels [p0, p1) of the B block */
+        int panels = (s->nc + kn->nr - 1) / kn->nr;
+        int p0 = panels * task / s->tasks, p1 = panels * (task + 1) / s->tasks;
+        int j0 = p0 * kn->nr, cols = pm__mini(p1 * kn->nr, s->nc) - j0;
+        uint32_t *dst = s->Bp + (size_t)j0 * kub;
+        if (cols <= 0) return;
+        if (kn->bf16) pm__pack_b_bf16(kn->nr, g->tb, g->B, g->ldb, s->pc, s->kcb, s->jc + j0, cols, dst);
+        else pm__pack_b(kn->nr, g->tb, g->B, g->bt, g->ldb, s->pc, s->kcb, s->jc + j0, cols,
+                        (float *)(void *)dst);
+    } else { /* rows [i0, i1) of C */
+        int i0 = task * g->step, i1 = pm__mini(g->M, i0 + g->step), ic, ir, jr;
+        uint32_t *Ap;
+        if (i0 >= i1) return;
+        if (s->pc == 0 && g->beta != 1.0f)
+            for (i = i0; i < i1; i++) {
+                float *c = g->C + (size_t)i * g->ldc + s->jc;
+                for (j = 0; j < s->nc; j++) c[j] = g->beta == 0.0f ? 0.0f : c[j] * g->beta;
+            }
+        Ap = (uint32_t *)PM_MALLOC(4 * (size_t)kub * (size_t)(kn->mc + kn->mr));
+        PM_ASSERT(Ap != NULL);
+        if (!Ap) return;
+        for (ic = i0; ic < i1; ic += kn->mc) {
+            int mc = pm__mini(kn->mc, i1 - ic);
+            if (kn->bf16) pm__pack_a_bf16(kn->mr, g->ta, g->A, g->lda, ic, mc, s->pc, s->kcb, Ap);
+            else pm__pack_a(kn->mr, g->ta, g->A, g->lda, ic, mc, s->pc, s->kcb,
+                            (float *)(void *)Ap);
+            for (jr = 0; jr < s->nc; jr += kn->nr)
+                for (ir = 0; ir < mc; ir += kn->mr)
+                    kn->fn(s->kcb, Ap + (size_t)ir * kub, s->Bp + (size_t)jr * kub, g->alpha,
+                           g->C + (size_t)(ic + ir) * g->ldc + s->jc + jr, g->ldc,
+                           pm__mini(kn->mr, mc - ir), pm__mini(kn->nr, s->nc - jr));
+        }
+        PM_FREE(Ap);
+    }
+}
+
+static void pm__gemm_shared(const pm__gemm_job *g, int tasks)
+{
+    const pm__gemm_kernel *kn = g->kn;
+    pm__shared_job s;
+    size_t kc = (size_t)pm__mini(kn->kc, g->K), ku = kn->bf16 ? (kc + 1) / 2 : kc;
+    s.g = g, s.tasks = tasks;
+    s.Bp = (uint32_t *)PM_MALLOC(4 * ku * (size_t)(pm__mini(kn->nc, g->N) + kn->nr));
+    PM_ASSERT(s.Bp != NULL);
+    if (!s.Bp) return;
+    for (s.jc = 0; s.jc < g->N; s.jc += kn->nc) {
+        s.nc = pm__mini(kn->nc, g->N - s.jc);
+        for (s.pc = 0; s.pc < g->K; s.pc += kn->kc) {
+            s.kcb = pm__mini(kn->kc, g->K - s.pc);
+            s.phase = 0;
+            pm__parallel(tasks, pm__shared_task, &s);
+            s.phase = 1;
+            pm__parallel(tasks, pm__shared_task, &s);
+        }
+    }
+    PM_FREE(s.Bp);
+}
+
 static void pm__gemm(int ta, int tb, int M, int N, int K, float alpha, const float *A, int lda,
                      const void *B, int bt, int ldb, float beta, float *C, int ldc)
 {
@@ -2075,6 +2149,10 @@ static void pm__gemm(int ta, int tb, int M, int N, int K, float alpha, const flo
         if (g.split_rows) g.step = (mt + nt - 1) / nt * g.kn->mr;
         else g.step = (ntl + nt - 1) / nt * g.kn->nr;
         tasks = ((g.split_rows ? M : N) + g.step - 1) / g.step;
+        if (g.split_rows && tasks > 1 && K > 0 && alpha != 0.0f) {
+            pm__gemm_shared(&g, tasks);
+            return;
+        }
     }
     pm__parallel(tasks, pm__gemm_task, &g);
 }
