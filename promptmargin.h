@@ -1948,18 +1948,59 @@ static void pm__pack_b_bf16(int NR, int tb, const void *B, int ldb, int k0, int 
     for (jp = 0; jp < nc; jp += NR) {
         int nr = pm__mini(NR, nc - jp);
         uint32_t *dst = Bp + (size_t)jp * kp;
+        if (tb) { /* column j of the panel is a row of B: k outer, the panel written in order */
+            const uint16_t *rows[32];
+            PM_ASSERT(NR <= 32);
+            for (j = 0; j < nr; j++) rows[j] = b + (size_t)(j0 + jp + j) * ldb + k0;
+            for (k = 0; k < kc / 2; k++) {
+                uint32_t *d = dst + (size_t)k * NR;
+                for (j = 0; j < nr; j++) d[j] = rows[j][2 * k] | (uint32_t)rows[j][2 * k + 1] << 16;
+                for (; j < NR; j++) d[j] = 0;
+            }
+            if (kc & 1) {
+                uint32_t *d = dst + (size_t)(kp - 1) * NR;
+                for (j = 0; j < nr; j++) d[j] = rows[j][kc - 1];
+                for (; j < NR; j++) d[j] = 0;
+            }
+            continue;
+        }
         for (k = 0; k < kp; k++)
             for (j = 0; j < NR; j++) {
                 uint32_t lo = 0, hi = 0;
                 if (j < nr) {
                     size_t col = (size_t)(j0 + jp + j), r = (size_t)(k0 + 2 * k);
-                    lo = tb ? b[col * ldb + r] : b[r * ldb + col];
-                    if (2 * k + 1 < kc) hi = tb ? b[col * ldb + r + 1] : b[(r + 1) * ldb + col];
+                    lo = b[r * ldb + col];
+                    if (2 * k + 1 < kc) hi = b[(r + 1) * ldb + col];
                 }
                 dst[(size_t)k * NR + j] = lo | hi << 16;
             }
     }
 }
+
+#ifdef PM__X86_SIMD
+/* src[0..n) rounded to bf16 exactly as pm__f32_to_bf16, as (n + 1) / 2 pairs written to
+   dst[0], dst[stride], ... (the last pair's high half 0 when n is odd). */
+__attribute__((target("avx512f"))) static void pm__bf16_pairs_avx512(const float *src, int n,
+                                                                    uint32_t *dst, size_t stride)
+{
+    const __m512i round = _mm512_set1_epi32(0x7FFF), one = _mm512_set1_epi32(1);
+    const __m512i abs = _mm512_set1_epi32(0x7FFFFFFF), inf = _mm512_set1_epi32(0x7F800000);
+    const __m512i quiet = _mm512_set1_epi32(0x40);
+    uint32_t t[8];
+    int k, m;
+    for (k = 0; k < n; k += 16) {
+        __mmask16 in = (__mmask16)(n - k >= 16 ? 0xFFFF : (1u << (n - k)) - 1u);
+        __m512i u = _mm512_castps_si512(_mm512_maskz_loadu_ps(in, src + k));
+        __m512i top = _mm512_srli_epi32(u, 16);
+        __m512i r = _mm512_srli_epi32(
+            _mm512_add_epi32(_mm512_add_epi32(u, round), _mm512_and_si512(top, one)), 16);
+        __mmask16 nan = _mm512_cmpgt_epu32_mask(_mm512_and_si512(u, abs), inf);
+        r = _mm512_mask_or_epi32(r, nan, top, quiet);
+        _mm256_storeu_si256((__m256i *)(void *)t, _mm512_cvtepi32_epi16(r));
+        for (m = 0; m < 8 && k + 2 * m < n; m++) dst[(size_t)(k / 2 + m) * stride] = t[m];
+    }
+}
+#endif
 
 static void pm__pack_a_bf16(int MR, int ta, const float *A, int lda, int i0, int mc, int k0,
                             int kc, uint32_t *Ap)
@@ -1968,7 +2009,15 @@ static void pm__pack_a_bf16(int MR, int ta, const float *A, int lda, int i0, int
     for (ip = 0; ip < mc; ip += MR) {
         int mr = pm__mini(MR, mc - ip);
         uint32_t *dst = Ap + (size_t)ip * kp;
-        for (i = 0; i < MR; i++)
+        for (i = 0; i < MR; i++) {
+#ifdef PM__X86_SIMD
+            /* (bf16 panels are only made for the AVX512-BF16 kernel) */
+            if (!ta && i < mr) {
+                pm__bf16_pairs_avx512(A + (size_t)(i0 + ip + i) * lda + k0, kc, dst + i,
+                                      (size_t)MR);
+                continue;
+            }
+#endif
             for (k = 0; k < kp; k++) {
                 uint32_t lo = 0, hi = 0;
                 if (i < mr) {
@@ -1979,6 +2028,7 @@ static void pm__pack_a_bf16(int MR, int ta, const float *A, int lda, int i0, int
                 }
                 dst[(size_t)k * MR + i] = lo | hi << 16;
             }
+        }
     }
 }
 

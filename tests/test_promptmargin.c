@@ -280,6 +280,44 @@ static uint16_t f32_to_bf16_trunc(float f)
     return (uint16_t)(u >> 16);
 }
 
+/* Activations rounded to bf16 for the AVX512-BF16 kernel: the vector packing gives the bits of
+   pm__f32_to_bf16 (ties to even, NaN kept quiet, overflow to infinity, denormals kept). */
+static void test_gemm_bf16_rounding(void)
+{
+#ifdef PM__X86_SIMD
+    enum { N = 301 };
+    static const uint32_t special[] = {0x7F7FFFFFu, 0xFF7FFFFFu, 0x7F800000u, 0x7FC00001u,
+                                       0xFF800001u, 0x00000001u, 0x80007FFFu, 0x3F808000u,
+                                       0x3F818000u, 0x3F80FFFFu, 0x00000000u, 0x80000000u};
+    float x[N];
+    uint32_t got[(N + 1) / 2 * 3];
+    int i, bad = 0, n;
+    __builtin_cpu_init();
+    if (!__builtin_cpu_supports("avx512f")) {
+        skip("no AVX-512 on this CPU");
+        return;
+    }
+    for (i = 0; i < N; i++) {
+        uint32_t u = rnd();
+        if (i < (int)(sizeof(special) / sizeof(special[0]))) u = special[i];
+        memcpy(&x[i], &u, 4);
+    }
+    for (n = N - 2; n <= N; n++) { /* odd and even lengths */
+        memset(got, 0xAB, sizeof(got));
+        pm__bf16_pairs_avx512(x, n, got, 3);
+        for (i = 0; i < (n + 1) / 2; i++) {
+            uint32_t want = pm__f32_to_bf16(x[2 * i]);
+            if (2 * i + 1 < n) want |= (uint32_t)pm__f32_to_bf16(x[2 * i + 1]) << 16;
+            bad += got[3 * i] != want;
+        }
+        CHECK(bad == 0, "n = %d: %d pairs differ from pm__f32_to_bf16", n, bad);
+        CHECK(got[1] == 0xABABABABu, "wrote between the strided pairs");
+    }
+#else
+    skip("built without the x86 kernels");
+#endif
+}
+
 /* Every kernel this CPU runs, with 1, 2 and 3 threads: each result within 1e-4 of a double
    reference, and bit-identical whatever the thread count. */
 static void test_gemm(void)
@@ -1393,6 +1431,7 @@ typedef struct {
 static const test_case tests[] = {
     {"half_conversions", test_half_conversions, 0},
     {"gemm", test_gemm, 0},
+    {"gemm_bf16_rounding", test_gemm_bf16_rounding, 0},
     {"ops_layernorm", test_ops_layernorm, 0},
     {"ops_linear", test_ops_linear, 0},
     {"ops_matmul", test_ops_matmul, 0},
