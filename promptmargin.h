@@ -1858,6 +1858,41 @@ PMDEF const char *pm_gemm_kernel_name(void) { return pm__gemm_select(NULL)->name
 
 /* ---- packing and the blocked product -------------------------------------------------------- */
 
+#ifdef PM__X86_SIMD
+/* 16 rows of 16 floats (src + i * ld) transposed into dst + k * dld for k < 16. */
+__attribute__((target("avx512f"))) static void pm__transpose16_avx512(const float *src,
+                                                                     size_t ld, float *dst,
+                                                                     size_t dld)
+{
+    __m512 r[16], t[16];
+    int i;
+    for (i = 0; i < 16; i++) r[i] = _mm512_loadu_ps(src + (size_t)i * ld);
+    for (i = 0; i < 16; i += 2) { /* 2 x 2 blocks of single floats */
+        t[i] = _mm512_unpacklo_ps(r[i], r[i + 1]);
+        t[i + 1] = _mm512_unpackhi_ps(r[i], r[i + 1]);
+    }
+    for (i = 0; i < 16; i += 4) { /* 4 x 4 blocks */
+        r[i] = _mm512_shuffle_ps(t[i], t[i + 2], 0x44);
+        r[i + 1] = _mm512_shuffle_ps(t[i], t[i + 2], 0xEE);
+        r[i + 2] = _mm512_shuffle_ps(t[i + 1], t[i + 3], 0x44);
+        r[i + 3] = _mm512_shuffle_ps(t[i + 1], t[i + 3], 0xEE);
+    }
+    for (i = 0; i < 4; i++) { /* 128-bit lanes: rows i, i + 4 and i + 8, i + 12 */
+        t[i] = _mm512_shuffle_f32x4(r[i], r[i + 4], 0x88);
+        t[i + 4] = _mm512_shuffle_f32x4(r[i], r[i + 4], 0xDD);
+        t[i + 8] = _mm512_shuffle_f32x4(r[i + 8], r[i + 12], 0x88);
+        t[i + 12] = _mm512_shuffle_f32x4(r[i + 8], r[i + 12], 0xDD);
+    }
+    for (i = 0; i < 4; i++) {
+        r[i] = _mm512_shuffle_f32x4(t[i], t[i + 8], 0x88);
+        r[i + 8] = _mm512_shuffle_f32x4(t[i], t[i + 8], 0xDD);
+        r[i + 4] = _mm512_shuffle_f32x4(t[i + 4], t[i + 12], 0x88);
+        r[i + 12] = _mm512_shuffle_f32x4(t[i + 4], t[i + 12], 0xDD);
+    }
+    for (i = 0; i < 16; i++) _mm512_storeu_ps(dst + (size_t)i * dld, r[i]); /* column i */
+}
+#endif
+
 /* Pack op(B)[k0:k0+kc, j0:j0+nc] into panels of NR columns: Bp[panel][k][NR], zero-padded. */
 static void pm__pack_b(int NR, int tb, const void *B, int bt, int ldb, int k0, int kc, int j0,
                        int nc, float *Bp)
@@ -1879,7 +1914,18 @@ static void pm__pack_b(int NR, int tb, const void *B, int bt, int ldb, int k0, i
                 PM_ASSERT(NR <= 32);
                 for (j = 0; j < nr; j++)
                     rows[j] = (const float *)B + (size_t)(j0 + jp + j) * ldb + k0;
-                for (k = 0; k < kc; k++) {
+                k = 0;
+#ifdef PM__X86_SIMD
+                /* whole panels of the AVX-512 kernel: 16 x 16 blocks transposed in registers */
+                if (NR == 32 && nr == 32 && pm__gemm_select(NULL)->fn == pm__kernel_avx512)
+                    for (; k + 16 <= kc; k += 16) {
+                        pm__transpose16_avx512(rows[0] + k, (size_t)ldb, dst + (size_t)k * NR,
+                                               (size_t)NR);
+                        pm__transpose16_avx512(rows[16] + k, (size_t)ldb,
+                                               dst + (size_t)k * NR + 16, (size_t)NR);
+                    }
+#endif
+                for (; k < kc; k++) {
                     float *d = dst + (size_t)k * NR;
                     for (j = 0; j < nr; j++) d[j] = rows[j][k];
                 }
