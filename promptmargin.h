@@ -12234,9 +12234,12 @@ static void pm__vision_prompt_rows(const pm_prompts *p, float *rows)
                            pm__deep_b(p, p->params, j - 1), rows + (size_t)j * nw);
 }
 
-/* Saved state of the image tower over B views. */
+/* Saved state of the image tower over B views. A run's buffers are kept for the next pass
+   when they are large enough (cap_*): zero the struct before its first pass, free it after
+   the last. */
 typedef struct pm__vision_run {
     int B, T;
+    int cap_B, cap_T, cap_train; /* what the buffers were allocated for */
     float *x, *xin, *mean0, *rstd0;  /* stream [B*T, W]; ln_pre input copy and stats */
     float *cache_mem;
     pm__block_cache *cache;
@@ -12276,8 +12279,18 @@ static int pm__vision_tower(pm_model *m, const pm_prompts *p, const float *rows,
     int G = mi->image_size / mi->patch_size, W = mi->vision_width, D = mi->embed_dim;
     int n = rows ? p->n_ctx : 0, T0 = G * G + 1, T = T0 + n, H = mi->vision_mlp, b, j, i;
     size_t rowsz = (size_t)B * T;
-    memset(r, 0, sizeof(*r));
-    r->B = B, r->T = T;
+    float *mem;
+    if (r->x && r->cap_T == T && r->cap_B >= B && (r->cap_train || !train)) {
+        r->B = B; /* the buffers of an earlier pass, large enough: no allocation, no page
+                     faults (whole steps of training reuse one run) */
+        if (train)
+            for (mem = r->cache_mem, j = 0; j < mi->vision_layers; j++)
+                mem = pm__block_cache_bind(&r->cache[j], mem, B, T, W, H, mi->vision_heads,
+                                           PM__KEEP_PROBS);
+        goto ready;
+    }
+    pm__vision_run_free(r);
+    r->B = B, r->T = T, r->cap_B = B, r->cap_T = T, r->cap_train = train;
     r->x = pm__floats(rowsz * W);
     r->pin = pm__floats((size_t)B * W), r->pmean = pm__floats((size_t)B);
     r->prstd = pm__floats((size_t)B), r->pooled = pm__floats((size_t)B * W);
@@ -12285,7 +12298,6 @@ static int pm__vision_tower(pm_model *m, const pm_prompts *p, const float *rows,
     r->norm = pm__floats((size_t)B);
     if (train) {
         size_t per = pm__block_cache_floats(B, T, W, H, mi->vision_heads, PM__KEEP_PROBS);
-        float *mem;
         r->xin = pm__floats(rowsz * W), r->mean0 = pm__floats(rowsz), r->rstd0 = pm__floats(rowsz);
         r->cache = (pm__block_cache *)pm__malloc_array((size_t)mi->vision_layers,
                                                        sizeof(pm__block_cache));
@@ -12299,6 +12311,7 @@ static int pm__vision_tower(pm_model *m, const pm_prompts *p, const float *rows,
         !r->norm || (train ? pm__block_scratch_alloc_backward(&r->s, rowsz, T, W, H)
                            : pm__block_scratch_alloc(&r->s, rowsz, T, W, H)))
         goto fail;
+ready:
     for (b = 0; b < B; b++) {
         float *xb = r->x + (size_t)b * T * W;
         memcpy(xb, m->v_class.f, sizeof(float) * W);
@@ -12416,6 +12429,7 @@ typedef struct pm__trainer {
     const int *labels;
     int margin, target_self;
     double lambda_t, lambda_v, scale;
+    pm__vision_run vr;        /* one image-tower run reused by every chunk of every step */
 } pm__trainer;
 
 /* Start of chunk c (0 <= c <= n_chunks) when V items are cut into chunks of at most `chunk`:
@@ -12435,14 +12449,13 @@ static int pm__train_step(pm_model *m, pm_prompts *p, pm__trainer *tr, pm_step_s
     int G = mi->image_size / mi->patch_size, nch = (V + tr->chunk - 1) / tr->chunk;
     size_t nrows = (size_t)p->depth * p->n_ctx * W;
     pm__text_run tx;
-    pm__vision_run vr;
+    pm__vision_run *vr = &tr->vr;
     float *img = pm__floats((size_t)V * D), *dimg = pm__floats((size_t)V * D);
     float *dtxt = pm__floats((size_t)N * D), *logits = pm__floats((size_t)V * N);
     float *probs = pm__floats((size_t)V * N), *dlog = pm__floats((size_t)V * N);
     float *protos = pm__floats((size_t)N * D), *rows = NULL, *drows = NULL, *work = NULL;
     double rt = 0.0, rv = 0.0;
     memset(&tx, 0, sizeof(tx));
-    memset(&vr, 0, sizeof(vr));
     if (!img || !dimg || !dtxt || !logits || !probs || !dlog || !protos) goto done;
     memset(p->grads, 0, sizeof(float) * p->n_params);
     if (pm__text_tower(m, N, p->ids, p, 1, &tx)) goto done;
@@ -12455,10 +12468,9 @@ static int pm__train_step(pm_model *m, pm_prompts *p, pm__trainer *tr, pm_step_s
                                        its cache (it is backpropagated first) */
             int v0 = pm__chunk_start(V, tr->chunk, c), b = pm__chunk_start(V, tr->chunk, c + 1) - v0;
             if (pm__vision_tower(m, p, rows, b, tr->E + (size_t)v0 * G * G * W, c == nch - 1,
-                                 &vr))
+                                 vr))
                 goto done;
-            memcpy(img + (size_t)v0 * D, vr.feat, sizeof(float) * (size_t)b * D);
-            if (c != nch - 1) pm__vision_run_free(&vr);
+            memcpy(img + (size_t)v0 * D, vr->feat, sizeof(float) * (size_t)b * D);
         }
     } else {
         memcpy(img, tr->fixed, sizeof(float) * (size_t)V * D);
@@ -12487,11 +12499,10 @@ static int pm__train_step(pm_model *m, pm_prompts *p, pm__trainer *tr, pm_step_s
         for (c = nch - 1; c >= 0; c--) { /* the others are recomputed with their caches */
             int v0 = pm__chunk_start(V, tr->chunk, c), b = pm__chunk_start(V, tr->chunk, c + 1) - v0;
             if (c != nch - 1 &&
-                pm__vision_tower(m, p, rows, b, tr->E + (size_t)v0 * G * G * W, 1, &vr))
+                pm__vision_tower(m, p, rows, b, tr->E + (size_t)v0 * G * G * W, 1, vr))
                 goto done;
-            if (pm__vision_backward(m, p, NULL, &vr, NULL, dimg + (size_t)v0 * D, drows))
+            if (pm__vision_backward(m, p, NULL, vr, NULL, dimg + (size_t)v0 * D, drows))
                 goto done;
-            pm__vision_run_free(&vr);
         }
         pm__prompt_rows_backward(p, drows);
     }
@@ -12501,7 +12512,6 @@ static int pm__train_step(pm_model *m, pm_prompts *p, pm__trainer *tr, pm_step_s
     rc = 0;
 done:
     pm__text_run_free(&tx);
-    pm__vision_run_free(&vr);
     PM_FREE(img), PM_FREE(dimg), PM_FREE(dtxt), PM_FREE(logits), PM_FREE(probs), PM_FREE(dlog);
     PM_FREE(protos), PM_FREE(rows), PM_FREE(drows), PM_FREE(work);
     return rc;
@@ -12522,6 +12532,7 @@ static void pm__sgd_update(pm_prompts *p, float lr, float momentum)
 static void pm__trainer_free(pm__trainer *tr)
 {
     PM_FREE(tr->E), PM_FREE(tr->fixed);
+    pm__vision_run_free(&tr->vr);
     memset(tr, 0, sizeof(*tr));
 }
 
@@ -12559,6 +12570,7 @@ static int pm__trainer_init(pm_model *m, pm_prompts *p, int V, const float *pixe
             goto fail;
     if (!p->vision) { /* plain image tower: the features never change */
         pm__vision_run vr;
+        memset(&vr, 0, sizeof(vr));
         tr->fixed = pm__floats((size_t)V * D);
         if (!tr->fixed) goto fail;
         for (i = 0; i < V; i += PM__CHUNK) {
@@ -12622,6 +12634,7 @@ PMDEF int pm_prompts_image_features(pm_model *m, const pm_prompts *p, int n,
     for (i = 0; rc == 0 && i < n; i += PM__CHUNK) {
         int b = pm__mini(PM__CHUNK, n - i);
         pm__vision_run vr;
+        memset(&vr, 0, sizeof(vr));
         rc = pm__patch_embed(m, b, pixels + (size_t)i * S2, E);
         if (rc == 0) rc = pm__vision_tower(m, p, rows, b, E, 0, &vr);
         if (rc == 0) memcpy(out + (size_t)i * mi->embed_dim, vr.feat,
@@ -13435,7 +13448,6 @@ static int pm__clip_grads(pm_clip_trainer *t, int B, const float *pixels, const 
             pm__vision_tower(m, NULL, NULL, b, E, c == nv - 1, &vr))
             goto done;
         memcpy(img + (size_t)b0 * D, vr.feat, sizeof(float) * (size_t)b * D);
-        if (c != nv - 1) pm__vision_run_free(&vr);
     }
     for (c = 0; c < nt; c++) {
         int b0 = pm__chunk_start(B, tchunk, c), b = pm__chunk_start(B, tchunk, c + 1) - b0;
@@ -13459,7 +13471,6 @@ static int pm__clip_grads(pm_clip_trainer *t, int B, const float *pixels, const 
         if (pm__vision_backward(m, NULL, &t->g, &vr, pixels + (size_t)b0 * S2,
                                 dimg + (size_t)b0 * D, NULL))
             goto done;
-        pm__vision_run_free(&vr);
     }
     for (c = nt - 1; c >= 0; c--) {
         int b0 = pm__chunk_start(B, tchunk, c), b = pm__chunk_start(B, tchunk, c + 1) - b0;
