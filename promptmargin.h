@@ -1859,14 +1859,17 @@ PMDEF const char *pm_gemm_kernel_name(void) { return pm__gemm_select(NULL)->name
 /* ---- packing and the blocked product -------------------------------------------------------- */
 
 #ifdef PM__X86_SIMD
-/* 16 rows of 16 floats (src + i * ld) transposed into dst + k * dld for k < 16. */
+/* rows (<= 16) rows of 16 floats (src + i * ld) transposed: dst + k * dld receives column k
+   (k < 16), its first `rows` values written (the others left alone). */
 __attribute__((target("avx512f"))) static void pm__transpose16_avx512(const float *src,
-                                                                     size_t ld, float *dst,
-                                                                     size_t dld)
+                                                                     size_t ld, int rows,
+                                                                     float *dst, size_t dld)
 {
+    __mmask16 keep = (__mmask16)(rows >= 16 ? 0xFFFF : (1u << rows) - 1u);
     __m512 r[16], t[16];
     int i;
-    for (i = 0; i < 16; i++) r[i] = _mm512_loadu_ps(src + (size_t)i * ld);
+    for (i = 0; i < 16; i++)
+        r[i] = i < rows ? _mm512_loadu_ps(src + (size_t)i * ld) : _mm512_setzero_ps();
     for (i = 0; i < 16; i += 2) { /* 2 x 2 blocks of single floats */
         t[i] = _mm512_unpacklo_ps(r[i], r[i + 1]);
         t[i + 1] = _mm512_unpackhi_ps(r[i], r[i + 1]);
@@ -1889,7 +1892,7 @@ __attribute__((target("avx512f"))) static void pm__transpose16_avx512(const floa
         r[i + 4] = _mm512_shuffle_f32x4(t[i + 4], t[i + 12], 0x88);
         r[i + 12] = _mm512_shuffle_f32x4(t[i + 4], t[i + 12], 0xDD);
     }
-    for (i = 0; i < 16; i++) _mm512_storeu_ps(dst + (size_t)i * dld, r[i]); /* column i */
+    for (i = 0; i < 16; i++) _mm512_mask_storeu_ps(dst + (size_t)i * dld, keep, r[i]);
 }
 #endif
 
@@ -1919,9 +1922,9 @@ static void pm__pack_b(int NR, int tb, const void *B, int bt, int ldb, int k0, i
                 /* whole panels of the AVX-512 kernel: 16 x 16 blocks transposed in registers */
                 if (NR == 32 && nr == 32 && pm__gemm_select(NULL)->fn == pm__kernel_avx512)
                     for (; k + 16 <= kc; k += 16) {
-                        pm__transpose16_avx512(rows[0] + k, (size_t)ldb, dst + (size_t)k * NR,
-                                               (size_t)NR);
-                        pm__transpose16_avx512(rows[16] + k, (size_t)ldb,
+                        pm__transpose16_avx512(rows[0] + k, (size_t)ldb, 16,
+                                               dst + (size_t)k * NR, (size_t)NR);
+                        pm__transpose16_avx512(rows[16] + k, (size_t)ldb, 16,
                                                dst + (size_t)k * NR + 16, (size_t)NR);
                     }
 #endif
@@ -1964,7 +1967,15 @@ static void pm__pack_a(int MR, int ta, const float *A, int lda, int i0, int mc, 
             const float *rows[16];
             PM_ASSERT(MR <= 16);
             for (i = 0; i < mr; i++) rows[i] = A + (size_t)(i0 + ip + i) * lda + k0;
-            for (k = 0; k < kc; k++) {
+            k = 0;
+#ifdef PM__X86_SIMD
+            /* whole panels of the AVX-512 kernel: 12 x 16 blocks transposed in registers */
+            if (MR == 12 && mr == 12 && pm__gemm_select(NULL)->fn == pm__kernel_avx512)
+                for (; k + 16 <= kc; k += 16)
+                    pm__transpose16_avx512(rows[0] + k, (size_t)lda, 12, dst + (size_t)k * MR,
+                                           (size_t)MR);
+#endif
+            for (; k < kc; k++) {
                 float *d = dst + (size_t)k * MR;
                 for (i = 0; i < mr; i++) d[i] = rows[i][k];
                 for (; i < MR; i++) d[i] = 0.0f;
