@@ -2778,7 +2778,7 @@ static void pm__exp_array(float *x, size_t n)
 
 /* y[n] = act(x[n]); x == y is allowed. The backward needs x (the pre-activation). */
 typedef struct pm__act_job {
-    int act;
+    int act, set; /* set: dx = (not +=) the gradient, dx may be x */
     const float *x, *dy;
     float *y, *dx;
 } pm__act_job;
@@ -2827,7 +2827,8 @@ static void pm__activation_backward_range(void *arg, size_t i0, size_t i1)
             float v = x[i];
             float cdf = 0.5f * (1.0f + erff(v * 0.70710678118654752f));
             float pdf = 0.39894228040143268f * expf(-0.5f * v * v);
-            dx[i] += dy[i] * (cdf + v * pdf);
+            float d = dy[i] * (cdf + v * pdf);
+            dx[i] = j->set ? d : dx[i] + d;
         }
     } else {
         float e[256];
@@ -2838,7 +2839,8 @@ static void pm__activation_backward_range(void *arg, size_t i0, size_t i1)
             pm__exp_array(e, b);
             for (k = 0; k < b; k++) {
                 float v = x[i + k], s = 1.0f / (1.0f + e[k]);
-                dx[i + k] += dy[i + k] * (s + 1.702f * v * s * (1.0f - s));
+                float d = dy[i + k] * (s + 1.702f * v * s * (1.0f - s));
+                dx[i + k] = j->set ? d : dx[i + k] + d;
             }
         }
     }
@@ -2850,6 +2852,16 @@ static void pm__activation_backward(int act, size_t n, const float *x, const flo
     pm__act_job j;
     memset(&j, 0, sizeof(j));
     j.act = act, j.x = x, j.dy = dy, j.dx = dx;
+    pm__parallel_range(n, 65536, pm__activation_backward_range, &j);
+}
+
+
+/* x[n] = dy[n] * act'(x[n]): the activation's gradient written over its input. */
+static void pm__activation_grad_inplace(int act, size_t n, float *x, const float *dy)
+{
+    pm__act_job j;
+    memset(&j, 0, sizeof(j));
+    j.act = act, j.x = x, j.dy = dy, j.dx = x, j.set = 1;
     pm__parallel_range(n, 65536, pm__activation_backward_range, &j);
 }
 
@@ -3261,6 +3273,31 @@ typedef struct pm__block_cache {
     float *x0, *mean1, *rstd1, *qkv, *probs, *x1, *mean2, *rstd2, *fc;
 } pm__block_cache;
 
+/* A light cache keeps x0, x1 and the statistics only, rows * (2 C + 4) floats (qkv, fc and
+   probs NULL): its backward computes qkv and fc again from x0 and x1, two of the block's four
+   products, with the forward's bits. Input gradients only, and H >= 3 C (qkv is rebuilt in
+   the [rows, H] scratch). */
+PM__MAYBE_UNUSED static size_t pm__block_cache_floats_light(int B, int T, int C)
+{
+    double n = (double)B * T * (2.0 * C + 4.0);
+    if (B < 0 || T < 0 || C < 0 || n >= (double)((size_t)-1 / 8)) return 0;
+    return (size_t)n;
+}
+
+PM__MAYBE_UNUSED static float *pm__block_cache_bind_light(pm__block_cache *c, float *mem, int B,
+                                                           int T, int C)
+{
+    size_t rows = (size_t)B * T;
+    memset(c, 0, sizeof(*c));
+    c->x0 = mem, mem += rows * C;
+    c->mean1 = mem, mem += rows;
+    c->rstd1 = mem, mem += rows;
+    c->x1 = mem, mem += rows * C;
+    c->mean2 = mem, mem += rows;
+    c->rstd2 = mem, mem += rows;
+    return mem;
+}
+
 /* Floats of one block cache (see pm__block_cache), or 0 when the count overflows size_t. */
 PM__MAYBE_UNUSED static size_t pm__block_cache_floats(int B, int T, int C, int H, int heads, int save_probs)
 {
@@ -3350,8 +3387,8 @@ static void pm__block_forward_train(const pm__block *w, int B, int T, int C, int
 {
     int rows = B * T;
     size_t i, n = (size_t)rows * C;
-    float *qkv = cache ? cache->qkv : s->qkv;
-    float *fc = cache ? cache->fc : s->mlp;
+    float *qkv = cache && cache->qkv ? cache->qkv : s->qkv;
+    float *fc = cache && cache->fc ? cache->fc : s->mlp;
     /* attention branch */
     if (cache) memcpy(cache->x0, x, sizeof(float) * n);
     pm__layernorm_forward(rows, C, x, w->ln_1_w.f, w->ln_1_b.f, s->h, cache ? cache->mean1 : NULL,
@@ -3399,14 +3436,22 @@ PM__MAYBE_UNUSED static void pm__block_backward(const pm__block *w, int B, int T
 {
     int rows = B * T;
     size_t nC = (size_t)rows * C, nH = (size_t)rows * H;
+    const float *qkv = cache->qkv;
     PM_ASSERT(s->h2 && s->mlp2); /* from pm__block_scratch_alloc_backward */
+    PM_ASSERT((cache->qkv && cache->fc) || (!g && H >= 3 * C)); /* a light cache */
     /* MLP branch: x2 = x1 + c_proj(act(c_fc(ln_2(x1)))) */
     if (g && g->proj_w) pm__activation_forward(act, nH, cache->fc, s->mlp);
     memset(s->mlp2, 0, sizeof(float) * nH);
     pm__linear_backward(rows, H, C, dx, s->mlp, w->proj_w.data, w->proj_w.dtype, s->mlp2,
                         g ? g->proj_w : NULL, g ? g->proj_b : NULL);
-    memset(s->mlp, 0, sizeof(float) * nH);
-    pm__activation_backward(act, nH, cache->fc, s->mlp2, s->mlp);
+    if (cache->fc) {
+        memset(s->mlp, 0, sizeof(float) * nH);
+        pm__activation_backward(act, nH, cache->fc, s->mlp2, s->mlp);
+    } else { /* light cache: c_fc's output again, then its gradient over it */
+        pm__layernorm_forward(rows, C, cache->x1, w->ln_2_w.f, w->ln_2_b.f, s->h, NULL, NULL);
+        pm__linear_forward(rows, C, H, s->h, w->fc_w.data, w->fc_w.dtype, w->fc_b.f, s->mlp);
+        pm__activation_grad_inplace(act, nH, s->mlp, s->mlp2);
+    }
     if (g && g->fc_w)
         pm__layernorm_forward(rows, C, cache->x1, w->ln_2_w.f, w->ln_2_b.f, s->h, NULL, NULL);
     memset(s->h2, 0, sizeof(float) * nC);
@@ -3415,6 +3460,12 @@ PM__MAYBE_UNUSED static void pm__block_backward(const pm__block *w, int B, int T
     pm__layernorm_backward(rows, C, s->h2, cache->x1, w->ln_2_w.f, cache->mean2, cache->rstd2,
                            dx, g ? g->ln_2_w : NULL, g ? g->ln_2_b : NULL);
     /* attention branch: x1 = x0 + out_proj(attn(in_proj(ln_1(x0)))) */
+    if (!qkv) { /* light cache: in_proj's output again, in the free [rows, H] scratch */
+        pm__layernorm_forward(rows, C, cache->x0, w->ln_1_w.f, w->ln_1_b.f, s->h, NULL, NULL);
+        pm__linear_forward(rows, C, 3 * C, s->h, w->in_proj_w.data, w->in_proj_w.dtype,
+                           w->in_proj_b.f, s->mlp);
+        qkv = s->mlp;
+    }
     if (g && g->out_proj_w)
         pm__attention_forward(B, T, C, heads, causal, cache->qkv, s->h, NULL, s->scores,
                               s->n_scores);
@@ -3422,7 +3473,7 @@ PM__MAYBE_UNUSED static void pm__block_backward(const pm__block *w, int B, int T
     pm__linear_backward(rows, C, C, dx, s->h, w->out_proj_w.data, w->out_proj_w.dtype, s->h2,
                         g ? g->out_proj_w : NULL, g ? g->out_proj_b : NULL);
     memset(s->qkv, 0, sizeof(float) * 3 * nC);
-    pm__attention_backward(B, T, C, heads, causal, s->h2, cache->qkv, cache->probs, s->qkv,
+    pm__attention_backward(B, T, C, heads, causal, s->h2, qkv, cache->probs, s->qkv,
                            s->scores, s->n_scores);
     if (g && g->in_proj_w)
         pm__layernorm_forward(rows, C, cache->x0, w->ln_1_w.f, w->ln_1_b.f, s->h, NULL, NULL);
@@ -12247,7 +12298,11 @@ static void pm__vision_prompt_rows(const pm_prompts *p, float *rows)
 
 /* Saved state of the image tower over B views. A run's buffers are kept for the next pass
    when they are large enough (cap_*): zero the struct before its first pass, free it after
-   the last. */
+   the last. Modes of a pass: PM__RUN_INFER saves nothing, PM__RUN_FULL every block's full
+   cache, PM__RUN_LIGHT light caches (pm__block_cache_bind_light). ext: scratch owned by the
+   caller, large enough for the backward of B*T rows (kept by pm__vision_run_free), or NULL
+   for the run's own. */
+enum { PM__RUN_INFER = 0, PM__RUN_FULL = 1, PM__RUN_LIGHT = 2 };
 typedef struct pm__vision_run {
     int B, T;
     int cap_B, cap_T, cap_train; /* what the buffers were allocated for */
@@ -12255,17 +12310,29 @@ typedef struct pm__vision_run {
     float *cache_mem;
     pm__block_cache *cache;
     float *pin, *pmean, *prstd, *pooled, *raw, *feat, *norm;
-    pm__block_scratch s;
+    pm__block_scratch s, *ext;
 } pm__vision_run;
 
 static void pm__vision_run_free(pm__vision_run *r)
 {
+    pm__block_scratch *ext = r->ext;
     PM_FREE(r->x), PM_FREE(r->xin), PM_FREE(r->mean0), PM_FREE(r->rstd0);
     PM_FREE(r->cache_mem), PM_FREE(r->cache);
     PM_FREE(r->pin), PM_FREE(r->pmean), PM_FREE(r->prstd), PM_FREE(r->pooled);
     PM_FREE(r->raw), PM_FREE(r->feat), PM_FREE(r->norm);
     pm__block_scratch_free(&r->s);
     memset(r, 0, sizeof(*r));
+    r->ext = ext;
+}
+
+/* Floats a light training run of one view keeps (besides the scratch). */
+static size_t pm__vision_run_floats_light(const pm_model *m, const pm_prompts *p)
+{
+    const pm_model_info *mi = &m->info;
+    int G = mi->image_size / mi->patch_size, T = G * G + 1 + (p && p->vision ? p->n_ctx : 0);
+    int W = mi->vision_width;
+    return (size_t)mi->vision_layers * pm__block_cache_floats_light(1, T, W) +
+           (size_t)T * (2 * (size_t)W + 2) + 8 * (size_t)W;
 }
 
 /* Floats a training run of one view keeps (what the memory budget divides). */
@@ -12291,13 +12358,15 @@ static int pm__vision_tower(pm_model *m, const pm_prompts *p, const float *rows,
     int n = rows ? p->n_ctx : 0, T0 = G * G + 1, T = T0 + n, H = mi->vision_mlp, b, j, i;
     size_t rowsz = (size_t)B * T;
     float *mem;
-    if (r->x && r->cap_T == T && r->cap_B >= B && (r->cap_train || !train)) {
+    pm__block_scratch *s;
+    if (r->x && r->cap_T == T && r->cap_B >= B && (r->cap_train == train || !train)) {
         r->B = B; /* the buffers of an earlier pass, large enough: no allocation, no page
-                     faults (whole steps of training reuse one run) */
-        if (train)
-            for (mem = r->cache_mem, j = 0; j < mi->vision_layers; j++)
-                mem = pm__block_cache_bind(&r->cache[j], mem, B, T, W, H, mi->vision_heads,
-                                           PM__KEEP_PROBS);
+                     faults (whole steps of training reuse their runs) */
+        for (mem = r->cache_mem, j = 0; train && j < mi->vision_layers; j++)
+            mem = train == PM__RUN_LIGHT
+                      ? pm__block_cache_bind_light(&r->cache[j], mem, B, T, W)
+                      : pm__block_cache_bind(&r->cache[j], mem, B, T, W, H, mi->vision_heads,
+                                             PM__KEEP_PROBS);
         goto ready;
     }
     pm__vision_run_free(r);
@@ -12308,21 +12377,27 @@ static int pm__vision_tower(pm_model *m, const pm_prompts *p, const float *rows,
     r->raw = pm__floats((size_t)B * D), r->feat = pm__floats((size_t)B * D);
     r->norm = pm__floats((size_t)B);
     if (train) {
-        size_t per = pm__block_cache_floats(B, T, W, H, mi->vision_heads, PM__KEEP_PROBS);
+        size_t per = train == PM__RUN_LIGHT
+                         ? pm__block_cache_floats_light(B, T, W)
+                         : pm__block_cache_floats(B, T, W, H, mi->vision_heads, PM__KEEP_PROBS);
         r->xin = pm__floats(rowsz * W), r->mean0 = pm__floats(rowsz), r->rstd0 = pm__floats(rowsz);
         r->cache = (pm__block_cache *)pm__malloc_array((size_t)mi->vision_layers,
                                                        sizeof(pm__block_cache));
         r->cache_mem = per ? pm__floats(per * (size_t)mi->vision_layers) : NULL;
         if (!r->xin || !r->mean0 || !r->rstd0 || !r->cache || !r->cache_mem) goto fail;
         for (mem = r->cache_mem, j = 0; j < mi->vision_layers; j++)
-            mem = pm__block_cache_bind(&r->cache[j], mem, B, T, W, H, mi->vision_heads,
-                                       PM__KEEP_PROBS);
+            mem = train == PM__RUN_LIGHT
+                      ? pm__block_cache_bind_light(&r->cache[j], mem, B, T, W)
+                      : pm__block_cache_bind(&r->cache[j], mem, B, T, W, H, mi->vision_heads,
+                                             PM__KEEP_PROBS);
     }
     if (!r->x || !r->pin || !r->pmean || !r->prstd || !r->pooled || !r->raw || !r->feat ||
-        !r->norm || (train ? pm__block_scratch_alloc_backward(&r->s, rowsz, T, W, H)
-                           : pm__block_scratch_alloc(&r->s, rowsz, T, W, H)))
+        !r->norm ||
+        (!r->ext && (train ? pm__block_scratch_alloc_backward(&r->s, rowsz, T, W, H)
+                           : pm__block_scratch_alloc(&r->s, rowsz, T, W, H))))
         goto fail;
 ready:
+    s = r->ext ? r->ext : &r->s;
     for (b = 0; b < B; b++) {
         float *xb = r->x + (size_t)b * T * W;
         memcpy(xb, m->v_class.f, sizeof(float) * W);
@@ -12339,7 +12414,7 @@ ready:
                 memcpy(r->x + ((size_t)b * T + T0) * W, rows + (size_t)j * n * W,
                        sizeof(float) * (size_t)n * W);
         pm__block_forward_train(&m->v_blocks[j], B, T, W, H, mi->vision_heads, 0, mi->act, r->x,
-                                train ? &r->cache[j] : NULL, &r->s);
+                                train ? &r->cache[j] : NULL, s);
     }
     for (b = 0; b < B; b++) memcpy(r->pin + (size_t)b * W, r->x + (size_t)b * T * W, sizeof(float) * W);
     pm__layernorm_forward(B, W, r->pin, m->v_ln_post_w.f, m->v_ln_post_b.f, r->pooled, r->pmean,
@@ -12379,7 +12454,7 @@ static int pm__vision_backward(pm_model *m, const pm_prompts *p, const pm__model
         for (i = 0; i < W; i++) dx[(size_t)b * T * W + i] += dpin[(size_t)b * W + i];
     for (j = mi->vision_layers - 1; j >= 0; j--) {
         pm__block_backward(&m->v_blocks[j], B, T, W, mi->vision_mlp, mi->vision_heads, 0, mi->act,
-                           &r->cache[j], dx, g ? &g->v_blocks[j] : NULL, &r->s);
+                           &r->cache[j], dx, g ? &g->v_blocks[j] : NULL, r->ext ? r->ext : &r->s);
         if (n && j >= 1 && j < p->depth)
             for (b = 0; b < B; b++) {
                 float *gr = dx + ((size_t)b * T + T0) * W;
@@ -12440,7 +12515,13 @@ typedef struct pm__trainer {
     const int *labels;
     int margin, target_self;
     double lambda_t, lambda_v, scale;
-    pm__vision_run vr;        /* one image-tower run reused by every chunk of every step */
+    /* Image-tower runs, reused by every step. Without light caches one run serves every
+       chunk: only the last keeps its activations, the others are computed again for the
+       backward. With light caches (`light`), every chunk has its own run: the last with full
+       caches, the others light ones, sharing one scratch `s`. */
+    int light, n_runs;
+    pm__vision_run *runs;
+    pm__block_scratch s;
 } pm__trainer;
 
 /* Start of chunk c (0 <= c <= n_chunks) when V items are cut into chunks of at most `chunk`:
@@ -12460,7 +12541,6 @@ static int pm__train_step(pm_model *m, pm_prompts *p, pm__trainer *tr, pm_step_s
     int G = mi->image_size / mi->patch_size, nch = (V + tr->chunk - 1) / tr->chunk;
     size_t nrows = (size_t)p->depth * p->n_ctx * W;
     pm__text_run tx;
-    pm__vision_run *vr = &tr->vr;
     float *img = pm__floats((size_t)V * D), *dimg = pm__floats((size_t)V * D);
     float *dtxt = pm__floats((size_t)N * D), *logits = pm__floats((size_t)V * N);
     float *probs = pm__floats((size_t)V * N), *dlog = pm__floats((size_t)V * N);
@@ -12475,11 +12555,13 @@ static int pm__train_step(pm_model *m, pm_prompts *p, pm__trainer *tr, pm_step_s
         if (!rows || !drows) goto done;
         memset(drows, 0, sizeof(float) * nrows);
         pm__vision_prompt_rows(p, rows);
-        for (c = 0; c < nch; c++) { /* features of every view; only the last chunk keeps
-                                       its cache (it is backpropagated first) */
+        for (c = 0; c < nch; c++) { /* features of every view; the last chunk keeps its
+                                       full cache (it is backpropagated first), the others
+                                       light caches or none (see pm__trainer) */
             int v0 = pm__chunk_start(V, tr->chunk, c), b = pm__chunk_start(V, tr->chunk, c + 1) - v0;
-            if (pm__vision_tower(m, p, rows, b, tr->E + (size_t)v0 * G * G * W, c == nch - 1,
-                                 vr))
+            pm__vision_run *vr = &tr->runs[tr->light ? c : 0];
+            int mode = c == nch - 1 ? PM__RUN_FULL : tr->light ? PM__RUN_LIGHT : PM__RUN_INFER;
+            if (pm__vision_tower(m, p, rows, b, tr->E + (size_t)v0 * G * G * W, mode, vr))
                 goto done;
             memcpy(img + (size_t)v0 * D, vr->feat, sizeof(float) * (size_t)b * D);
         }
@@ -12507,10 +12589,12 @@ static int pm__train_step(pm_model *m, pm_prompts *p, pm__trainer *tr, pm_step_s
         pm__margin_backward(N, V, D, tx.feat, tr->labels, protos, tr->target_self, tr->lambda_t,
                             tr->lambda_v, dtxt, dimg);
     if (p->vision) {
-        for (c = nch - 1; c >= 0; c--) { /* the others are recomputed with their caches */
+        for (c = nch - 1; c >= 0; c--) { /* without light caches, the other chunks are
+                                            computed again, with their caches */
             int v0 = pm__chunk_start(V, tr->chunk, c), b = pm__chunk_start(V, tr->chunk, c + 1) - v0;
-            if (c != nch - 1 &&
-                pm__vision_tower(m, p, rows, b, tr->E + (size_t)v0 * G * G * W, 1, vr))
+            pm__vision_run *vr = &tr->runs[tr->light ? c : 0];
+            if (c != nch - 1 && !tr->light &&
+                pm__vision_tower(m, p, rows, b, tr->E + (size_t)v0 * G * G * W, PM__RUN_FULL, vr))
                 goto done;
             if (pm__vision_backward(m, p, NULL, vr, NULL, dimg + (size_t)v0 * D, drows))
                 goto done;
@@ -12542,8 +12626,11 @@ static void pm__sgd_update(pm_prompts *p, float lr, float momentum)
 
 static void pm__trainer_free(pm__trainer *tr)
 {
+    int i;
     PM_FREE(tr->E), PM_FREE(tr->fixed);
-    pm__vision_run_free(&tr->vr);
+    for (i = 0; tr->runs && i < tr->n_runs; i++) pm__vision_run_free(&tr->runs[i]);
+    PM_FREE(tr->runs);
+    pm__block_scratch_free(&tr->s);
     memset(tr, 0, sizeof(*tr));
 }
 
@@ -12573,8 +12660,25 @@ static int pm__trainer_init(pm_model *m, pm_prompts *p, int V, const float *pixe
     tr->scale = exp((double)mi->logit_scale);
     tr->chunk = (int)(budget / (4.0 * (double)pm__vision_run_floats(m, p)));
     tr->chunk = tr->chunk < 1 ? 1 : tr->chunk > V ? V : tr->chunk;
+    if (tr->chunk < V && p->vision && mi->vision_mlp >= 3 * W) {
+        /* light caches for all but the last chunk, when they leave room for one whole view:
+           (V - c) light + c full views within the budget */
+        double full = 4.0 * (double)pm__vision_run_floats(m, p);
+        double light = 4.0 * (double)pm__vision_run_floats_light(m, p);
+        double c = (budget - V * light) / (full - light);
+        if (c >= 1.0) tr->light = 1, tr->chunk = c < V ? (int)c : V;
+    }
+    tr->n_runs = tr->light ? (V + tr->chunk - 1) / tr->chunk : 1;
+    tr->runs = (pm__vision_run *)pm__malloc_array((size_t)tr->n_runs, sizeof(pm__vision_run));
     tr->E = pm__floats((size_t)V * G * G * W);
-    if (!tr->E) return -1;
+    if (!tr->runs || !tr->E) goto fail;
+    memset(tr->runs, 0, sizeof(pm__vision_run) * (size_t)tr->n_runs);
+    if (tr->light) {
+        int T = G * G + 1 + p->n_ctx;
+        if (pm__block_scratch_alloc_backward(&tr->s, (size_t)tr->chunk * T, T, W, mi->vision_mlp))
+            goto fail;
+        for (i = 0; i < tr->n_runs; i++) tr->runs[i].ext = &tr->s;
+    }
     for (i = 0; i < V; i += PM__CHUNK)
         if (pm__patch_embed(m, pm__mini(PM__CHUNK, V - i), pixels + (size_t)i * S2,
                             tr->E + (size_t)i * G * G * W))

@@ -77,14 +77,17 @@ static pm_prompts *fixture_prompts(pm_model *m, const prompt_fixture *pf, int me
 
 /* Train from the fixture's initial prompts on its views and compare, for every method whose
    files the directory holds, the loss terms of every step (evaluated before each update), the
-   step-1 gradients and the final prompts. The last run repeats the first with a memory budget
-   of a few views: the image tower then runs in chunks and is recomputed for the backward. */
+   step-1 gradients and the final prompts. The last two runs repeat the first with small
+   memory budgets: the image tower runs in chunks of 2 views, which are computed again for
+   the backward (2.5 views' worth) or keep light caches (room for light caches of every view
+   and 2.5 whole ones); the two give the same gradients and prompts bit for bit. */
 static void check_prompt_parity(const char *model_path, const char *dir)
 {
-    static const char *tags[5] = {"promptmargin_text", "promptmargin_self", "maple", "coop",
-                                  "promptmargin_text"};
-    static const int methods[5] = {PM_METHOD_PROMPTMARGIN, PM_METHOD_PROMPTMARGIN, PM_METHOD_MAPLE,
-                                   PM_METHOD_COOP, PM_METHOD_PROMPTMARGIN};
+    static const char *tags[6] = {"promptmargin_text", "promptmargin_self", "maple", "coop",
+                                  "promptmargin_text", "promptmargin_text"};
+    static const int methods[6] = {PM_METHOD_PROMPTMARGIN, PM_METHOD_PROMPTMARGIN, PM_METHOD_MAPLE,
+                                   PM_METHOD_COOP, PM_METHOD_PROMPTMARGIN, PM_METHOD_PROMPTMARGIN};
+    float *grads0 = NULL, *final0 = NULL; /* run 4's step-1 gradients and final prompts */
     pm_model *m = pm_model_load(model_path);
     prompt_fixture pf;
     npy px, lab, ids;
@@ -109,7 +112,7 @@ static void check_prompt_parity(const char *model_path, const char *dir)
     npy_load(path, &ids);
     labels = (int *)malloc(sizeof(int) * (lab.count + 1));
     for (i = 0; i < (int)lab.count; i++) labels[i] = lab.i[i];
-    for (tag = 0; tag < 5; tag++) {
+    for (tag = 0; tag < 6; tag++) {
         pm_prompts *p, *g1, *fin;
         pm__trainer tr;
         pm_train_desc d;
@@ -130,6 +133,10 @@ static void check_prompt_parity(const char *model_path, const char *dir)
         memset(&d, 0, sizeof(d));
         d.margin_target = tag == 1 ? PM_MARGIN_SELF : PM_MARGIN_TEXT;
         if (tag == 4) d.memory_mb = 2.5 * 4.0 * pm__vision_run_floats(m, p) / 1048576.0;
+        if (tag == 5)
+            d.memory_mb = 4.0 * (px.shape[0] * (double)pm__vision_run_floats_light(m, p) +
+                                 2.5 * ((double)pm__vision_run_floats(m, p) -
+                                        (double)pm__vision_run_floats_light(m, p))) / 1048576.0;
         if (pm__trainer_init(m, p, px.shape[0], px.f, labels, &d, &tr)) {
             CHECK(0, "%s: %s", tags[tag], pm_last_error());
             pm_prompts_free(p);
@@ -154,6 +161,11 @@ static void check_prompt_parity(const char *model_path, const char *dir)
             }
             if (k == 0) { /* step-1 gradient of every prompt tensor */
                 size_t j;
+                if (tag == 4) grads0 = (float *)malloc(sizeof(float) * p->n_params);
+                if (tag == 4 && grads0) memcpy(grads0, p->grads, sizeof(float) * p->n_params);
+                if (tag == 5 && grads0)
+                    CHECK(memcmp(grads0, p->grads, sizeof(float) * p->n_params) == 0,
+                          "light caches: step-1 gradients differ from recomputing's");
                 for (j = 0; j < p->n_params; j++) {
                     double dd = fabs((double)p->grads[j] - g1->params[j]);
                     worst_grad = dd > worst_grad ? dd : worst_grad;
@@ -170,10 +182,20 @@ static void check_prompt_parity(const char *model_path, const char *dir)
                 fmax = fabs(fin->params[j]) > fmax ? fabs(fin->params[j]) : fmax;
             }
         }
+        if (tag == 4) final0 = (float *)malloc(sizeof(float) * p->n_params);
+        if (tag == 4 && final0) memcpy(final0, p->params, sizeof(float) * p->n_params);
+        if (tag == 5 && final0)
+            CHECK(memcmp(final0, p->params, sizeof(float) * p->n_params) == 0,
+                  "light caches: final prompts differ from recomputing's");
+        if (tag >= 4)
+            CHECK(tr.chunk == 2 && tr.light == (tag == 5),
+                  "run %d: %d views per pass of %d, light caches %d", tag, tr.chunk, tr.V,
+                  tr.light);
         worst_grad /= gmax > 0 ? gmax : 1.0;
         worst_final /= fmax > 0 ? fmax : 1.0;
-        printf("    %-18s %d steps, views per pass %2d: loss terms rel. error %.2e, step-1 "
+        printf("    %-18s %d steps, views per pass %2d%s: loss terms rel. error %.2e, step-1 "
                "gradients %.2e, final prompts %.2e\n", tags[tag], losses.shape[0], tr.chunk,
+               tr.light ? " (light caches)" : "",
                worst_loss, worst_grad, worst_final);
         CHECK(worst_loss <= 1e-4, "%s: loss terms differ by %g (relative)", tags[tag], worst_loss);
         CHECK(worst_grad <= 1e-4, "%s: step-1 gradients differ by %g (relative)", tags[tag],
@@ -184,7 +206,7 @@ static void check_prompt_parity(const char *model_path, const char *dir)
         pm_prompts_free(g1), pm_prompts_free(fin), pm_prompts_free(p);
         npy_free(&losses);
     }
-    free(labels);
+    free(labels), free(grads0), free(final0);
     npy_free(&px), npy_free(&lab), npy_free(&ids);
     pm_model_free(m);
 }
