@@ -2353,6 +2353,16 @@ static void pm__colsum_acc(int T, int n, const float *dy, float *db)
     }
 }
 
+/* From here to the end of the activations, most operations come in a plain C form and AVX2 and
+   AVX-512 forms that must give the same bits. GCC fuses a multiply and an add into one FMA
+   under -ffp-contract=fast (its default outside ISO C modes, C++ included), intrinsics
+   included: not here, or the forms would differ. */
+#if defined(__GNUC__) && !defined(__clang__) && !defined(__TINYC__)
+#pragma GCC push_options
+#pragma GCC optimize("fp-contract=off")
+#define PM__EXP_POP_OPTIONS 1
+#endif
+
 /* --------------------------------------------------------------------------------------------
    LayerNorm over the C channels of each row, eps 1e-5.
    -------------------------------------------------------------------------------------------- */
@@ -2366,26 +2376,258 @@ typedef struct pm__ln_job {
     float *y, *mean, *rstd, *dx;
 } pm__ln_job;
 
+/* The row sums of LayerNorm and of its backward are taken in 8 double running sums (lane l
+   adds elements l, l + 8, ...), folded pairwise (l + 4, l + 2, l + 1), in every form. */
+static double pm__fold8d(double *a)
+{
+    int w, l;
+    for (w = 4; w >= 1; w /= 2)
+        for (l = 0; l < w; l++) a[l] = a[l] + a[l + w];
+    return a[0];
+}
+
+/* One row: mean and rstd of x[C], then y = (x - mean) * rstd * w + b (y may be x). */
+static void pm__ln_row_portable(const float *x, int C, const float *w, const float *b, float *y,
+                                float *mean, float *rstd)
+{
+    double a[8], mu, var, d;
+    float m, rs;
+    int c;
+    for (c = 0; c < 8; c++) a[c] = 0.0;
+    for (c = 0; c < C; c++) a[c & 7] = a[c & 7] + x[c];
+    mu = pm__fold8d(a) / C;
+    for (c = 0; c < 8; c++) a[c] = 0.0;
+    for (c = 0; c < C; c++) {
+        d = x[c] - mu;
+        d = d * d;
+        a[c & 7] = a[c & 7] + d;
+    }
+    var = pm__fold8d(a) / C;
+    m = (float)mu;
+    rs = (float)(1.0 / sqrt(var + 1e-5));
+    for (c = 0; c < C; c++) {
+        float u = (x[c] - m) * rs * w[c];
+        y[c] = u + b[c];
+    }
+    *mean = m, *rstd = rs;
+}
+
+/* One row of the backward: dx[C] += rstd (g - mean(g) - xhat mean(g xhat)), g = dy w. */
+static void pm__ln_grad_row_portable(const float *dy, const float *x, const float *w, float m,
+                                     float rs, int C, float *dx)
+{
+    double a[8], a2[8], d;
+    float mg, mgx, xhat, g, u;
+    int c;
+    for (c = 0; c < 8; c++) a[c] = a2[c] = 0.0;
+    for (c = 0; c < C; c++) {
+        xhat = (x[c] - m) * rs, g = dy[c] * w[c];
+        a[c & 7] = a[c & 7] + g;
+        d = (double)g * xhat;
+        a2[c & 7] = a2[c & 7] + d;
+    }
+    mg = (float)(pm__fold8d(a) / C);
+    mgx = (float)(pm__fold8d(a2) / C);
+    for (c = 0; c < C; c++) {
+        xhat = (x[c] - m) * rs, g = dy[c] * w[c];
+        u = xhat * mgx;
+        u = g - mg - u;
+        u = rs * u;
+        dx[c] += u;
+    }
+}
+
+#ifdef PM__X86_SIMD
+__attribute__((target("avx512f"))) static void pm__ln_row_avx512(const float *x, int C,
+                                                                const float *w, const float *b,
+                                                                float *y, float *mean,
+                                                                float *rstd)
+{
+    __m512d a = _mm512_setzero_pd(), v, mv;
+    __m512 m16, r16;
+    double t[8], mu, var, d;
+    float m, rs;
+    int c, l;
+    for (c = 0; c + 8 <= C; c += 8) a = _mm512_add_pd(a, _mm512_cvtps_pd(_mm256_loadu_ps(x + c)));
+    _mm512_storeu_pd(t, a);
+    for (l = 0; c < C; c++, l++) t[l] = t[l] + x[c];
+    mu = pm__fold8d(t) / C;
+    mv = _mm512_set1_pd(mu), a = _mm512_setzero_pd();
+    for (c = 0; c + 8 <= C; c += 8) {
+        v = _mm512_sub_pd(_mm512_cvtps_pd(_mm256_loadu_ps(x + c)), mv);
+        a = _mm512_add_pd(a, _mm512_mul_pd(v, v));
+    }
+    _mm512_storeu_pd(t, a);
+    for (l = 0; c < C; c++, l++) {
+        d = x[c] - mu;
+        d = d * d;
+        t[l] = t[l] + d;
+    }
+    var = pm__fold8d(t) / C;
+    m = (float)mu;
+    rs = (float)(1.0 / sqrt(var + 1e-5));
+    m16 = _mm512_set1_ps(m), r16 = _mm512_set1_ps(rs);
+    for (c = 0; c + 16 <= C; c += 16)
+        _mm512_storeu_ps(y + c, _mm512_add_ps(_mm512_mul_ps(_mm512_mul_ps(_mm512_sub_ps(
+                                                  _mm512_loadu_ps(x + c), m16), r16),
+                                                                _mm512_loadu_ps(w + c)),
+                                              _mm512_loadu_ps(b + c)));
+    for (; c < C; c++) {
+        float u = (x[c] - m) * rs * w[c];
+        y[c] = u + b[c];
+    }
+    *mean = m, *rstd = rs;
+}
+
+__attribute__((target("avx512f"))) static void pm__ln_grad_row_avx512(const float *dy,
+                                                                     const float *x,
+                                                                     const float *w, float m,
+                                                                     float rs, int C, float *dx)
+{
+    __m512d a = _mm512_setzero_pd(), a2 = a, gd;
+    __m256 m8 = _mm256_set1_ps(m), r8 = _mm256_set1_ps(rs), xh, g;
+    __m512 m16 = _mm512_set1_ps(m), r16 = _mm512_set1_ps(rs), mg16, mgx16, xh16, g16;
+    double t[8], t2[8], d;
+    float mg, mgx, xhat, gs, u;
+    int c, l;
+    for (c = 0; c + 8 <= C; c += 8) {
+        xh = _mm256_mul_ps(_mm256_sub_ps(_mm256_loadu_ps(x + c), m8), r8);
+        g = _mm256_mul_ps(_mm256_loadu_ps(dy + c), _mm256_loadu_ps(w + c));
+        gd = _mm512_cvtps_pd(g);
+        a = _mm512_add_pd(a, gd);
+        a2 = _mm512_add_pd(a2, _mm512_mul_pd(gd, _mm512_cvtps_pd(xh)));
+    }
+    _mm512_storeu_pd(t, a), _mm512_storeu_pd(t2, a2);
+    for (l = 0; c < C; c++, l++) {
+        xhat = (x[c] - m) * rs, gs = dy[c] * w[c];
+        t[l] = t[l] + gs;
+        d = (double)gs * xhat;
+        t2[l] = t2[l] + d;
+    }
+    mg = (float)(pm__fold8d(t) / C);
+    mgx = (float)(pm__fold8d(t2) / C);
+    mg16 = _mm512_set1_ps(mg), mgx16 = _mm512_set1_ps(mgx);
+    for (c = 0; c + 16 <= C; c += 16) {
+        xh16 = _mm512_mul_ps(_mm512_sub_ps(_mm512_loadu_ps(x + c), m16), r16);
+        g16 = _mm512_mul_ps(_mm512_loadu_ps(dy + c), _mm512_loadu_ps(w + c));
+        g16 = _mm512_sub_ps(_mm512_sub_ps(g16, mg16), _mm512_mul_ps(xh16, mgx16));
+        _mm512_storeu_ps(dx + c, _mm512_add_ps(_mm512_loadu_ps(dx + c), _mm512_mul_ps(r16, g16)));
+    }
+    for (; c < C; c++) {
+        xhat = (x[c] - m) * rs, gs = dy[c] * w[c];
+        u = xhat * mgx;
+        u = gs - mg - u;
+        u = rs * u;
+        dx[c] += u;
+    }
+}
+
+__attribute__((target("avx2,fma"))) static void pm__ln_row_avx2(const float *x, int C,
+                                                               const float *w, const float *b,
+                                                               float *y, float *mean,
+                                                               float *rstd)
+{
+    __m256d a0 = _mm256_setzero_pd(), a1 = a0, v0, v1, mv;
+    __m256 m8, r8;
+    double t[8], mu, var, d;
+    float m, rs;
+    int c, l;
+    for (c = 0; c + 8 <= C; c += 8) {
+        a0 = _mm256_add_pd(a0, _mm256_cvtps_pd(_mm_loadu_ps(x + c)));
+        a1 = _mm256_add_pd(a1, _mm256_cvtps_pd(_mm_loadu_ps(x + c + 4)));
+    }
+    _mm256_storeu_pd(t, a0), _mm256_storeu_pd(t + 4, a1);
+    for (l = 0; c < C; c++, l++) t[l] = t[l] + x[c];
+    mu = pm__fold8d(t) / C;
+    mv = _mm256_set1_pd(mu), a0 = a1 = _mm256_setzero_pd();
+    for (c = 0; c + 8 <= C; c += 8) {
+        v0 = _mm256_sub_pd(_mm256_cvtps_pd(_mm_loadu_ps(x + c)), mv);
+        v1 = _mm256_sub_pd(_mm256_cvtps_pd(_mm_loadu_ps(x + c + 4)), mv);
+        a0 = _mm256_add_pd(a0, _mm256_mul_pd(v0, v0));
+        a1 = _mm256_add_pd(a1, _mm256_mul_pd(v1, v1));
+    }
+    _mm256_storeu_pd(t, a0), _mm256_storeu_pd(t + 4, a1);
+    for (l = 0; c < C; c++, l++) {
+        d = x[c] - mu;
+        d = d * d;
+        t[l] = t[l] + d;
+    }
+    var = pm__fold8d(t) / C;
+    m = (float)mu;
+    rs = (float)(1.0 / sqrt(var + 1e-5));
+    m8 = _mm256_set1_ps(m), r8 = _mm256_set1_ps(rs);
+    for (c = 0; c + 8 <= C; c += 8)
+        _mm256_storeu_ps(y + c, _mm256_add_ps(_mm256_mul_ps(_mm256_mul_ps(_mm256_sub_ps(
+                                                  _mm256_loadu_ps(x + c), m8), r8),
+                                                                _mm256_loadu_ps(w + c)),
+                                              _mm256_loadu_ps(b + c)));
+    for (; c < C; c++) {
+        float u = (x[c] - m) * rs * w[c];
+        y[c] = u + b[c];
+    }
+    *mean = m, *rstd = rs;
+}
+
+__attribute__((target("avx2,fma"))) static void pm__ln_grad_row_avx2(const float *dy,
+                                                                    const float *x,
+                                                                    const float *w, float m,
+                                                                    float rs, int C, float *dx)
+{
+    __m256d a0 = _mm256_setzero_pd(), a1 = a0, b0 = a0, b1 = a0, g0, g1;
+    __m256 m8 = _mm256_set1_ps(m), r8 = _mm256_set1_ps(rs), xh, g, mg8, mgx8;
+    double t[8], t2[8], d;
+    float mg, mgx, xhat, gs, u;
+    int c, l;
+    for (c = 0; c + 8 <= C; c += 8) {
+        xh = _mm256_mul_ps(_mm256_sub_ps(_mm256_loadu_ps(x + c), m8), r8);
+        g = _mm256_mul_ps(_mm256_loadu_ps(dy + c), _mm256_loadu_ps(w + c));
+        g0 = _mm256_cvtps_pd(_mm256_castps256_ps128(g));
+        g1 = _mm256_cvtps_pd(_mm256_extractf128_ps(g, 1));
+        a0 = _mm256_add_pd(a0, g0), a1 = _mm256_add_pd(a1, g1);
+        b0 = _mm256_add_pd(b0, _mm256_mul_pd(g0, _mm256_cvtps_pd(_mm256_castps256_ps128(xh))));
+        b1 = _mm256_add_pd(b1, _mm256_mul_pd(g1, _mm256_cvtps_pd(_mm256_extractf128_ps(xh, 1))));
+    }
+    _mm256_storeu_pd(t, a0), _mm256_storeu_pd(t + 4, a1);
+    _mm256_storeu_pd(t2, b0), _mm256_storeu_pd(t2 + 4, b1);
+    for (l = 0; c < C; c++, l++) {
+        xhat = (x[c] - m) * rs, gs = dy[c] * w[c];
+        t[l] = t[l] + gs;
+        d = (double)gs * xhat;
+        t2[l] = t2[l] + d;
+    }
+    mg = (float)(pm__fold8d(t) / C);
+    mgx = (float)(pm__fold8d(t2) / C);
+    mg8 = _mm256_set1_ps(mg), mgx8 = _mm256_set1_ps(mgx);
+    for (c = 0; c + 8 <= C; c += 8) {
+        xh = _mm256_mul_ps(_mm256_sub_ps(_mm256_loadu_ps(x + c), m8), r8);
+        g = _mm256_mul_ps(_mm256_loadu_ps(dy + c), _mm256_loadu_ps(w + c));
+        g = _mm256_sub_ps(_mm256_sub_ps(g, mg8), _mm256_mul_ps(xh, mgx8));
+        _mm256_storeu_ps(dx + c, _mm256_add_ps(_mm256_loadu_ps(dx + c), _mm256_mul_ps(r8, g)));
+    }
+    for (; c < C; c++) {
+        xhat = (x[c] - m) * rs, gs = dy[c] * w[c];
+        u = xhat * mgx;
+        u = gs - mg - u;
+        u = rs * u;
+        dx[c] += u;
+    }
+}
+#endif
+
 static void pm__layernorm_forward_rows(void *arg, size_t t0, size_t t1)
 {
     const pm__ln_job *j = (const pm__ln_job *)arg;
-    int C = j->C, c;
+    void (*row)(const float *, int, const float *, const float *, float *, float *, float *) =
+        pm__ln_row_portable;
     size_t t;
+    float m, rs;
+#ifdef PM__X86_SIMD
+    pm__kernel_fn kn = pm__gemm_select(NULL)->fn;
+    if (kn == pm__kernel_avx512) row = pm__ln_row_avx512;
+    if (kn == pm__kernel_avx2) row = pm__ln_row_avx2;
+#endif
     for (t = t0; t < t1; t++) {
-        const float *xr = j->x + t * C;
-        float *yr = j->y + t * C;
-        double mu = 0.0, var = 0.0;
-        float m, rs;
-        for (c = 0; c < C; c++) mu += xr[c];
-        mu /= C;
-        for (c = 0; c < C; c++) {
-            double d = xr[c] - mu;
-            var += d * d;
-        }
-        var /= C;
-        m = (float)mu;
-        rs = (float)(1.0 / sqrt(var + 1e-5));
-        for (c = 0; c < C; c++) yr[c] = (xr[c] - m) * rs * j->w[c] + j->b[c];
+        row(j->x + t * j->C, j->C, j->w, j->b, j->y + t * j->C, &m, &rs);
         if (j->mean) j->mean[t] = m;
         if (j->rstd) j->rstd[t] = rs;
     }
@@ -2409,24 +2651,17 @@ static void pm__layernorm_forward(int T, int C, const float *x, const float *w, 
 static void pm__layernorm_backward_rows(void *arg, size_t t0, size_t t1)
 {
     const pm__ln_job *j = (const pm__ln_job *)arg;
-    int C = j->C, c;
+    void (*row)(const float *, const float *, const float *, float, float, int, float *) =
+        pm__ln_grad_row_portable;
     size_t t;
-    for (t = t0; t < t1; t++) {
-        const float *dyr = j->dy + t * C, *xr = j->x + t * C;
-        float m = j->mean_in[t], rs = j->rstd_in[t], *dxr = j->dx + t * C, mg, mgx;
-        double sg = 0.0, sgx = 0.0;
-        for (c = 0; c < C; c++) {
-            float xhat = (xr[c] - m) * rs, g = dyr[c] * j->w[c];
-            sg += g;
-            sgx += (double)g * xhat;
-        }
-        mg = (float)(sg / C);
-        mgx = (float)(sgx / C);
-        for (c = 0; c < C; c++) {
-            float xhat = (xr[c] - m) * rs, g = dyr[c] * j->w[c];
-            dxr[c] += rs * (g - mg - xhat * mgx);
-        }
-    }
+#ifdef PM__X86_SIMD
+    pm__kernel_fn kn = pm__gemm_select(NULL)->fn;
+    if (kn == pm__kernel_avx512) row = pm__ln_grad_row_avx512;
+    if (kn == pm__kernel_avx2) row = pm__ln_grad_row_avx2;
+#endif
+    for (t = t0; t < t1; t++)
+        row(j->dy + t * j->C, j->x + t * j->C, j->w, j->mean_in[t], j->rstd_in[t], j->C,
+            j->dx + t * j->C);
 }
 
 static void pm__layernorm_backward(int T, int C, const float *dy, const float *x,
@@ -2511,13 +2746,6 @@ PM__MAYBE_UNUSED static void pm__matmul_backward(int T, int in, int out, const f
        times 2^k built in the exponent bits.
    -------------------------------------------------------------------------------------------- */
 
-#if defined(__GNUC__) && !defined(__clang__) && !defined(__TINYC__)
-/* GCC fuses a multiply and an add into one FMA under -ffp-contract=fast (its default outside
-   ISO C modes, C++ included), intrinsics included: not here, or the forms would differ */
-#pragma GCC push_options
-#pragma GCC optimize("fp-contract=off")
-#define PM__EXP_POP_OPTIONS 1
-#endif
 #define PM__EXP_LO (-87.0f)
 #define PM__EXP_HI 88.0f
 #define PM__EXP_ROUND 12582912.0f /* 1.5 * 2^23 */
@@ -2750,9 +2978,6 @@ __attribute__((target("avx2,fma"))) static void pm__softmax_grad_row_avx2(const 
 }
 #endif
 
-#ifdef PM__EXP_POP_OPTIONS
-#pragma GCC pop_options
-#endif
 
 /* x[i] = e^x[i] for i < n, in place. */
 static void pm__exp_array(float *x, size_t n)
@@ -2864,6 +3089,10 @@ static void pm__activation_grad_inplace(int act, size_t n, float *x, const float
     j.act = act, j.x = x, j.dy = dy, j.dx = x, j.set = 1;
     pm__parallel_range(n, 65536, pm__activation_backward_range, &j);
 }
+
+#ifdef PM__EXP_POP_OPTIONS
+#pragma GCC pop_options
+#endif
 
 /* --------------------------------------------------------------------------------------------
    Softmax and multi-head attention.

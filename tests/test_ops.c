@@ -415,6 +415,56 @@ static void test_ops_softmax_forms(void)
     CHECK(worst_g < 1e-6, "softmax gradient: worst absolute error %.3g", worst_g);
 }
 
+/* LayerNorm rows and their gradient: the plain C, AVX2 and AVX-512 forms give the same bits
+   for widths around the 8- and 16-lane blocks; the statistics agree with a double-precision
+   two-pass computation. */
+static void test_ops_layernorm_forms(void)
+{
+    static const int widths[] = {1, 7, 8, 9, 15, 16, 17, 33, 768, 771};
+    int wi, c;
+    double worst = 0.0;
+    for (wi = 0; wi < (int)(sizeof(widths) / sizeof(widths[0])); wi++) {
+        int C = widths[wi];
+        float *x = ops_rand(C, 3.0f, 0.5f), *w = ops_rand(C, 1.0f, 1.0f), *b = ops_rand(C, 1.0f, 0.0f);
+        float *dy = ops_rand(C, 1.0f, 0.0f), *y = ops_rand(C, 1.0f, 0.0f), *dx = ops_rand(C, 1.0f, 0.0f);
+        float *y2 = ops_copy(y, C), *dx0 = ops_copy(dx, C), *dx2 = ops_copy(dx, C), m, rs, m2, rs2;
+        double mu = 0.0, var = 0.0;
+        pm__ln_row_portable(x, C, w, b, y, &m, &rs);
+        pm__ln_grad_row_portable(dy, x, w, m, rs, C, dx);
+        for (c = 0; c < C; c++) mu += x[c];
+        mu /= C;
+        for (c = 0; c < C; c++) var += (x[c] - mu) * (x[c] - mu);
+        var /= C;
+        if (fabs(m - mu) > worst) worst = fabs(m - mu);
+        if (fabs(rs - 1.0 / sqrt(var + 1e-5)) * sqrt(var + 1e-5) > worst)
+            worst = fabs(rs - 1.0 / sqrt(var + 1e-5)) * sqrt(var + 1e-5);
+#ifdef PM__X86_SIMD
+        {
+            int form;
+            __builtin_cpu_init();
+            for (form = 0; form < 2; form++) {
+                if (form == 0 && !__builtin_cpu_supports("avx512f")) continue;
+                if (form == 1 && !(__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")))
+                    continue;
+                memcpy(dx2, dx0, sizeof(float) * C);
+                if (form == 0) {
+                    pm__ln_row_avx512(x, C, w, b, y2, &m2, &rs2);
+                    pm__ln_grad_row_avx512(dy, x, w, m, rs, C, dx2);
+                } else {
+                    pm__ln_row_avx2(x, C, w, b, y2, &m2, &rs2);
+                    pm__ln_grad_row_avx2(dy, x, w, m, rs, C, dx2);
+                }
+                CHECK(m == m2 && rs == rs2 && memcmp(y, y2, sizeof(float) * C) == 0 &&
+                          memcmp(dx, dx2, sizeof(float) * C) == 0,
+                      "%s layernorm row differs from plain C at C = %d", form ? "AVX2" : "AVX-512", C);
+            }
+        }
+#endif
+        free(x), free(w), free(b), free(dy), free(y), free(dx), free(y2), free(dx0), free(dx2);
+    }
+    CHECK(worst < 1e-6, "layernorm statistics: worst error %.3g", worst);
+}
+
 static void test_ops_activation(void)
 {
     int act;
