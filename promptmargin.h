@@ -2980,7 +2980,7 @@ __attribute__((target("avx2,fma"))) static void pm__softmax_grad_row_avx2(const 
 
 
 /* x[i] = e^x[i] for i < n, in place. */
-static void pm__exp_array(float *x, size_t n)
+PM__MAYBE_UNUSED static void pm__exp_array(float *x, size_t n)
 {
 #ifdef PM__X86_SIMD
     pm__kernel_fn kn = pm__gemm_select(NULL)->fn;
@@ -3001,6 +3001,110 @@ static void pm__exp_array(float *x, size_t n)
    0.5 x (1 + erf(x / sqrt 2)).
    -------------------------------------------------------------------------------------------- */
 
+/* QuickGELU and its gradient in three forms with the same bits (each step a separately
+   rounded operation, in the same order):
+       e = e^(-1.702 x);  y = x / (1 + e);
+       s = 1 / (1 + e);   d = dy (s + 1.702 x s (1 - s));  dx = d (set) or dx + d.
+   x == y and x == dx are allowed. */
+static float pm__quickgelu1(float v)
+{
+    float e = pm__exp1(-1.702f * v), u = 1.0f + e;
+    return v / u;
+}
+
+static float pm__quickgelu_grad1(float v, float g)
+{
+    float e = pm__exp1(-1.702f * v), s = 1.0f / (1.0f + e), t = 1.702f * v;
+    t = t * s;
+    t = t * (1.0f - s);
+    t = s + t;
+    return g * t;
+}
+
+static void pm__quickgelu_portable(const float *x, float *y, size_t n)
+{
+    size_t i;
+    for (i = 0; i < n; i++) y[i] = pm__quickgelu1(x[i]);
+}
+
+static void pm__quickgelu_grad_portable(const float *x, const float *dy, float *dx, size_t n,
+                                        int set)
+{
+    size_t i;
+    for (i = 0; i < n; i++) {
+        float d = pm__quickgelu_grad1(x[i], dy[i]);
+        dx[i] = set ? d : dx[i] + d;
+    }
+}
+
+#ifdef PM__X86_SIMD
+__attribute__((target("avx512f"))) static void pm__quickgelu_avx512(const float *x, float *y,
+                                                                   size_t n)
+{
+    const __m512 k = _mm512_set1_ps(-1.702f), one = _mm512_set1_ps(1.0f);
+    size_t i = 0;
+    for (; i + 16 <= n; i += 16) {
+        __m512 v = _mm512_loadu_ps(x + i), e = pm__exp16(_mm512_mul_ps(k, v));
+        _mm512_storeu_ps(y + i, _mm512_div_ps(v, _mm512_add_ps(one, e)));
+    }
+    for (; i < n; i++) y[i] = pm__quickgelu1(x[i]);
+}
+
+__attribute__((target("avx512f"))) static void pm__quickgelu_grad_avx512(const float *x,
+                                                                        const float *dy,
+                                                                        float *dx, size_t n,
+                                                                        int set)
+{
+    const __m512 k = _mm512_set1_ps(-1.702f), c = _mm512_set1_ps(1.702f);
+    const __m512 one = _mm512_set1_ps(1.0f);
+    size_t i = 0;
+    for (; i + 16 <= n; i += 16) {
+        __m512 v = _mm512_loadu_ps(x + i), e = pm__exp16(_mm512_mul_ps(k, v));
+        __m512 s = _mm512_div_ps(one, _mm512_add_ps(one, e));
+        __m512 t = _mm512_mul_ps(_mm512_mul_ps(_mm512_mul_ps(c, v), s), _mm512_sub_ps(one, s));
+        __m512 d = _mm512_mul_ps(_mm512_loadu_ps(dy + i), _mm512_add_ps(s, t));
+        _mm512_storeu_ps(dx + i, set ? d : _mm512_add_ps(_mm512_loadu_ps(dx + i), d));
+    }
+    for (; i < n; i++) {
+        float d = pm__quickgelu_grad1(x[i], dy[i]);
+        dx[i] = set ? d : dx[i] + d;
+    }
+}
+
+__attribute__((target("avx2,fma"))) static void pm__quickgelu_avx2(const float *x, float *y,
+                                                                  size_t n)
+{
+    const __m256 k = _mm256_set1_ps(-1.702f), one = _mm256_set1_ps(1.0f);
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        __m256 v = _mm256_loadu_ps(x + i), e = pm__exp8(_mm256_mul_ps(k, v));
+        _mm256_storeu_ps(y + i, _mm256_div_ps(v, _mm256_add_ps(one, e)));
+    }
+    for (; i < n; i++) y[i] = pm__quickgelu1(x[i]);
+}
+
+__attribute__((target("avx2,fma"))) static void pm__quickgelu_grad_avx2(const float *x,
+                                                                       const float *dy,
+                                                                       float *dx, size_t n,
+                                                                       int set)
+{
+    const __m256 k = _mm256_set1_ps(-1.702f), c = _mm256_set1_ps(1.702f);
+    const __m256 one = _mm256_set1_ps(1.0f);
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        __m256 v = _mm256_loadu_ps(x + i), e = pm__exp8(_mm256_mul_ps(k, v));
+        __m256 s = _mm256_div_ps(one, _mm256_add_ps(one, e));
+        __m256 t = _mm256_mul_ps(_mm256_mul_ps(_mm256_mul_ps(c, v), s), _mm256_sub_ps(one, s));
+        __m256 d = _mm256_mul_ps(_mm256_loadu_ps(dy + i), _mm256_add_ps(s, t));
+        _mm256_storeu_ps(dx + i, set ? d : _mm256_add_ps(_mm256_loadu_ps(dx + i), d));
+    }
+    for (; i < n; i++) {
+        float d = pm__quickgelu_grad1(x[i], dy[i]);
+        dx[i] = set ? d : dx[i] + d;
+    }
+}
+#endif
+
 /* y[n] = act(x[n]); x == y is allowed. The backward needs x (the pre-activation). */
 typedef struct pm__act_job {
     int act, set; /* set: dx = (not +=) the gradient, dx may be x */
@@ -3016,15 +3120,19 @@ static void pm__activation_forward_range(void *arg, size_t i0, size_t i1)
     size_t i;
     if (j->act == PM_ACT_GELU) {
         for (i = i0; i < i1; i++) y[i] = 0.5f * x[i] * (1.0f + erff(x[i] * 0.70710678118654752f));
-    } else { /* in blocks: e^(-1.702 x) for a block, then the quotient (x == y allowed) */
-        float e[256];
-        size_t b, k;
-        for (i = i0; i < i1; i += b) {
-            b = i1 - i < 256 ? i1 - i : 256;
-            for (k = 0; k < b; k++) e[k] = -1.702f * x[i + k];
-            pm__exp_array(e, b);
-            for (k = 0; k < b; k++) y[i + k] = x[i + k] / (1.0f + e[k]);
+    } else {
+#ifdef PM__X86_SIMD
+        pm__kernel_fn kn = pm__gemm_select(NULL)->fn;
+        if (kn == pm__kernel_avx512) {
+            pm__quickgelu_avx512(x + i0, y + i0, i1 - i0);
+            return;
         }
+        if (kn == pm__kernel_avx2) {
+            pm__quickgelu_avx2(x + i0, y + i0, i1 - i0);
+            return;
+        }
+#endif
+        pm__quickgelu_portable(x + i0, y + i0, i1 - i0);
     }
 }
 
@@ -3056,18 +3164,18 @@ static void pm__activation_backward_range(void *arg, size_t i0, size_t i1)
             dx[i] = j->set ? d : dx[i] + d;
         }
     } else {
-        float e[256];
-        size_t b, k;
-        for (i = i0; i < i1; i += b) {
-            b = i1 - i < 256 ? i1 - i : 256;
-            for (k = 0; k < b; k++) e[k] = -1.702f * x[i + k];
-            pm__exp_array(e, b);
-            for (k = 0; k < b; k++) {
-                float v = x[i + k], s = 1.0f / (1.0f + e[k]);
-                float d = dy[i + k] * (s + 1.702f * v * s * (1.0f - s));
-                dx[i + k] = j->set ? d : dx[i + k] + d;
-            }
+#ifdef PM__X86_SIMD
+        pm__kernel_fn kn = pm__gemm_select(NULL)->fn;
+        if (kn == pm__kernel_avx512) {
+            pm__quickgelu_grad_avx512(x + i0, dy + i0, dx + i0, i1 - i0, j->set);
+            return;
         }
+        if (kn == pm__kernel_avx2) {
+            pm__quickgelu_grad_avx2(x + i0, dy + i0, dx + i0, i1 - i0, j->set);
+            return;
+        }
+#endif
+        pm__quickgelu_grad_portable(x + i0, dy + i0, dx + i0, i1 - i0, j->set);
     }
 }
 

@@ -465,6 +465,50 @@ static void test_ops_layernorm_forms(void)
     CHECK(worst < 1e-6, "layernorm statistics: worst error %.3g", worst);
 }
 
+/* QuickGELU and its gradient: the plain C, AVX2 and AVX-512 forms give the same bits, in place
+   too, accumulating or not. */
+static void test_ops_quickgelu_forms(void)
+{
+    enum { N = 1037 };
+    float *x = ops_rand(N, 12.0f, 0.0f), *dy = ops_rand(N, 1.0f, 0.0f), *y = ops_rand(N, 1.0f, 0.0f);
+    float *y2 = ops_copy(y, N), *dx = ops_rand(N, 1.0f, 0.0f), *dx0 = ops_copy(dx, N);
+    float *dx2 = ops_copy(dx, N);
+    int set;
+    x[0] = 0.0f, x[1] = -90.0f, x[2] = 90.0f;
+    pm__quickgelu_portable(x, y, N);
+    CHECK(y[0] == 0.0f && fabs(y[5] - x[5] / (1.0 + exp(-1.702 * x[5]))) < 1e-5, "QuickGELU values");
+#ifdef PM__X86_SIMD
+    __builtin_cpu_init();
+    if (__builtin_cpu_supports("avx512f")) {
+        pm__quickgelu_avx512(x, y2, N);
+        CHECK(memcmp(y, y2, sizeof(float) * N) == 0, "AVX-512 QuickGELU differs from plain C");
+        for (set = 0; set < 2; set++) {
+            memcpy(dx, dx0, sizeof(float) * N), memcpy(dx2, dx0, sizeof(float) * N);
+            pm__quickgelu_grad_portable(x, dy, dx, N, set);
+            pm__quickgelu_grad_avx512(x, dy, dx2, N, set);
+            CHECK(memcmp(dx, dx2, sizeof(float) * N) == 0, "AVX-512 QuickGELU gradient (set %d) differs", set);
+        }
+    }
+    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) {
+        pm__quickgelu_avx2(x, y2, N);
+        CHECK(memcmp(y, y2, sizeof(float) * N) == 0, "AVX2 QuickGELU differs from plain C");
+        for (set = 0; set < 2; set++) {
+            memcpy(dx, dx0, sizeof(float) * N), memcpy(dx2, dx0, sizeof(float) * N);
+            pm__quickgelu_grad_portable(x, dy, dx, N, set);
+            pm__quickgelu_grad_avx2(x, dy, dx2, N, set);
+            CHECK(memcmp(dx, dx2, sizeof(float) * N) == 0, "AVX2 QuickGELU gradient (set %d) differs", set);
+        }
+    }
+#endif
+    /* in place over x, as the light caches' backward uses it */
+    memcpy(dx, x, sizeof(float) * N);
+    pm__activation_grad_inplace(PM_ACT_QUICK_GELU, N, dx, dy);
+    memcpy(dx2, dx0, sizeof(float) * N);
+    pm__quickgelu_grad_portable(x, dy, dx2, N, 1);
+    CHECK(memcmp(dx, dx2, sizeof(float) * N) == 0, "in-place QuickGELU gradient differs");
+    free(x), free(dy), free(y), free(y2), free(dx), free(dx0), free(dx2);
+}
+
 static void test_ops_activation(void)
 {
     int act;

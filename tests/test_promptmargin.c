@@ -1438,6 +1438,7 @@ static const test_case tests[] = {
     {"ops_exp", test_ops_exp, 0},
     {"ops_softmax_forms", test_ops_softmax_forms, 0},
     {"ops_layernorm_forms", test_ops_layernorm_forms, 0},
+    {"ops_quickgelu_forms", test_ops_quickgelu_forms, 0},
     {"ops_activation", test_ops_activation, 0},
     {"ops_attention", test_ops_attention, 0},
     {"ops_l2norm", test_ops_l2norm, 0},
