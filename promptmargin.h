@@ -2053,6 +2053,10 @@ __attribute__((target("avx512f"))) static void pm__bf16_pairs_avx512(const float
             _mm512_add_epi32(_mm512_add_epi32(u, round), _mm512_and_si512(top, one)), 16);
         __mmask16 nan = _mm512_cmpgt_epu32_mask(_mm512_and_si512(u, abs), inf);
         r = _mm512_mask_or_epi32(r, nan, top, quiet);
+        if (stride == 1 && n - k >= 16) {
+            _mm256_storeu_si256((__m256i *)(void *)(dst + k / 2), _mm512_cvtepi32_epi16(r));
+            continue;
+        }
         _mm256_storeu_si256((__m256i *)(void *)t, _mm512_cvtepi32_epi16(r));
         for (m = 0; m < 8 && k + 2 * m < n; m++) dst[(size_t)(k / 2 + m) * stride] = t[m];
     }
@@ -2066,9 +2070,23 @@ static void pm__pack_a_bf16(int MR, int ta, const float *A, int lda, int i0, int
     for (ip = 0; ip < mc; ip += MR) {
         int mr = pm__mini(MR, mc - ip);
         uint32_t *dst = Ap + (size_t)ip * kp;
+#ifdef PM__X86_SIMD
+        /* (bf16 panels are only made for the AVX512-BF16 kernel) whole panels: the rows
+           rounded into a buffer, then 12 x 16 blocks of pairs transposed in registers */
+        if (!ta && mr == 12 && MR == 12 && kp <= 256) {
+            uint32_t tmp[12 * 256];
+            for (i = 0; i < 12; i++)
+                pm__bf16_pairs_avx512(A + (size_t)(i0 + ip + i) * lda + k0, kc, tmp + i * kp, 1);
+            for (k = 0; k + 16 <= kp; k += 16)
+                pm__transpose16_avx512((const float *)(const void *)(tmp + k), (size_t)kp, 12,
+                                       (float *)(void *)(dst + (size_t)k * MR), (size_t)MR);
+            for (; k < kp; k++)
+                for (i = 0; i < 12; i++) dst[(size_t)k * MR + i] = tmp[i * kp + k];
+            continue;
+        }
+#endif
         for (i = 0; i < MR; i++) {
 #ifdef PM__X86_SIMD
-            /* (bf16 panels are only made for the AVX512-BF16 kernel) */
             if (!ta && i < mr) {
                 pm__bf16_pairs_avx512(A + (size_t)(i0 + ip + i) * lda + k0, kc, dst + i,
                                       (size_t)MR);

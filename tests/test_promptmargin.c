@@ -312,6 +312,15 @@ static void test_gemm_bf16_rounding(void)
         }
         CHECK(bad == 0, "n = %d: %d pairs differ from pm__f32_to_bf16", n, bad);
         CHECK(got[1] == 0xABABABABu, "wrote between the strided pairs");
+        memset(got, 0xAB, sizeof(got)); /* contiguous pairs (stride 1) */
+        pm__bf16_pairs_avx512(x, n, got, 1);
+        for (i = 0, bad = 0; i < (n + 1) / 2; i++) {
+            uint32_t want = pm__f32_to_bf16(x[2 * i]);
+            if (2 * i + 1 < n) want |= (uint32_t)pm__f32_to_bf16(x[2 * i + 1]) << 16;
+            bad += got[i] != want;
+        }
+        CHECK(bad == 0 && got[(n + 1) / 2] == 0xABABABABu,
+              "n = %d, stride 1: %d pairs differ, or wrote past them", n, bad);
     }
 #else
     skip("built without the x86 kernels");
