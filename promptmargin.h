@@ -2009,7 +2009,23 @@ static void pm__pack_b_bf16(int NR, int tb, const void *B, int ldb, int k0, int 
             const uint16_t *rows[32];
             PM_ASSERT(NR <= 32);
             for (j = 0; j < nr; j++) rows[j] = b + (size_t)(j0 + jp + j) * ldb + k0;
-            for (k = 0; k < kc / 2; k++) {
+            k = 0;
+#ifdef PM__X86_SIMD
+            /* (bf16 panels are only made for the AVX512-BF16 kernel: x86, little-endian) whole
+               panels: a pair (k, k+1) of a row is one 32-bit unit, 16 x 16 blocks of them
+               transposed in registers */
+            if (NR == 32 && nr == 32 && ldb % 2 == 0 && k0 % 2 == 0)
+                for (; k + 16 <= kc / 2; k += 16) {
+                    pm__transpose16_avx512((const float *)(const void *)(rows[0] + 2 * k),
+                                           (size_t)ldb / 2, 16,
+                                           (float *)(void *)(dst + (size_t)k * NR), (size_t)NR);
+                    pm__transpose16_avx512((const float *)(const void *)(rows[16] + 2 * k),
+                                           (size_t)ldb / 2, 16,
+                                           (float *)(void *)(dst + (size_t)k * NR + 16),
+                                           (size_t)NR);
+                }
+#endif
+            for (; k < kc / 2; k++) {
                 uint32_t *d = dst + (size_t)k * NR;
                 for (j = 0; j < nr; j++) d[j] = rows[j][2 * k] | (uint32_t)rows[j][2 * k + 1] << 16;
                 for (; j < NR; j++) d[j] = 0;
