@@ -1607,6 +1607,9 @@ static void pm__parallel_range(size_t n, size_t chunk, pm__range_fn fn, void *ar
 
 typedef void (*pm__kernel_fn)(int kc, const void *Ap, const void *Bp, float alpha, float *C,
                               int ldc, int mr, int nr);
+/* The same product with A read in place: row i of the tile at A + i * lda (i < mr). */
+typedef void (*pm__kernel_rows_fn)(int kc, const float *A, int lda, const void *Bp, float alpha,
+                                   float *C, int ldc, int mr, int nr);
 
 typedef struct pm__gemm_kernel {
     const char *name;
@@ -1614,6 +1617,7 @@ typedef struct pm__gemm_kernel {
     int mc, kc, nc; /* cache blocks (mc a multiple of mr, nc of nr, kc even) */
     int bf16;       /* panels hold bf16 pairs (k, k+1) in 32-bit units instead of floats */
     pm__kernel_fn fn;
+    pm__kernel_rows_fn rows; /* or NULL: A is always packed */
 } pm__gemm_kernel;
 
 
@@ -1671,6 +1675,43 @@ pm__kernel_avx512(int kc, const void *Apv, const void *Bpv, float alpha, float *
         PM__K512_ROW(4) PM__K512_ROW(5) PM__K512_ROW(6) PM__K512_ROW(7)
         PM__K512_ROW(8) PM__K512_ROW(9) PM__K512_ROW(10) PM__K512_ROW(11)
         Ap += 12;
+        Bp += 32;
+    }
+    PM__K512_STORE(0) PM__K512_STORE(1) PM__K512_STORE(2) PM__K512_STORE(3)
+    PM__K512_STORE(4) PM__K512_STORE(5) PM__K512_STORE(6) PM__K512_STORE(7)
+    PM__K512_STORE(8) PM__K512_STORE(9) PM__K512_STORE(10) PM__K512_STORE(11)
+}
+
+/* The AVX-512 kernel reading A in place (f32, not transposed): no packing of A, the same
+   arithmetic. Rows past mr read row 0 (their results are not stored). */
+#define PM__K512R_ROW(i)                                                                      \
+    a = _mm512_set1_ps(r##i[k]);                                                              \
+    c##i##a = _mm512_fmadd_ps(a, b0, c##i##a);                                                \
+    c##i##b = _mm512_fmadd_ps(a, b1, c##i##b);
+__attribute__((target("avx512f"))) static void
+pm__kernel_avx512_rows(int kc, const float *A, int lda, const void *Bpv, float alpha, float *C,
+                       int ldc, int mr, int nr)
+{
+    const float *Bp = (const float *)Bpv;
+#define PM__ROWPTR(i) *r##i = A + (size_t)(i < mr ? i : 0) * lda
+    const float PM__ROWPTR(0), PM__ROWPTR(1), PM__ROWPTR(2), PM__ROWPTR(3), PM__ROWPTR(4);
+    const float PM__ROWPTR(5), PM__ROWPTR(6), PM__ROWPTR(7), PM__ROWPTR(8), PM__ROWPTR(9);
+    const float PM__ROWPTR(10), PM__ROWPTR(11);
+#undef PM__ROWPTR
+    __m512 c0a = _mm512_setzero_ps(), c0b = c0a, c1a = c0a, c1b = c0a, c2a = c0a, c2b = c0a;
+    __m512 c3a = c0a, c3b = c0a, c4a = c0a, c4b = c0a, c5a = c0a, c5b = c0a;
+    __m512 c6a = c0a, c6b = c0a, c7a = c0a, c7b = c0a, c8a = c0a, c8b = c0a;
+    __m512 c9a = c0a, c9b = c0a, c10a = c0a, c10b = c0a, c11a = c0a, c11b = c0a;
+    __m512 a, b0, b1, al = _mm512_set1_ps(alpha);
+    __mmask16 m0 = (__mmask16)(nr >= 16 ? 0xFFFF : (1u << nr) - 1u);
+    __mmask16 m1 = (__mmask16)(nr >= 32 ? 0xFFFF : nr <= 16 ? 0 : (1u << (nr - 16)) - 1u);
+    int k;
+    for (k = 0; k < kc; k++) {
+        b0 = _mm512_loadu_ps(Bp);
+        b1 = _mm512_loadu_ps(Bp + 16);
+        PM__K512R_ROW(0) PM__K512R_ROW(1) PM__K512R_ROW(2) PM__K512R_ROW(3)
+        PM__K512R_ROW(4) PM__K512R_ROW(5) PM__K512R_ROW(6) PM__K512R_ROW(7)
+        PM__K512R_ROW(8) PM__K512R_ROW(9) PM__K512R_ROW(10) PM__K512R_ROW(11)
         Bp += 32;
     }
     PM__K512_STORE(0) PM__K512_STORE(1) PM__K512_STORE(2) PM__K512_STORE(3)
@@ -1796,13 +1837,13 @@ static void pm__kernel_neon(int kc, const void *Apv, const void *Bpv, float alph
 
 static const pm__gemm_kernel pm__kernels[] = {
     /* cache blocks measured best on a Zen 4 core (32 KB L1d, 1 MB L2) */
-    {"portable", 4, 16, 64, 512, 4096, 0, pm__kernel_portable},
+    {"portable", 4, 16, 64, 512, 4096, 0, pm__kernel_portable, NULL},
 #ifdef PM__X86_SIMD
-    {"avx2", 6, 16, 48, 512, 4096, 0, pm__kernel_avx2},
-    {"avx512", 12, 32, 72, 512, 4096, 0, pm__kernel_avx512},
+    {"avx2", 6, 16, 48, 512, 4096, 0, pm__kernel_avx2, NULL},
+    {"avx512", 12, 32, 72, 512, 4096, 0, pm__kernel_avx512, pm__kernel_avx512_rows},
 #endif
 #ifdef PM__NEON
-    {"neon", 8, 12, 96, 256, 4092, 0, pm__kernel_neon},
+    {"neon", 8, 12, 96, 256, 4092, 0, pm__kernel_neon, NULL},
 #endif
 };
 
@@ -1841,7 +1882,7 @@ static const pm__gemm_kernel *pm__gemm_select_bf16(void)
 {
 #ifdef PM__X86_SIMD
     static const pm__gemm_kernel bf = {"avx512bf16", 12, 32, 72, 512, 4096, 1,
-                                       pm__kernel_avx512bf16};
+                                       pm__kernel_avx512bf16, NULL};
     if (pm__bf16_compute < 0) {
         __builtin_cpu_init();
         pm__bf16_compute = __builtin_cpu_supports("avx512f") &&
@@ -2123,6 +2164,32 @@ static void pm__pack_a_bf16(int MR, int ta, const float *A, int lda, int i0, int
     }
 }
 
+/* C[0:mc, 0:nc] += alpha op(A)[ic:ic+mc, pc:pc+kcb] . (packed block Bp of nc columns), C
+   pointing at the block's first element: A packed into Ap first, or read in place by the
+   kernel's `rows` form (f32, A not transposed, and rows not a multiple of 4 KB apart: such
+   rows all fall into the same set of the L1 cache and evict each other). */
+static void pm__gemm_macro(const pm__gemm_kernel *kn, int ta, const float *A, int lda, int ic,
+                           int mc, int pc, int kcb, uint32_t *Ap, const uint32_t *Bp, int nc,
+                           float alpha, float *C, int ldc)
+{
+    int kub = kn->bf16 ? (kcb + 1) / 2 : kcb, jr, ir;
+    if (kn->rows && !ta && lda % 1024 != 0) {
+        for (jr = 0; jr < nc; jr += kn->nr)
+            for (ir = 0; ir < mc; ir += kn->mr)
+                kn->rows(kcb, A + (size_t)(ic + ir) * lda + pc, lda, Bp + (size_t)jr * kub, alpha,
+                         C + (size_t)ir * ldc + jr, ldc, pm__mini(kn->mr, mc - ir),
+                         pm__mini(kn->nr, nc - jr));
+        return;
+    }
+    if (kn->bf16) pm__pack_a_bf16(kn->mr, ta, A, lda, ic, mc, pc, kcb, Ap);
+    else pm__pack_a(kn->mr, ta, A, lda, ic, mc, pc, kcb, (float *)(void *)Ap);
+    for (jr = 0; jr < nc; jr += kn->nr)
+        for (ir = 0; ir < mc; ir += kn->mr)
+            kn->fn(kcb, Ap + (size_t)ir * kub, Bp + (size_t)jr * kub, alpha,
+                   C + (size_t)ir * ldc + jr, ldc, pm__mini(kn->mr, mc - ir),
+                   pm__mini(kn->nr, nc - jr));
+}
+
 /* The blocked product on one thread (beta already applied to C). Panels are counted in 4-byte
    units: kc per row of an f32 panel, (kc + 1) / 2 of a bf16 one. */
 static void pm__gemm_blocked(const pm__gemm_kernel *kn, int ta, int tb, int M, int N, int K,
@@ -2130,7 +2197,7 @@ static void pm__gemm_blocked(const pm__gemm_kernel *kn, int ta, int tb, int M, i
                              int ldb, float *C, int ldc)
 {
     uint32_t *Bp, *Ap;
-    int jc, pc, ic, jr, ir;
+    int jc, pc, ic;
     size_t kc = (size_t)pm__mini(kn->kc, K), ku = kn->bf16 ? (kc + 1) / 2 : kc;
     size_t nb = ku * (size_t)(pm__mini(kn->nc, N) + kn->nr);
     /* packing buffers sized to the problem: small products (attention heads) stay cheap */
@@ -2141,19 +2208,12 @@ static void pm__gemm_blocked(const pm__gemm_kernel *kn, int ta, int tb, int M, i
     for (jc = 0; jc < N; jc += kn->nc) {
         int nc = pm__mini(kn->nc, N - jc);
         for (pc = 0; pc < K; pc += kn->kc) {
-            int kcb = pm__mini(kn->kc, K - pc), kub = kn->bf16 ? (kcb + 1) / 2 : kcb;
+            int kcb = pm__mini(kn->kc, K - pc);
             if (kn->bf16) pm__pack_b_bf16(kn->nr, tb, B, ldb, pc, kcb, jc, nc, Bp);
             else pm__pack_b(kn->nr, tb, B, bt, ldb, pc, kcb, jc, nc, (float *)(void *)Bp);
-            for (ic = 0; ic < M; ic += kn->mc) {
-                int mc = pm__mini(kn->mc, M - ic);
-                if (kn->bf16) pm__pack_a_bf16(kn->mr, ta, A, lda, ic, mc, pc, kcb, Ap);
-                else pm__pack_a(kn->mr, ta, A, lda, ic, mc, pc, kcb, (float *)(void *)Ap);
-                for (jr = 0; jr < nc; jr += kn->nr)
-                    for (ir = 0; ir < mc; ir += kn->mr)
-                        kn->fn(kcb, Ap + (size_t)ir * kub, Bp + (size_t)jr * kub, alpha,
-                               C + (size_t)(ic + ir) * ldc + jc + jr, ldc,
-                               pm__mini(kn->mr, mc - ir), pm__mini(kn->nr, nc - jr));
-            }
+            for (ic = 0; ic < M; ic += kn->mc)
+                pm__gemm_macro(kn, ta, A, lda, ic, pm__mini(kn->mc, M - ic), pc, kcb, Ap, Bp, nc,
+                               alpha, C + (size_t)ic * ldc + jc, ldc);
         }
     }
     PM_FREE(Bp);
@@ -2223,28 +2283,22 @@ static void pm__shared_task(void *arg, int task)
         else pm__pack_b(kn->nr, g->tb, g->B, g->bt, g->ldb, s->pc, s->kcb, s->jc + j0, cols,
                         (float *)(void *)dst);
     } else { /* rows [i0, i1) of C */
-        int i0 = task * g->step, i1 = pm__mini(g->M, i0 + g->step), ic, ir, jr;
+        int i0 = task * g->step, i1 = pm__mini(g->M, i0 + g->step), ic;
         uint32_t *Ap;
         if (i0 >= i1) return;
         if (s->pc == 0 && g->beta != 1.0f)
             for (i = i0; i < i1; i++) {
                 float *c = g->C + (size_t)i * g->ldc + s->jc;
-                for (j = 0; j < s->nc; j++) c[j] = g->beta == 0.0f ? 0.0f : c[j] * g->beta;
+                if (g->beta == 0.0f) memset(c, 0, sizeof(float) * (size_t)s->nc);
+                else for (j = 0; j < s->nc; j++) c[j] *= g->beta;
             }
         Ap = (uint32_t *)PM_MALLOC(4 * (size_t)kub * (size_t)(kn->mc + kn->mr));
         PM_ASSERT(Ap != NULL);
         if (!Ap) return;
-        for (ic = i0; ic < i1; ic += kn->mc) {
-            int mc = pm__mini(kn->mc, i1 - ic);
-            if (kn->bf16) pm__pack_a_bf16(kn->mr, g->ta, g->A, g->lda, ic, mc, s->pc, s->kcb, Ap);
-            else pm__pack_a(kn->mr, g->ta, g->A, g->lda, ic, mc, s->pc, s->kcb,
-                            (float *)(void *)Ap);
-            for (jr = 0; jr < s->nc; jr += kn->nr)
-                for (ir = 0; ir < mc; ir += kn->mr)
-                    kn->fn(s->kcb, Ap + (size_t)ir * kub, s->Bp + (size_t)jr * kub, g->alpha,
-                           g->C + (size_t)(ic + ir) * g->ldc + s->jc + jr, g->ldc,
-                           pm__mini(kn->mr, mc - ir), pm__mini(kn->nr, s->nc - jr));
-        }
+        for (ic = i0; ic < i1; ic += kn->mc)
+            pm__gemm_macro(kn, g->ta, g->A, g->lda, ic, pm__mini(kn->mc, i1 - ic), s->pc, s->kcb,
+                           Ap, s->Bp, s->nc, g->alpha, g->C + (size_t)ic * g->ldc + s->jc,
+                           g->ldc);
         PM_FREE(Ap);
     }
 }
