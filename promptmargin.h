@@ -315,7 +315,9 @@ typedef struct pm_train_desc {
     float lambda_t, lambda_v; /* margin weights for PromptMargin (1, 1) */
     int margin_target;  /* PM_MARGIN_TEXT or PM_MARGIN_SELF */
     double memory_mb;   /* image-tower activations kept at once (2048): above it, the views
-                           are processed in chunks and recomputed for the backward */
+                           are processed in chunks; all but the last keep only their blocks'
+                           inputs (two of each block's products are computed again in the
+                           backward), or, when even that does not fit, are computed again */
     void (*on_step)(int step, const pm_step_stats *stats, void *user); /* may be NULL */
     void *user;
 } pm_train_desc;
@@ -2325,18 +2327,18 @@ static void pm__gemm_shared(const pm__gemm_job *g, int tasks)
     PM_FREE(s.Bp);
 }
 
-static void pm__gemm(int ta, int tb, int M, int N, int K, float alpha, const float *A, int lda,
-                     const void *B, int bt, int ldb, float beta, float *C, int ldc)
+/* C = alpha op(A) op(B) + beta C on at most nt threads (pm__gemm: all of them). */
+static void pm__gemm_nt(int nt, int ta, int tb, int M, int N, int K, float alpha, const float *A,
+                        int lda, const void *B, int bt, int ldb, float beta, float *C, int ldc)
 {
     pm__gemm_job g;
-    int tasks = 1, nt;
+    int tasks = 1;
     if (M <= 0 || N <= 0) return;
     g.kn = bt == PM_DTYPE_BF16 && pm__gemm_select_bf16() ? pm__gemm_select_bf16()
                                                          : pm__gemm_select(NULL);
     g.ta = ta, g.tb = tb, g.M = M, g.N = N, g.K = K, g.lda = lda, g.bt = bt, g.ldb = ldb;
     g.ldc = ldc, g.alpha = alpha, g.beta = beta, g.A = A, g.B = B, g.C = C;
     g.split_rows = 1, g.step = M;
-    nt = pm_get_threads();
     /* split products worth it (> ~4 MFLOP) into one part per thread, whole tiles each */
     if (nt > 1 && 2.0 * M * N * (K > 0 ? K : 1) > 4e6) {
         int mt = (M + g.kn->mr - 1) / g.kn->mr, ntl = (N + g.kn->nr - 1) / g.kn->nr;
@@ -2350,6 +2352,12 @@ static void pm__gemm(int ta, int tb, int M, int N, int K, float alpha, const flo
         }
     }
     pm__parallel(tasks, pm__gemm_task, &g);
+}
+
+static void pm__gemm(int ta, int tb, int M, int N, int K, float alpha, const float *A, int lda,
+                     const void *B, int bt, int ldb, float beta, float *C, int ldc)
+{
+    pm__gemm_nt(pm_get_threads(), ta, tb, M, N, K, alpha, A, lda, B, bt, ldb, beta, C, ldc);
 }
 
 PMDEF void pm_gemm(int ta, int tb, int M, int N, int K, float alpha, const float *A, int lda,
@@ -3335,7 +3343,7 @@ static void pm__softmax_backward_inplace(int rows, int cols, const float *p, flo
    when NULL, scratch holds one head at a time: n_scratch tiles of [T, T], and up to n_scratch
    threads work on different sequences, one tile each. */
 typedef struct pm__attention_job {
-    int B, T, C, heads, causal, n_tasks;
+    int B, T, C, heads, causal, n_tasks, gemm_nt;
     const float *qkv, *dout, *probs_in;
     float *out, *probs, *dqkv, *scratch;
 } pm__attention_job;
@@ -3352,9 +3360,9 @@ static void pm__attention_forward_task(void *arg, int task)
             const float *q = base + h * hd, *k = base + C + h * hd, *v = base + 2 * C + h * hd;
             float *o = j->out + (size_t)b * T * C + h * hd;
             float *p = j->probs ? j->probs + ((size_t)b * j->heads + h) * T * T : scratch;
-            pm__gemm(0, 1, T, T, hd, scale, q, 3 * C, k, PM_DTYPE_F32, 3 * C, 0.0f, p, T);
+            pm__gemm_nt(j->gemm_nt, 0, 1, T, T, hd, scale, q, 3 * C, k, PM_DTYPE_F32, 3 * C, 0.0f, p, T);
             pm__softmax(T, T, p, j->causal);
-            pm__gemm(0, 0, T, hd, T, 1.0f, p, T, v, PM_DTYPE_F32, 3 * C, 0.0f, o, C);
+            pm__gemm_nt(j->gemm_nt, 0, 0, T, hd, T, 1.0f, p, T, v, PM_DTYPE_F32, 3 * C, 0.0f, o, C);
         }
     }
 }
@@ -3368,6 +3376,7 @@ static void pm__attention_forward(int B, int T, int C, int heads, int causal, co
     j.B = B, j.T = T, j.C = C, j.heads = heads, j.causal = causal;
     j.qkv = qkv, j.out = out, j.probs = probs, j.scratch = probs ? NULL : scratch;
     j.n_tasks = pm__mini(B, probs ? pm_get_threads() : n_scratch);
+    j.gemm_nt = j.n_tasks > 1 ? 1 : pm_get_threads(); /* sequences or heads' products in parallel */
     if (j.n_tasks > 0) pm__parallel(j.n_tasks, pm__attention_forward_task, &j);
 }
 
@@ -3397,17 +3406,17 @@ static void pm__attention_backward_task(void *arg, int task)
             if (j->probs_in) {
                 p = j->probs_in + ((size_t)b * j->heads + h) * T * T;
             } else { /* recompute this head's softmax exactly as the forward did */
-                pm__gemm(0, 1, T, T, hd, scale, q, 3 * C, k, PM_DTYPE_F32, 3 * C, 0.0f, scratch,
+                pm__gemm_nt(j->gemm_nt, 0, 1, T, T, hd, scale, q, 3 * C, k, PM_DTYPE_F32, 3 * C, 0.0f, scratch,
                          T);
                 pm__softmax(T, T, scratch, j->causal);
                 p = scratch;
                 dp = scratch + (size_t)T * T;
             }
-            pm__gemm(1, 0, T, hd, T, 1.0f, p, T, dout_h, PM_DTYPE_F32, C, 1.0f, dv, 3 * C);
-            pm__gemm(0, 1, T, T, hd, 1.0f, dout_h, C, v, PM_DTYPE_F32, 3 * C, 0.0f, dp, T);
+            pm__gemm_nt(j->gemm_nt, 1, 0, T, hd, T, 1.0f, p, T, dout_h, PM_DTYPE_F32, C, 1.0f, dv, 3 * C);
+            pm__gemm_nt(j->gemm_nt, 0, 1, T, T, hd, 1.0f, dout_h, C, v, PM_DTYPE_F32, 3 * C, 0.0f, dp, T);
             pm__softmax_backward_inplace(T, T, p, dp);
-            pm__gemm(0, 0, T, hd, T, scale, dp, T, k, PM_DTYPE_F32, 3 * C, 1.0f, dq, 3 * C);
-            pm__gemm(1, 0, T, hd, T, scale, dp, T, q, PM_DTYPE_F32, 3 * C, 1.0f, dk, 3 * C);
+            pm__gemm_nt(j->gemm_nt, 0, 0, T, hd, T, scale, dp, T, k, PM_DTYPE_F32, 3 * C, 1.0f, dq, 3 * C);
+            pm__gemm_nt(j->gemm_nt, 1, 0, T, hd, T, scale, dp, T, q, PM_DTYPE_F32, 3 * C, 1.0f, dk, 3 * C);
         }
     }
 }
@@ -3423,6 +3432,7 @@ static void pm__attention_backward(int B, int T, int C, int heads, int causal,
     j.B = B, j.T = T, j.C = C, j.heads = heads, j.causal = causal;
     j.qkv = qkv, j.dout = dout, j.probs_in = probs, j.dqkv = dqkv, j.scratch = scratch;
     j.n_tasks = pm__mini(B, n_scratch);
+    j.gemm_nt = j.n_tasks > 1 ? 1 : pm_get_threads();
     if (j.n_tasks > 0) pm__parallel(j.n_tasks, pm__attention_backward_task, &j);
 }
 
