@@ -1659,7 +1659,7 @@ static int cmd_bench(int argc, char **argv)
         {"threads", "N", "0", "threads to use; 0: one per CPU"},
         {"batch", "N", "25", "images per batch of the large image forward"},
         {"classes", "N", "5", "class prompts of the text forward and the training step"},
-        {"views", "N", "75", "training views of the PromptMargin step"},
+        {"views", "N", "75", "training views of the PromptMargin step (0: no training step)"},
         {"gemm-rows", "R", "4925", "rows of the matrix products (ViT-B/16 at batch 25: 25 x 197)"},
         {"seconds", "X", "1", "minimum time per workload (repeated until reached)"},
         {"json", NULL, NULL, "print the results as one JSON object"},
@@ -1687,7 +1687,7 @@ static int cmd_bench(int argc, char **argv)
     json = opt_flag(&o, "json");
     batch = (int)opt_int(&o, "batch", 1, 4096);
     classes = (int)opt_int(&o, "classes", 1, 4096);
-    views = (int)opt_int(&o, "views", 1, 1 << 16);
+    views = (int)opt_int(&o, "views", 0, 1 << 16);
     gemm_rows = (int)opt_int(&o, "gemm-rows", 1, 1 << 20);
     min_s = atof(opt_str(&o, "seconds"));
     if (!(min_s > 0)) die_usage("bench", "--seconds must be > 0");
@@ -1755,6 +1755,7 @@ static int cmd_bench(int argc, char **argv)
         for (b = 0; b < 2; b++) {
             int nb = b ? batch : 1;
             snprintf(names[b], sizeof(names[b]), "image forward, batch %d", nb);
+            if (pm_encode_images(m, nb, px, feat)) die("%s", pm_last_error()); /* warm-up */
             n = 0, t0 = wall_seconds();
             do {
                 if (pm_encode_images(m, nb, px, feat)) die("%s", pm_last_error());
@@ -1763,13 +1764,15 @@ static int cmd_bench(int argc, char **argv)
             BENCH_ROW(names[b], el / n, img1 * nb);
         }
         snprintf(names[2], sizeof(names[2]), "text forward, %d class prompts", classes);
+        if (pm_encode_texts(m, classes, ids, feat)) die("%s", pm_last_error()); /* warm-up */
         n = 0, t0 = wall_seconds();
         do {
             if (pm_encode_texts(m, classes, ids, feat)) die("%s", pm_last_error());
             n++;
         } while ((el = wall_seconds() - t0) < min_s);
         BENCH_ROW(names[2], el / n, txt1 * classes);
-        { /* one PromptMargin step: deep prompts, forward + backward + update of `views` views */
+        if (views > 0) { /* one PromptMargin step: deep prompts, forward + backward + update of
+                            `views` views (the mean of steps 2 and 3) */
             const char **cls = (const char **)xmalloc(sizeof(char *) * (size_t)classes);
             char (*cn)[32] = (char (*)[32])xmalloc(32 * (size_t)classes);
             int depth = mi->vision_layers < mi->text_layers ? mi->vision_layers : mi->text_layers;

@@ -79,7 +79,7 @@ def main():
     ap.add_argument("--threads", type=int, default=0, help="torch threads (0: torch's default)")
     ap.add_argument("--batch", type=int, default=25)
     ap.add_argument("--classes", type=int, default=5)
-    ap.add_argument("--views", type=int, default=75)
+    ap.add_argument("--views", type=int, default=75, help="views of the training step (0: none)")
     ap.add_argument("--seconds", type=float, default=1.0)
     ap.add_argument("--bf16", action="store_true", help="also time the image forward in bf16")
     ap.add_argument("--json", action="store_true")
@@ -139,24 +139,25 @@ def main():
                 del cb
             row("text forward, %d class prompts" % args.classes,
                 timed(lambda: clip.encode_text(ids), args.seconds), txt1 * args.classes)
-        depth = min(9, cfg.vision_layers, cfg.text_layers)
-        pcfg = pmr.PromptConfig.for_method("promptmargin", 2, depth)
-        values = pmr.init_prompts(clip, ids, 2, depth, 1)
-        model = pmr.build(clip, pcfg, ids, values).float()
-        pixels = torch.rand(args.views, 3, S, S) * 2 - 1
-        labels = torch.arange(args.views) % args.classes
-        stamps = {}
-        pmr.train(model, pixels, labels, 3, None,
-                  on_step=lambda t, terms: stamps.__setitem__(t, time.perf_counter()))
-        Tv = T + 2
-        step_flops = args.views * (tower_flops(Tv, cfg.vision_width, cfg.vision_mlp,
-                                               cfg.vision_layers) +
-                                   tower_flops(Tv, cfg.vision_width, cfg.vision_mlp,
-                                               cfg.vision_layers, True)) + \
-            args.classes * (tower_flops(10, cfg.text_width, cfg.text_mlp, cfg.text_layers) +
-                            tower_flops(10, cfg.text_width, cfg.text_mlp, cfg.text_layers, True))
-        row("PromptMargin step, %d views, depth %d" % (args.views, depth),
-            (stamps[3] - stamps[1]) / 2.0, step_flops)
+        if args.views > 0:
+            depth = min(9, cfg.vision_layers, cfg.text_layers)
+            pcfg = pmr.PromptConfig.for_method("promptmargin", 2, depth)
+            values = pmr.init_prompts(clip, ids, 2, depth, 1)
+            model = pmr.build(clip, pcfg, ids, values).float()
+            pixels = torch.rand(args.views, 3, S, S) * 2 - 1
+            labels = torch.arange(args.views) % args.classes
+            stamps = {}
+            pmr.train(model, pixels, labels, 3, None,
+                      on_step=lambda t, terms: stamps.__setitem__(t, time.perf_counter()))
+            Tv = T + 2
+            step_flops = args.views * (tower_flops(Tv, cfg.vision_width, cfg.vision_mlp,
+                                                   cfg.vision_layers) +
+                                       tower_flops(Tv, cfg.vision_width, cfg.vision_mlp,
+                                                   cfg.vision_layers, True)) + \
+                args.classes * (tower_flops(10, cfg.text_width, cfg.text_mlp, cfg.text_layers) +
+                                tower_flops(10, cfg.text_width, cfg.text_mlp, cfg.text_layers, True))
+            row("PromptMargin step, %d views, depth %d" % (args.views, depth),
+                (stamps[3] - stamps[1]) / 2.0, step_flops)
     if args.json:
         print(json.dumps({"torch": torch.__version__, "threads": torch.get_num_threads(),
                           "results": rows}))
