@@ -1914,8 +1914,8 @@ __attribute__((target("avx512f"))) static void pm__transpose16_avx512(const floa
     for (i = 0; i < 16; i++)
         r[i] = i < rows ? _mm512_loadu_ps(src + (size_t)i * ld) : _mm512_setzero_ps();
     for (i = 0; i < 16; i += 2) { /* 2 x 2 blocks of single floats */
-        t[i] = _mm512_unpacklo_ps(r[i], r[i + 1]);
-        t[i + 1] = _mm512_unpackhi_ps(r[i], r[i + 1]);
+        t[i] = _mm512_mask_unpacklo_ps(r[i], 0xFFFF, r[i], r[i + 1]);
+        t[i + 1] = _mm512_mask_unpackhi_ps(r[i], 0xFFFF, r[i], r[i + 1]);
     }
     for (i = 0; i < 16; i += 4) { /* 4 x 4 blocks */
         r[i] = _mm512_shuffle_ps(t[i], t[i + 2], 0x44);
@@ -1924,16 +1924,16 @@ __attribute__((target("avx512f"))) static void pm__transpose16_avx512(const floa
         r[i + 3] = _mm512_shuffle_ps(t[i + 1], t[i + 3], 0xEE);
     }
     for (i = 0; i < 4; i++) { /* 128-bit lanes: rows i, i + 4 and i + 8, i + 12 */
-        t[i] = _mm512_shuffle_f32x4(r[i], r[i + 4], 0x88);
-        t[i + 4] = _mm512_shuffle_f32x4(r[i], r[i + 4], 0xDD);
-        t[i + 8] = _mm512_shuffle_f32x4(r[i + 8], r[i + 12], 0x88);
-        t[i + 12] = _mm512_shuffle_f32x4(r[i + 8], r[i + 12], 0xDD);
+        t[i] = _mm512_mask_shuffle_f32x4(r[i], 0xFFFF, r[i], r[i + 4], 0x88);
+        t[i + 4] = _mm512_mask_shuffle_f32x4(r[i], 0xFFFF, r[i], r[i + 4], 0xDD);
+        t[i + 8] = _mm512_mask_shuffle_f32x4(r[i + 8], 0xFFFF, r[i + 8], r[i + 12], 0x88);
+        t[i + 12] = _mm512_mask_shuffle_f32x4(r[i + 8], 0xFFFF, r[i + 8], r[i + 12], 0xDD);
     }
     for (i = 0; i < 4; i++) {
-        r[i] = _mm512_shuffle_f32x4(t[i], t[i + 8], 0x88);
-        r[i + 8] = _mm512_shuffle_f32x4(t[i], t[i + 8], 0xDD);
-        r[i + 4] = _mm512_shuffle_f32x4(t[i + 4], t[i + 12], 0x88);
-        r[i + 12] = _mm512_shuffle_f32x4(t[i + 4], t[i + 12], 0xDD);
+        r[i] = _mm512_mask_shuffle_f32x4(t[i], 0xFFFF, t[i], t[i + 8], 0x88);
+        r[i + 8] = _mm512_mask_shuffle_f32x4(t[i], 0xFFFF, t[i], t[i + 8], 0xDD);
+        r[i + 4] = _mm512_mask_shuffle_f32x4(t[i + 4], 0xFFFF, t[i + 4], t[i + 12], 0x88);
+        r[i + 12] = _mm512_mask_shuffle_f32x4(t[i + 4], 0xFFFF, t[i + 4], t[i + 12], 0xDD);
     }
     for (i = 0; i < 16; i++) _mm512_mask_storeu_ps(dst + (size_t)i * dld, keep, r[i]);
 }
@@ -2107,16 +2107,16 @@ __attribute__((target("avx512f"))) static void pm__bf16_pairs_avx512(const float
     for (k = 0; k < n; k += 16) {
         __mmask16 in = (__mmask16)(n - k >= 16 ? 0xFFFF : (1u << (n - k)) - 1u);
         __m512i u = _mm512_castps_si512(_mm512_maskz_loadu_ps(in, src + k));
-        __m512i top = _mm512_srli_epi32(u, 16);
-        __m512i r = _mm512_srli_epi32(
+        __m512i top = _mm512_mask_srli_epi32(u, 0xFFFF, u, 16);
+        __m512i r = _mm512_mask_srli_epi32(u, 0xFFFF,
             _mm512_add_epi32(_mm512_add_epi32(u, round), _mm512_and_si512(top, one)), 16);
         __mmask16 nan = _mm512_cmpgt_epu32_mask(_mm512_and_si512(u, abs), inf);
         r = _mm512_mask_or_epi32(r, nan, top, quiet);
         if (stride == 1 && n - k >= 16) {
-            _mm256_storeu_si256((__m256i *)(void *)(dst + k / 2), _mm512_cvtepi32_epi16(r));
+            _mm256_storeu_si256((__m256i *)(void *)(dst + k / 2), _mm512_mask_cvtepi32_epi16(_mm256_setzero_si256(), 0xFFFF, r));
             continue;
         }
-        _mm256_storeu_si256((__m256i *)(void *)t, _mm512_cvtepi32_epi16(r));
+        _mm256_storeu_si256((__m256i *)(void *)t, _mm512_mask_cvtepi32_epi16(_mm256_setzero_si256(), 0xFFFF, r));
         for (m = 0; m < 8 && k + 2 * m < n; m++) dst[(size_t)(k / 2 + m) * stride] = t[m];
     }
 }
@@ -2544,13 +2544,13 @@ __attribute__((target("avx512f"))) static void pm__ln_row_avx512(const float *x,
     double t[8], mu, var, d;
     float m, rs;
     int c, l;
-    for (c = 0; c + 8 <= C; c += 8) a = _mm512_add_pd(a, _mm512_cvtps_pd(_mm256_loadu_ps(x + c)));
+    for (c = 0; c + 8 <= C; c += 8) a = _mm512_add_pd(a, _mm512_mask_cvtps_pd(_mm512_setzero_pd(), 0xFF, _mm256_loadu_ps(x + c)));
     _mm512_storeu_pd(t, a);
     for (l = 0; c < C; c++, l++) t[l] = t[l] + x[c];
     mu = pm__fold8d(t) / C;
     mv = _mm512_set1_pd(mu), a = _mm512_setzero_pd();
     for (c = 0; c + 8 <= C; c += 8) {
-        v = _mm512_sub_pd(_mm512_cvtps_pd(_mm256_loadu_ps(x + c)), mv);
+        v = _mm512_sub_pd(_mm512_mask_cvtps_pd(_mm512_setzero_pd(), 0xFF, _mm256_loadu_ps(x + c)), mv);
         a = _mm512_add_pd(a, _mm512_mul_pd(v, v));
     }
     _mm512_storeu_pd(t, a);
@@ -2589,9 +2589,9 @@ __attribute__((target("avx512f"))) static void pm__ln_grad_row_avx512(const floa
     for (c = 0; c + 8 <= C; c += 8) {
         xh = _mm256_mul_ps(_mm256_sub_ps(_mm256_loadu_ps(x + c), m8), r8);
         g = _mm256_mul_ps(_mm256_loadu_ps(dy + c), _mm256_loadu_ps(w + c));
-        gd = _mm512_cvtps_pd(g);
+        gd = _mm512_mask_cvtps_pd(_mm512_setzero_pd(), 0xFF, g);
         a = _mm512_add_pd(a, gd);
-        a2 = _mm512_add_pd(a2, _mm512_mul_pd(gd, _mm512_cvtps_pd(xh)));
+        a2 = _mm512_add_pd(a2, _mm512_mul_pd(gd, _mm512_mask_cvtps_pd(_mm512_setzero_pd(), 0xFF, xh)));
     }
     _mm512_storeu_pd(t, a), _mm512_storeu_pd(t2, a2);
     for (l = 0; c < C; c++, l++) {

@@ -427,7 +427,7 @@ static void test_ops_layernorm_forms(void)
         int C = widths[wi];
         float *x = ops_rand(C, 3.0f, 0.5f), *w = ops_rand(C, 1.0f, 1.0f), *b = ops_rand(C, 1.0f, 0.0f);
         float *dy = ops_rand(C, 1.0f, 0.0f), *y = ops_rand(C, 1.0f, 0.0f), *dx = ops_rand(C, 1.0f, 0.0f);
-        float *y2 = ops_copy(y, C), *dx0 = ops_copy(dx, C), *dx2 = ops_copy(dx, C), m, rs, m2, rs2;
+        float *y2 = ops_copy(y, C), *dx0 = ops_copy(dx, C), *dx2 = ops_copy(dx, C), m, rs;
         double mu = 0.0, var = 0.0;
         pm__ln_row_portable(x, C, w, b, y, &m, &rs);
         pm__ln_grad_row_portable(dy, x, w, m, rs, C, dx);
@@ -441,6 +441,7 @@ static void test_ops_layernorm_forms(void)
 #ifdef PM__X86_SIMD
         {
             int form;
+            float m2, rs2;
             __builtin_cpu_init();
             for (form = 0; form < 2; form++) {
                 if (form == 0 && !__builtin_cpu_supports("avx512f")) continue;
@@ -473,11 +474,11 @@ static void test_ops_quickgelu_forms(void)
     float *x = ops_rand(N, 12.0f, 0.0f), *dy = ops_rand(N, 1.0f, 0.0f), *y = ops_rand(N, 1.0f, 0.0f);
     float *y2 = ops_copy(y, N), *dx = ops_rand(N, 1.0f, 0.0f), *dx0 = ops_copy(dx, N);
     float *dx2 = ops_copy(dx, N);
-    int set;
     x[0] = 0.0f, x[1] = -90.0f, x[2] = 90.0f;
     pm__quickgelu_portable(x, y, N);
     CHECK(y[0] == 0.0f && fabs(y[5] - x[5] / (1.0 + exp(-1.702 * x[5]))) < 1e-5, "QuickGELU values");
 #ifdef PM__X86_SIMD
+    int set;
     __builtin_cpu_init();
     if (__builtin_cpu_supports("avx512f")) {
         pm__quickgelu_avx512(x, y2, N);
