@@ -2942,65 +2942,62 @@ __attribute__((target("avx2,fma"))) static void pm__exp_avx2(float *x, size_t n)
 }
 #endif
 
-/* Softmax rows and their gradient's dot products, under the same rule: a sum over a row is
-   taken in 16 running sums (lane l adds elements l, l + 16, l + 32, ... in order), folded
-   pairwise (lane l + 8 into l, then l + 4, l + 2, l + 1), so the plain C and vector forms
-   give the same bits and no sum waits on the previous element. */
-static float pm__fold16(float *acc)
-{
-    int w, l;
-    for (w = 8; w >= 1; w /= 2)
-        for (l = 0; l < w; l++) acc[l] = acc[l] + acc[l + w];
-    return acc[0];
-}
-
+/* Softmax rows and their gradient's dot products take their sums as LayerNorm does: in double,
+   in 8 running sums folded pairwise (pm__fold8d), so the plain C and vector forms give the
+   same bits and no sum waits on the previous element. */
 /* r[n] = softmax(r[n]) (n >= 1). */
 static void pm__softmax_row_portable(float *r, int n)
 {
-    float mx = r[0], acc[16], inv;
+    double acc[8];
+    float mx = r[0], inv;
     int j;
-    for (j = 0; j < 16; j++) acc[j] = 0.0f;
+    for (j = 0; j < 8; j++) acc[j] = 0.0;
     for (j = 1; j < n; j++) mx = r[j] > mx ? r[j] : mx;
-    for (j = 0; j < n; j++) r[j] = pm__exp1(r[j] - mx), acc[j & 15] = acc[j & 15] + r[j];
-    inv = 1.0f / pm__fold16(acc);
+    for (j = 0; j < n; j++) r[j] = pm__exp1(r[j] - mx), acc[j & 7] = acc[j & 7] + r[j];
+    inv = (float)(1.0 / pm__fold8d(acc));
     for (j = 0; j < n; j++) r[j] = r[j] * inv;
 }
 
 /* d[n] = p * (d - sum(p * d)): softmax's backward for one row of p = softmax(s). */
 static void pm__softmax_grad_row_portable(const float *p, float *d, int n)
 {
-    float acc[16], dot, t;
+    double acc[8], t;
+    float dot, u;
     int j;
-    for (j = 0; j < 16; j++) acc[j] = 0.0f;
-    for (j = 0; j < n; j++) t = p[j] * d[j], acc[j & 15] = acc[j & 15] + t;
-    dot = pm__fold16(acc);
-    for (j = 0; j < n; j++) t = d[j] - dot, d[j] = p[j] * t;
+    for (j = 0; j < 8; j++) acc[j] = 0.0;
+    for (j = 0; j < n; j++) t = (double)p[j] * d[j], acc[j & 7] = acc[j & 7] + t;
+    dot = (float)pm__fold8d(acc);
+    for (j = 0; j < n; j++) u = d[j] - dot, d[j] = p[j] * u;
 }
 
 #ifdef PM__X86_SIMD
 __attribute__((target("avx512f"))) static void pm__softmax_row_avx512(float *r, int n)
 {
     __mmask16 tail = (__mmask16)((1u << (n & 15)) - 1u);
-    __m512 mx = _mm512_set1_ps(r[0]), acc = _mm512_setzero_ps(), v;
-    float t[16], m;
+    __m512 mx = _mm512_set1_ps(r[0]), v;
+    __m512d acc = _mm512_setzero_pd(), z = acc;
+    double t[8];
+    float m[16], x;
     int j, l;
     for (j = 0; j + 16 <= n; j += 16) mx = _mm512_mask_max_ps(mx, 0xFFFF, mx, _mm512_loadu_ps(r + j));
     if (tail) mx = _mm512_mask_max_ps(mx, tail, mx, _mm512_maskz_loadu_ps(tail, r + j));
-    _mm512_storeu_ps(t, mx);
-    for (m = t[0], l = 1; l < 16; l++) m = t[l] > m ? t[l] : m;
-    mx = _mm512_set1_ps(m);
-    for (j = 0; j + 16 <= n; j += 16) {
-        v = pm__exp16(_mm512_sub_ps(_mm512_loadu_ps(r + j), mx));
-        _mm512_storeu_ps(r + j, v);
-        acc = _mm512_add_ps(acc, v);
+    _mm512_storeu_ps(m, mx);
+    for (x = m[0], l = 1; l < 16; l++) x = m[l] > x ? m[l] : x;
+    mx = _mm512_set1_ps(x);
+    for (j = 0; j < n; j += 16) { /* the tail's other lanes are 0 when summed */
+        __mmask16 in = j + 16 <= n ? (__mmask16)0xFFFF : tail;
+        v = _mm512_maskz_mov_ps(in, pm__exp16(_mm512_sub_ps(_mm512_maskz_loadu_ps(in, r + j), mx)));
+        _mm512_mask_storeu_ps(r + j, in, v);
+        /* (masked forms: g++ 12 warns about the others' undefined source) */
+        __m256 lo = _mm256_castpd_ps(
+            _mm512_mask_extractf64x4_pd(_mm256_setzero_pd(), 0xF, _mm512_castps_pd(v), 0));
+        __m256 hi = _mm256_castpd_ps(
+            _mm512_mask_extractf64x4_pd(_mm256_setzero_pd(), 0xF, _mm512_castps_pd(v), 1));
+        acc = _mm512_add_pd(acc, _mm512_mask_cvtps_pd(z, 0xFF, lo));
+        acc = _mm512_add_pd(acc, _mm512_mask_cvtps_pd(z, 0xFF, hi));
     }
-    if (tail) {
-        v = pm__exp16(_mm512_sub_ps(_mm512_maskz_loadu_ps(tail, r + j), mx));
-        _mm512_mask_storeu_ps(r + j, tail, v);
-        acc = _mm512_mask_add_ps(acc, tail, acc, v);
-    }
-    _mm512_storeu_ps(t, acc);
-    mx = _mm512_set1_ps(1.0f / pm__fold16(t));
+    _mm512_storeu_pd(t, acc);
+    mx = _mm512_set1_ps((float)(1.0 / pm__fold8d(t)));
     for (j = 0; j + 16 <= n; j += 16) _mm512_storeu_ps(r + j, _mm512_mul_ps(_mm512_loadu_ps(r + j), mx));
     if (tail) _mm512_mask_storeu_ps(r + j, tail, _mm512_mul_ps(_mm512_maskz_loadu_ps(tail, r + j), mx));
 }
@@ -3009,16 +3006,17 @@ __attribute__((target("avx512f"))) static void pm__softmax_grad_row_avx512(const
                                                                           int n)
 {
     __mmask16 tail = (__mmask16)((1u << (n & 15)) - 1u);
-    __m512 acc = _mm512_setzero_ps(), dot;
-    float t[16];
-    int j;
-    for (j = 0; j + 16 <= n; j += 16)
-        acc = _mm512_add_ps(acc, _mm512_mul_ps(_mm512_loadu_ps(p + j), _mm512_loadu_ps(d + j)));
-    if (tail)
-        acc = _mm512_add_ps(acc, _mm512_mul_ps(_mm512_maskz_loadu_ps(tail, p + j),
-                                               _mm512_maskz_loadu_ps(tail, d + j)));
-    _mm512_storeu_ps(t, acc);
-    dot = _mm512_set1_ps(pm__fold16(t));
+    __m512d acc = _mm512_setzero_pd();
+    __m512 dot;
+    double t[8], x;
+    int j, l;
+    for (j = 0; j + 8 <= n; j += 8)
+        acc = _mm512_add_pd(acc, _mm512_mul_pd(
+                                     _mm512_mask_cvtps_pd(_mm512_setzero_pd(), 0xFF, _mm256_loadu_ps(p + j)),
+                                     _mm512_mask_cvtps_pd(_mm512_setzero_pd(), 0xFF, _mm256_loadu_ps(d + j))));
+    _mm512_storeu_pd(t, acc);
+    for (l = 0; j < n; j++, l++) x = (double)p[j] * d[j], t[l] = t[l] + x;
+    dot = _mm512_set1_ps((float)pm__fold8d(t));
     for (j = 0; j + 16 <= n; j += 16)
         _mm512_storeu_ps(d + j, _mm512_mul_ps(_mm512_loadu_ps(p + j),
                                               _mm512_sub_ps(_mm512_loadu_ps(d + j), dot)));
@@ -3031,23 +3029,25 @@ __attribute__((target("avx512f"))) static void pm__softmax_grad_row_avx512(const
 /* AVX2: the 16 lanes as two vectors; the last n % 16 elements in plain C on the same lanes. */
 __attribute__((target("avx2,fma"))) static void pm__softmax_row_avx2(float *r, int n)
 {
-    __m256 mx = _mm256_set1_ps(r[0]), a0 = _mm256_setzero_ps(), a1 = a0, v0, v1;
-    float t[16], m, inv;
+    __m256 mx = _mm256_set1_ps(r[0]), v;
+    __m256d a0 = _mm256_setzero_pd(), a1 = a0;
+    double t[8];
+    float m[8], x, inv;
     int j, l;
     for (j = 0; j + 8 <= n; j += 8) mx = _mm256_max_ps(mx, _mm256_loadu_ps(r + j));
-    _mm256_storeu_ps(t, mx);
-    for (m = t[0], l = 1; l < 8; l++) m = t[l] > m ? t[l] : m;
-    for (; j < n; j++) m = r[j] > m ? r[j] : m;
-    mx = _mm256_set1_ps(m);
-    for (j = 0; j + 16 <= n; j += 16) {
-        v0 = pm__exp8(_mm256_sub_ps(_mm256_loadu_ps(r + j), mx));
-        v1 = pm__exp8(_mm256_sub_ps(_mm256_loadu_ps(r + j + 8), mx));
-        _mm256_storeu_ps(r + j, v0), _mm256_storeu_ps(r + j + 8, v1);
-        a0 = _mm256_add_ps(a0, v0), a1 = _mm256_add_ps(a1, v1);
+    _mm256_storeu_ps(m, mx);
+    for (x = m[0], l = 1; l < 8; l++) x = m[l] > x ? m[l] : x;
+    for (; j < n; j++) x = r[j] > x ? r[j] : x;
+    mx = _mm256_set1_ps(x);
+    for (j = 0; j + 8 <= n; j += 8) { /* lanes 0-3 and 4-7 of the 8 running sums */
+        v = pm__exp8(_mm256_sub_ps(_mm256_loadu_ps(r + j), mx));
+        _mm256_storeu_ps(r + j, v);
+        a0 = _mm256_add_pd(a0, _mm256_cvtps_pd(_mm256_castps256_ps128(v)));
+        a1 = _mm256_add_pd(a1, _mm256_cvtps_pd(_mm256_extractf128_ps(v, 1)));
     }
-    _mm256_storeu_ps(t, a0), _mm256_storeu_ps(t + 8, a1);
-    for (l = 0; j < n; j++, l++) r[j] = pm__exp1(r[j] - m), t[l] = t[l] + r[j];
-    inv = 1.0f / pm__fold16(t);
+    _mm256_storeu_pd(t, a0), _mm256_storeu_pd(t + 4, a1);
+    for (l = 0; j < n; j++, l++) r[j] = pm__exp1(r[j] - x), t[l] = t[l] + r[j];
+    inv = (float)(1.0 / pm__fold8d(t));
     mx = _mm256_set1_ps(inv);
     for (j = 0; j + 8 <= n; j += 8) _mm256_storeu_ps(r + j, _mm256_mul_ps(_mm256_loadu_ps(r + j), mx));
     for (; j < n; j++) r[j] = r[j] * inv;
@@ -3056,21 +3056,25 @@ __attribute__((target("avx2,fma"))) static void pm__softmax_row_avx2(float *r, i
 __attribute__((target("avx2,fma"))) static void pm__softmax_grad_row_avx2(const float *p, float *d,
                                                                         int n)
 {
-    __m256 a0 = _mm256_setzero_ps(), a1 = a0, dot;
-    float t[16], x, u;
+    __m256d a0 = _mm256_setzero_pd(), a1 = a0;
+    __m256 dot;
+    double t[8], x;
+    float u, y;
     int j, l;
-    for (j = 0; j + 16 <= n; j += 16) {
-        a0 = _mm256_add_ps(a0, _mm256_mul_ps(_mm256_loadu_ps(p + j), _mm256_loadu_ps(d + j)));
-        a1 = _mm256_add_ps(a1, _mm256_mul_ps(_mm256_loadu_ps(p + j + 8), _mm256_loadu_ps(d + j + 8)));
+    for (j = 0; j + 8 <= n; j += 8) {
+        a0 = _mm256_add_pd(a0, _mm256_mul_pd(_mm256_cvtps_pd(_mm_loadu_ps(p + j)),
+                                             _mm256_cvtps_pd(_mm_loadu_ps(d + j))));
+        a1 = _mm256_add_pd(a1, _mm256_mul_pd(_mm256_cvtps_pd(_mm_loadu_ps(p + j + 4)),
+                                             _mm256_cvtps_pd(_mm_loadu_ps(d + j + 4))));
     }
-    _mm256_storeu_ps(t, a0), _mm256_storeu_ps(t + 8, a1);
-    for (l = 0; j < n; j++, l++) u = p[j] * d[j], t[l] = t[l] + u;
-    x = pm__fold16(t);
-    dot = _mm256_set1_ps(x);
+    _mm256_storeu_pd(t, a0), _mm256_storeu_pd(t + 4, a1);
+    for (l = 0; j < n; j++, l++) x = (double)p[j] * d[j], t[l] = t[l] + x;
+    y = (float)pm__fold8d(t);
+    dot = _mm256_set1_ps(y);
     for (j = 0; j + 8 <= n; j += 8)
         _mm256_storeu_ps(d + j, _mm256_mul_ps(_mm256_loadu_ps(p + j),
                                               _mm256_sub_ps(_mm256_loadu_ps(d + j), dot)));
-    for (; j < n; j++) u = d[j] - x, d[j] = p[j] * u;
+    for (; j < n; j++) u = d[j] - y, d[j] = p[j] * u;
 }
 #endif
 
