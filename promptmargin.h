@@ -2342,7 +2342,8 @@ static void pm__gemm_nt(int nt, int ta, int tb, int M, int N, int K, float alpha
     /* split products worth it (> ~4 MFLOP) into one part per thread, whole tiles each */
     if (nt > 1 && 2.0 * M * N * (K > 0 ? K : 1) > 4e6) {
         int mt = (M + g.kn->mr - 1) / g.kn->mr, ntl = (N + g.kn->nr - 1) / g.kn->nr;
-        g.split_rows = mt >= ntl;
+        /* rows, which share the packing of B, unless there are too few row tiles */
+        g.split_rows = mt >= ntl || mt >= 4 * nt;
         if (g.split_rows) g.step = (mt + nt - 1) / nt * g.kn->mr;
         else g.step = (ntl + nt - 1) / nt * g.kn->nr;
         tasks = ((g.split_rows ? M : N) + g.step - 1) / g.step;
@@ -11204,7 +11205,7 @@ PMDEF int pm_augment_view(const pm_model *m, const uint8_t *rgb, int w, int h, i
    <|endoftext|> of a batch cannot influence it (causal mask), so they are never computed.
    ============================================================================================ */
 
-#define PM__CHUNK 16 /* sequences per forward pass: bounds activation memory */
+#define PM__CHUNK 32 /* sequences per forward pass: bounds activation memory */
 
 /* Image tower for B images: pixels [B, 3, S, S] -> out [B, D]. */
 static int pm__vision_forward(pm_model *m, int B, const float *pixels, float *out)
