@@ -1939,10 +1939,42 @@ __attribute__((target("avx512f"))) static void pm__transpose16_avx512(const floa
 }
 #endif
 
+#ifdef PM__X86_SIMD
+/* f16 widened 16 at a time (exact, as pm__f16_to_f32 but for signalling NaNs, which come out
+   quiet): dst[0..n) = src[0..n). */
+__attribute__((target("avx512f"))) static void pm__f16_row_avx512(const uint16_t *src, int n,
+                                                                 float *dst)
+{
+    int i = 0;
+    for (; i + 16 <= n; i += 16)
+        _mm512_storeu_ps(dst + i, _mm512_cvtph_ps(_mm256_loadu_si256((const __m256i *)(const void *)(src + i))));
+    for (; i < n; i++) dst[i] = pm__f16_to_f32(src[i]);
+}
+
+/* A whole AVX-512 panel (32 columns) of f16 rows: rows[j] + k for k < kc (kc a multiple of
+   16), widened 16 x 32 at a time and transposed in registers into dst[k][32]. */
+__attribute__((target("avx512f"))) static void pm__pack_b_f16_avx512(const uint16_t *const *rows,
+                                                                    int kc, float *dst)
+{
+    float t[32 * 16];
+    int k, j;
+    for (k = 0; k + 16 <= kc; k += 16) {
+        for (j = 0; j < 32; j++)
+            _mm512_storeu_ps(t + j * 16, _mm512_cvtph_ps(_mm256_loadu_si256(
+                                             (const __m256i *)(const void *)(rows[j] + k))));
+        pm__transpose16_avx512(t, 16, 16, dst + (size_t)k * 32, 32);
+        pm__transpose16_avx512(t + 256, 16, 16, dst + (size_t)k * 32 + 16, 32);
+    }
+}
+#endif
+
 /* Pack op(B)[k0:k0+kc, j0:j0+nc] into panels of NR columns: Bp[panel][k][NR], zero-padded. */
 static void pm__pack_b(int NR, int tb, const void *B, int bt, int ldb, int k0, int kc, int j0,
                        int nc, float *Bp)
 {
+#ifdef PM__X86_SIMD
+    int avx512 = pm__gemm_select(NULL)->fn == pm__kernel_avx512;
+#endif
     int jp, k, j;
     size_t es = pm__dtype_size(bt);
     for (jp = 0; jp < nc; jp += NR) {
@@ -1951,6 +1983,11 @@ static void pm__pack_b(int NR, int tb, const void *B, int bt, int ldb, int k0, i
         if (!tb) {
             for (k = 0; k < kc; k++) {
                 size_t off = (size_t)(k0 + k) * ldb + (size_t)(j0 + jp);
+#ifdef PM__X86_SIMD
+                if (avx512 && bt == PM_DTYPE_F16)
+                    pm__f16_row_avx512((const uint16_t *)B + off, nr, dst + (size_t)k * NR);
+                else
+#endif
                 pm__to_f32((const char *)B + off * es, bt, (size_t)nr, dst + (size_t)k * NR);
                 for (j = nr; j < NR; j++) dst[(size_t)k * NR + j] = 0.0f;
             }
@@ -1976,6 +2013,15 @@ static void pm__pack_b(int NR, int tb, const void *B, int bt, int ldb, int k0, i
                     for (j = 0; j < nr; j++) d[j] = rows[j][k];
                 }
             } else {
+#ifdef PM__X86_SIMD
+                if (avx512 && bt == PM_DTYPE_F16 && NR == 32 && nr == 32 && kc % 16 == 0) {
+                    const uint16_t *rows[32];
+                    for (j = 0; j < 32; j++)
+                        rows[j] = (const uint16_t *)B + (size_t)(j0 + jp + j) * ldb + k0;
+                    pm__pack_b_f16_avx512(rows, kc, dst);
+                    continue;
+                }
+#endif
                 for (j = 0; j < nr; j++) { /* row j0+jp+j of B is column j of the panel */
                     const char *row = (const char *)B + ((size_t)(j0 + jp + j) * ldb + k0) * es;
                     for (k = 0; k < kc; k++) {
