@@ -1947,7 +1947,7 @@ __attribute__((target("avx512f"))) static void pm__f16_row_avx512(const uint16_t
 {
     int i = 0;
     for (; i + 16 <= n; i += 16)
-        _mm512_storeu_ps(dst + i, _mm512_cvtph_ps(_mm256_loadu_si256((const __m256i *)(const void *)(src + i))));
+        _mm512_storeu_ps(dst + i, _mm512_mask_cvtph_ps(_mm512_setzero_ps(), 0xFFFF, _mm256_loadu_si256((const __m256i *)(const void *)(src + i))));
     for (; i < n; i++) dst[i] = pm__f16_to_f32(src[i]);
 }
 
@@ -1960,7 +1960,7 @@ __attribute__((target("avx512f"))) static void pm__pack_b_f16_avx512(const uint1
     int k, j;
     for (k = 0; k + 16 <= kc; k += 16) {
         for (j = 0; j < 32; j++)
-            _mm512_storeu_ps(t + j * 16, _mm512_cvtph_ps(_mm256_loadu_si256(
+            _mm512_storeu_ps(t + j * 16, _mm512_mask_cvtph_ps(_mm512_setzero_ps(), 0xFFFF, _mm256_loadu_si256(
                                              (const __m256i *)(const void *)(rows[j] + k))));
         pm__transpose16_avx512(t, 16, 16, dst + (size_t)k * 32, 32);
         pm__transpose16_avx512(t + 256, 16, 16, dst + (size_t)k * 32 + 16, 32);
