@@ -1644,6 +1644,12 @@ static void pm__kernel_portable(int kc, const void *Apv, const void *Bpv, float 
 #if !defined(PM_NO_SIMD) && (defined(__GNUC__) || defined(__clang__)) && defined(__x86_64__)
 #define PM__X86_SIMD 1
 #include <immintrin.h>
+/* The vector forms of the row operations (softmax, LayerNorm, QuickGELU) keep vectors in stack
+   slots, and GCC for 64-bit Windows does not align its stack for them (GCC bug 54412): there
+   the plain C forms run instead (the same bits, more slowly). */
+#if !defined(_WIN32)
+#define PM__X86_ROWS 1
+#endif
 
 /* AVX-512: 12 x 32 tile, 24 accumulators. */
 #define PM__K512_ROW(i)                                                                       \
@@ -2580,7 +2586,7 @@ static void pm__ln_grad_row_portable(const float *dy, const float *x, const floa
     }
 }
 
-#ifdef PM__X86_SIMD
+#ifdef PM__X86_ROWS
 __attribute__((target("avx512f"))) static void pm__ln_row_avx512(const float *x, int C,
                                                                 const float *w, const float *b,
                                                                 float *y, float *mean,
@@ -2764,7 +2770,7 @@ static void pm__layernorm_forward_rows(void *arg, size_t t0, size_t t1)
         pm__ln_row_portable;
     size_t t;
     float m, rs;
-#ifdef PM__X86_SIMD
+#ifdef PM__X86_ROWS
     pm__kernel_fn kn = pm__gemm_select(NULL)->fn;
     if (kn == pm__kernel_avx512) row = pm__ln_row_avx512;
     if (kn == pm__kernel_avx2) row = pm__ln_row_avx2;
@@ -2797,7 +2803,7 @@ static void pm__layernorm_backward_rows(void *arg, size_t t0, size_t t1)
     void (*row)(const float *, const float *, const float *, float, float, int, float *) =
         pm__ln_grad_row_portable;
     size_t t;
-#ifdef PM__X86_SIMD
+#ifdef PM__X86_ROWS
     pm__kernel_fn kn = pm__gemm_select(NULL)->fn;
     if (kn == pm__kernel_avx512) row = pm__ln_grad_row_avx512;
     if (kn == pm__kernel_avx2) row = pm__ln_grad_row_avx2;
@@ -3017,7 +3023,7 @@ static void pm__softmax_grad_row_portable(const float *p, float *d, int n)
     for (j = 0; j < n; j++) u = d[j] - dot, d[j] = p[j] * u;
 }
 
-#ifdef PM__X86_SIMD
+#ifdef PM__X86_ROWS
 __attribute__((target("avx512f"))) static void pm__softmax_row_avx512(float *r, int n)
 {
     __mmask16 tail = (__mmask16)((1u << (n & 15)) - 1u);
@@ -3184,7 +3190,7 @@ static void pm__quickgelu_grad_portable(const float *x, const float *dy, float *
     }
 }
 
-#ifdef PM__X86_SIMD
+#ifdef PM__X86_ROWS
 __attribute__((target("avx512f"))) static void pm__quickgelu_avx512(const float *x, float *y,
                                                                    size_t n)
 {
@@ -3268,7 +3274,7 @@ static void pm__activation_forward_range(void *arg, size_t i0, size_t i1)
     if (j->act == PM_ACT_GELU) {
         for (i = i0; i < i1; i++) y[i] = 0.5f * x[i] * (1.0f + erff(x[i] * 0.70710678118654752f));
     } else {
-#ifdef PM__X86_SIMD
+#ifdef PM__X86_ROWS
         pm__kernel_fn kn = pm__gemm_select(NULL)->fn;
         if (kn == pm__kernel_avx512) {
             pm__quickgelu_avx512(x + i0, y + i0, i1 - i0);
@@ -3311,7 +3317,7 @@ static void pm__activation_backward_range(void *arg, size_t i0, size_t i1)
             dx[i] = j->set ? d : dx[i] + d;
         }
     } else {
-#ifdef PM__X86_SIMD
+#ifdef PM__X86_ROWS
         pm__kernel_fn kn = pm__gemm_select(NULL)->fn;
         if (kn == pm__kernel_avx512) {
             pm__quickgelu_grad_avx512(x + i0, dy + i0, dx + i0, i1 - i0, j->set);
@@ -3359,7 +3365,7 @@ static void pm__softmax(int rows, int cols, float *x, int causal)
 {
     void (*row)(float *, int) = pm__softmax_row_portable;
     int i, j;
-#ifdef PM__X86_SIMD
+#ifdef PM__X86_ROWS
     pm__kernel_fn kn = pm__gemm_select(NULL)->fn;
     if (kn == pm__kernel_avx512) row = pm__softmax_row_avx512;
     if (kn == pm__kernel_avx2) row = pm__softmax_row_avx2;
@@ -3378,7 +3384,7 @@ static void pm__softmax_backward_inplace(int rows, int cols, const float *p, flo
 {
     void (*row)(const float *, float *, int) = pm__softmax_grad_row_portable;
     int i;
-#ifdef PM__X86_SIMD
+#ifdef PM__X86_ROWS
     pm__kernel_fn kn = pm__gemm_select(NULL)->fn;
     if (kn == pm__kernel_avx512) row = pm__softmax_grad_row_avx512;
     if (kn == pm__kernel_avx2) row = pm__softmax_grad_row_avx2;

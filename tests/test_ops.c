@@ -390,7 +390,7 @@ static void test_ops_softmax_forms(void)
             if (err > worst) worst = err, worst_n = n;
             worst_g = gerr > worst_g ? gerr : worst_g;
         }
-#ifdef PM__X86_SIMD
+#ifdef PM__X86_ROWS
         {
             float *b = ops_copy(x, n), *h = ops_copy(d, n);
             int bad = 0, badg = 0, form;
@@ -438,7 +438,7 @@ static void test_ops_layernorm_forms(void)
         if (fabs(m - mu) > worst) worst = fabs(m - mu);
         if (fabs(rs - 1.0 / sqrt(var + 1e-5)) * sqrt(var + 1e-5) > worst)
             worst = fabs(rs - 1.0 / sqrt(var + 1e-5)) * sqrt(var + 1e-5);
-#ifdef PM__X86_SIMD
+#ifdef PM__X86_ROWS
         {
             int form;
             float m2, rs2;
@@ -477,7 +477,7 @@ static void test_ops_quickgelu_forms(void)
     x[0] = 0.0f, x[1] = -90.0f, x[2] = 90.0f;
     pm__quickgelu_portable(x, y, N);
     CHECK(y[0] == 0.0f && fabs(y[5] - x[5] / (1.0 + exp(-1.702 * x[5]))) < 1e-5, "QuickGELU values");
-#ifdef PM__X86_SIMD
+#ifdef PM__X86_ROWS
     int set;
     __builtin_cpu_init();
     if (__builtin_cpu_supports("avx512f")) {
