@@ -3191,71 +3191,40 @@ static void pm__quickgelu_grad_portable(const float *x, const float *dy, float *
 }
 
 #ifdef PM__X86_ROWS
-__attribute__((target("avx512f"))) static void pm__quickgelu_avx512(const float *x, float *y,
-                                                                   size_t n)
-{
-    const __m512 k = _mm512_set1_ps(-1.702f), one = _mm512_set1_ps(1.0f);
-    size_t i = 0;
-    for (; i + 16 <= n; i += 16) {
-        __m512 v = _mm512_loadu_ps(x + i), e = pm__exp16(_mm512_mul_ps(k, v));
-        _mm512_storeu_ps(y + i, _mm512_div_ps(v, _mm512_add_ps(one, e)));
+/* The vector forms: one body for both widths. P is the intrinsics' prefix (_mm512, _mm256), V
+   their vector type, W its lanes, EXPV the matching pm__exp16 / pm__exp8. */
+#define PM__QUICKGELU_FORMS(SFX, TGT, P, V, W, EXPV)                                          \
+    __attribute__((target(TGT))) static void pm__quickgelu_##SFX(const float *x, float *y,   \
+                                                                 size_t n)                   \
+    {                                                                                         \
+        const V k = P##_set1_ps(-1.702f), one = P##_set1_ps(1.0f);                            \
+        size_t i = 0;                                                                         \
+        for (; i + W <= n; i += W) {                                                          \
+            V v = P##_loadu_ps(x + i), e = EXPV(P##_mul_ps(k, v));                            \
+            P##_storeu_ps(y + i, P##_div_ps(v, P##_add_ps(one, e)));                          \
+        }                                                                                     \
+        for (; i < n; i++) y[i] = pm__quickgelu1(x[i]);                                       \
+    }                                                                                         \
+    __attribute__((target(TGT))) static void pm__quickgelu_grad_##SFX(                        \
+        const float *x, const float *dy, float *dx, size_t n, int set)                        \
+    {                                                                                         \
+        const V k = P##_set1_ps(-1.702f), c = P##_set1_ps(1.702f), one = P##_set1_ps(1.0f);   \
+        size_t i = 0;                                                                         \
+        for (; i + W <= n; i += W) {                                                          \
+            V v = P##_loadu_ps(x + i), e = EXPV(P##_mul_ps(k, v));                            \
+            V s = P##_div_ps(one, P##_add_ps(one, e));                                        \
+            V t = P##_mul_ps(P##_mul_ps(P##_mul_ps(c, v), s), P##_sub_ps(one, s));            \
+            V d = P##_mul_ps(P##_loadu_ps(dy + i), P##_add_ps(s, t));                         \
+            P##_storeu_ps(dx + i, set ? d : P##_add_ps(P##_loadu_ps(dx + i), d));             \
+        }                                                                                     \
+        for (; i < n; i++) {                                                                  \
+            float d = pm__quickgelu_grad1(x[i], dy[i]);                                       \
+            dx[i] = set ? d : dx[i] + d;                                                      \
+        }                                                                                     \
     }
-    for (; i < n; i++) y[i] = pm__quickgelu1(x[i]);
-}
-
-__attribute__((target("avx512f"))) static void pm__quickgelu_grad_avx512(const float *x,
-                                                                        const float *dy,
-                                                                        float *dx, size_t n,
-                                                                        int set)
-{
-    const __m512 k = _mm512_set1_ps(-1.702f), c = _mm512_set1_ps(1.702f);
-    const __m512 one = _mm512_set1_ps(1.0f);
-    size_t i = 0;
-    for (; i + 16 <= n; i += 16) {
-        __m512 v = _mm512_loadu_ps(x + i), e = pm__exp16(_mm512_mul_ps(k, v));
-        __m512 s = _mm512_div_ps(one, _mm512_add_ps(one, e));
-        __m512 t = _mm512_mul_ps(_mm512_mul_ps(_mm512_mul_ps(c, v), s), _mm512_sub_ps(one, s));
-        __m512 d = _mm512_mul_ps(_mm512_loadu_ps(dy + i), _mm512_add_ps(s, t));
-        _mm512_storeu_ps(dx + i, set ? d : _mm512_add_ps(_mm512_loadu_ps(dx + i), d));
-    }
-    for (; i < n; i++) {
-        float d = pm__quickgelu_grad1(x[i], dy[i]);
-        dx[i] = set ? d : dx[i] + d;
-    }
-}
-
-__attribute__((target("avx2,fma"))) static void pm__quickgelu_avx2(const float *x, float *y,
-                                                                  size_t n)
-{
-    const __m256 k = _mm256_set1_ps(-1.702f), one = _mm256_set1_ps(1.0f);
-    size_t i = 0;
-    for (; i + 8 <= n; i += 8) {
-        __m256 v = _mm256_loadu_ps(x + i), e = pm__exp8(_mm256_mul_ps(k, v));
-        _mm256_storeu_ps(y + i, _mm256_div_ps(v, _mm256_add_ps(one, e)));
-    }
-    for (; i < n; i++) y[i] = pm__quickgelu1(x[i]);
-}
-
-__attribute__((target("avx2,fma"))) static void pm__quickgelu_grad_avx2(const float *x,
-                                                                       const float *dy,
-                                                                       float *dx, size_t n,
-                                                                       int set)
-{
-    const __m256 k = _mm256_set1_ps(-1.702f), c = _mm256_set1_ps(1.702f);
-    const __m256 one = _mm256_set1_ps(1.0f);
-    size_t i = 0;
-    for (; i + 8 <= n; i += 8) {
-        __m256 v = _mm256_loadu_ps(x + i), e = pm__exp8(_mm256_mul_ps(k, v));
-        __m256 s = _mm256_div_ps(one, _mm256_add_ps(one, e));
-        __m256 t = _mm256_mul_ps(_mm256_mul_ps(_mm256_mul_ps(c, v), s), _mm256_sub_ps(one, s));
-        __m256 d = _mm256_mul_ps(_mm256_loadu_ps(dy + i), _mm256_add_ps(s, t));
-        _mm256_storeu_ps(dx + i, set ? d : _mm256_add_ps(_mm256_loadu_ps(dx + i), d));
-    }
-    for (; i < n; i++) {
-        float d = pm__quickgelu_grad1(x[i], dy[i]);
-        dx[i] = set ? d : dx[i] + d;
-    }
-}
+PM__QUICKGELU_FORMS(avx512, "avx512f", _mm512, __m512, 16, pm__exp16)
+PM__QUICKGELU_FORMS(avx2, "avx2,fma", _mm256, __m256, 8, pm__exp8)
+#undef PM__QUICKGELU_FORMS
 #endif
 
 /* y[n] = act(x[n]); x == y is allowed. The backward needs x (the pre-activation). */

@@ -319,6 +319,18 @@ static double ops_act_loss(void *p)
     return ops_wsum(c->y, c->wy, c->n);
 }
 
+#ifdef PM__X86_SIMD
+/* The vector forms the tests compare with plain C: 0 is AVX-512, 1 AVX2 with FMA. */
+static const char *const ops_form_name[2] = {"AVX-512", "AVX2"};
+
+static int ops_form_runs(int form)
+{
+    __builtin_cpu_init();
+    if (form == 0) return __builtin_cpu_supports("avx512f");
+    return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+}
+#endif
+
 /* e^x over arrays: within 3 ulp of exp() in double over the whole float range used, the
    plain C, AVX2 and AVX-512 forms bit-identical (every platform computes the same bits), NaN
    kept, -inf and huge inputs clamped. */
@@ -341,19 +353,14 @@ static void test_ops_exp(void)
 #ifdef PM__X86_SIMD
     {
     static float b[N];
-    int bad = 0;
-    __builtin_cpu_init();
-    if (__builtin_cpu_supports("avx512f")) {
+    int bad, form;
+    for (form = 0; form < 2; form++) {
+        if (!ops_form_runs(form)) continue;
         memcpy(b, x, sizeof(x));
-        pm__exp_avx512(b, N);
-        for (i = 0; i < N; i++) bad += memcmp(&a[i], &b[i], 4) != 0;
-        CHECK(bad == 0, "AVX-512 e^x differs from plain C in %d values", bad);
-    }
-    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) {
-        memcpy(b, x, sizeof(x));
-        pm__exp_avx2(b, N);
+        if (form == 0) pm__exp_avx512(b, N);
+        else pm__exp_avx2(b, N);
         for (i = 0, bad = 0; i < N; i++) bad += memcmp(&a[i], &b[i], 4) != 0;
-        CHECK(bad == 0, "AVX2 e^x differs from plain C in %d values", bad);
+        CHECK(bad == 0, "%s e^x differs from plain C in %d values", ops_form_name[form], bad);
     }
     }
 #endif
@@ -394,17 +401,14 @@ static void test_ops_softmax_forms(void)
         {
             float *b = ops_copy(x, n), *h = ops_copy(d, n);
             int bad = 0, badg = 0, form;
-            __builtin_cpu_init();
             for (form = 0; form < 2; form++) {
-                if (form == 0 && !__builtin_cpu_supports("avx512f")) continue;
-                if (form == 1 && !(__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")))
-                    continue;
+                if (!ops_form_runs(form)) continue;
                 memcpy(b, x, sizeof(float) * n), memcpy(h, d, sizeof(float) * n);
                 if (form == 0) pm__softmax_row_avx512(b, n), pm__softmax_grad_row_avx512(b, h, n);
                 else pm__softmax_row_avx2(b, n), pm__softmax_grad_row_avx2(b, h, n);
                 bad = memcmp(a, b, sizeof(float) * n) != 0, badg = memcmp(g, h, sizeof(float) * n) != 0;
                 CHECK(!bad && !badg, "%s softmax (%d) or its gradient (%d) differs from plain C at n = %d",
-                      form ? "AVX2" : "AVX-512", bad, badg, n);
+                      ops_form_name[form], bad, badg, n);
             }
             free(b), free(h);
         }
@@ -442,11 +446,8 @@ static void test_ops_layernorm_forms(void)
         {
             int form;
             float m2, rs2;
-            __builtin_cpu_init();
             for (form = 0; form < 2; form++) {
-                if (form == 0 && !__builtin_cpu_supports("avx512f")) continue;
-                if (form == 1 && !(__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")))
-                    continue;
+                if (!ops_form_runs(form)) continue;
                 memcpy(dx2, dx0, sizeof(float) * C);
                 if (form == 0) {
                     pm__ln_row_avx512(x, C, w, b, y2, &m2, &rs2);
@@ -457,7 +458,7 @@ static void test_ops_layernorm_forms(void)
                 }
                 CHECK(m == m2 && rs == rs2 && memcmp(y, y2, sizeof(float) * C) == 0 &&
                           memcmp(dx, dx2, sizeof(float) * C) == 0,
-                      "%s layernorm row differs from plain C at C = %d", form ? "AVX2" : "AVX-512", C);
+                      "%s layernorm row differs from plain C at C = %d", ops_form_name[form], C);
             }
         }
 #endif
@@ -478,26 +479,22 @@ static void test_ops_quickgelu_forms(void)
     pm__quickgelu_portable(x, y, N);
     CHECK(y[0] == 0.0f && fabs(y[5] - x[5] / (1.0 + exp(-1.702 * x[5]))) < 1e-5, "QuickGELU values");
 #ifdef PM__X86_ROWS
-    int set;
-    __builtin_cpu_init();
-    if (__builtin_cpu_supports("avx512f")) {
-        pm__quickgelu_avx512(x, y2, N);
-        CHECK(memcmp(y, y2, sizeof(float) * N) == 0, "AVX-512 QuickGELU differs from plain C");
-        for (set = 0; set < 2; set++) {
-            memcpy(dx, dx0, sizeof(float) * N), memcpy(dx2, dx0, sizeof(float) * N);
-            pm__quickgelu_grad_portable(x, dy, dx, N, set);
-            pm__quickgelu_grad_avx512(x, dy, dx2, N, set);
-            CHECK(memcmp(dx, dx2, sizeof(float) * N) == 0, "AVX-512 QuickGELU gradient (set %d) differs", set);
-        }
-    }
-    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) {
-        pm__quickgelu_avx2(x, y2, N);
-        CHECK(memcmp(y, y2, sizeof(float) * N) == 0, "AVX2 QuickGELU differs from plain C");
-        for (set = 0; set < 2; set++) {
-            memcpy(dx, dx0, sizeof(float) * N), memcpy(dx2, dx0, sizeof(float) * N);
-            pm__quickgelu_grad_portable(x, dy, dx, N, set);
-            pm__quickgelu_grad_avx2(x, dy, dx2, N, set);
-            CHECK(memcmp(dx, dx2, sizeof(float) * N) == 0, "AVX2 QuickGELU gradient (set %d) differs", set);
+    {
+        int set, form;
+        for (form = 0; form < 2; form++) {
+            if (!ops_form_runs(form)) continue;
+            if (form == 0) pm__quickgelu_avx512(x, y2, N);
+            else pm__quickgelu_avx2(x, y2, N);
+            CHECK(memcmp(y, y2, sizeof(float) * N) == 0, "%s QuickGELU differs from plain C",
+                  ops_form_name[form]);
+            for (set = 0; set < 2; set++) {
+                memcpy(dx, dx0, sizeof(float) * N), memcpy(dx2, dx0, sizeof(float) * N);
+                pm__quickgelu_grad_portable(x, dy, dx, N, set);
+                if (form == 0) pm__quickgelu_grad_avx512(x, dy, dx2, N, set);
+                else pm__quickgelu_grad_avx2(x, dy, dx2, N, set);
+                CHECK(memcmp(dx, dx2, sizeof(float) * N) == 0, "%s QuickGELU gradient (set %d) differs",
+                      ops_form_name[form], set);
+            }
         }
     }
 #endif
