@@ -2535,29 +2535,75 @@ static double pm__fold8d(double *a)
     return a[0];
 }
 
+/* The steps of a row that every form shares, from column c to C: the vector forms hand them
+   their last columns (which start on a multiple of 8, so column c still goes to lane c & 7),
+   the plain C form the whole row. */
+static void pm__ln_sum_from(const float *x, int c, int C, double *t)
+{
+    for (; c < C; c++) t[c & 7] = t[c & 7] + x[c];
+}
+
+static void pm__ln_sumsq_from(const float *x, int c, int C, double mu, double *t)
+{
+    double d;
+    for (; c < C; c++) {
+        d = x[c] - mu;
+        d = d * d;
+        t[c & 7] = t[c & 7] + d;
+    }
+}
+
+static void pm__ln_out_from(const float *x, int c, int C, float m, float rs, const float *w,
+                            const float *b, float *y)
+{
+    for (; c < C; c++) {
+        float u = (x[c] - m) * rs * w[c];
+        y[c] = u + b[c];
+    }
+}
+
+/* sums of g = dy w and of g xhat, lanes as above */
+static void pm__ln_grad_sums_from(const float *dy, const float *x, const float *w, float m,
+                                  float rs, int c, int C, double *t, double *t2)
+{
+    double d;
+    float xhat, g;
+    for (; c < C; c++) {
+        xhat = (x[c] - m) * rs, g = dy[c] * w[c];
+        t[c & 7] = t[c & 7] + g;
+        d = (double)g * xhat;
+        t2[c & 7] = t2[c & 7] + d;
+    }
+}
+
+static void pm__ln_grad_out_from(const float *dy, const float *x, const float *w, float m,
+                                 float rs, float mg, float mgx, int c, int C, float *dx)
+{
+    float xhat, g, u;
+    for (; c < C; c++) {
+        xhat = (x[c] - m) * rs, g = dy[c] * w[c];
+        u = xhat * mgx;
+        u = g - mg - u;
+        u = rs * u;
+        dx[c] += u;
+    }
+}
+
 /* One row: mean and rstd of x[C], then y = (x - mean) * rstd * w + b (y may be x). */
 static void pm__ln_row_portable(const float *x, int C, const float *w, const float *b, float *y,
                                 float *mean, float *rstd)
 {
-    double a[8], mu, var, d;
+    double a[8], mu;
     float m, rs;
-    int c;
-    for (c = 0; c < 8; c++) a[c] = 0.0;
-    for (c = 0; c < C; c++) a[c & 7] = a[c & 7] + x[c];
+    int l;
+    for (l = 0; l < 8; l++) a[l] = 0.0;
+    pm__ln_sum_from(x, 0, C, a);
     mu = pm__fold8d(a) / C;
-    for (c = 0; c < 8; c++) a[c] = 0.0;
-    for (c = 0; c < C; c++) {
-        d = x[c] - mu;
-        d = d * d;
-        a[c & 7] = a[c & 7] + d;
-    }
-    var = pm__fold8d(a) / C;
+    for (l = 0; l < 8; l++) a[l] = 0.0;
+    pm__ln_sumsq_from(x, 0, C, mu, a);
     m = (float)mu;
-    rs = (float)(1.0 / sqrt(var + 1e-5));
-    for (c = 0; c < C; c++) {
-        float u = (x[c] - m) * rs * w[c];
-        y[c] = u + b[c];
-    }
+    rs = (float)(1.0 / sqrt(pm__fold8d(a) / C + 1e-5));
+    pm__ln_out_from(x, 0, C, m, rs, w, b, y);
     *mean = m, *rstd = rs;
 }
 
@@ -2565,25 +2611,12 @@ static void pm__ln_row_portable(const float *x, int C, const float *w, const flo
 static void pm__ln_grad_row_portable(const float *dy, const float *x, const float *w, float m,
                                      float rs, int C, float *dx)
 {
-    double a[8], a2[8], d;
-    float mg, mgx, xhat, g, u;
-    int c;
-    for (c = 0; c < 8; c++) a[c] = a2[c] = 0.0;
-    for (c = 0; c < C; c++) {
-        xhat = (x[c] - m) * rs, g = dy[c] * w[c];
-        a[c & 7] = a[c & 7] + g;
-        d = (double)g * xhat;
-        a2[c & 7] = a2[c & 7] + d;
-    }
-    mg = (float)(pm__fold8d(a) / C);
-    mgx = (float)(pm__fold8d(a2) / C);
-    for (c = 0; c < C; c++) {
-        xhat = (x[c] - m) * rs, g = dy[c] * w[c];
-        u = xhat * mgx;
-        u = g - mg - u;
-        u = rs * u;
-        dx[c] += u;
-    }
+    double a[8], a2[8];
+    int l;
+    for (l = 0; l < 8; l++) a[l] = a2[l] = 0.0;
+    pm__ln_grad_sums_from(dy, x, w, m, rs, 0, C, a, a2);
+    pm__ln_grad_out_from(dy, x, w, m, rs, (float)(pm__fold8d(a) / C), (float)(pm__fold8d(a2) / C),
+                         0, C, dx);
 }
 
 #ifdef PM__X86_ROWS
@@ -2594,12 +2627,12 @@ __attribute__((target("avx512f"))) static void pm__ln_row_avx512(const float *x,
 {
     __m512d a = _mm512_setzero_pd(), v, mv;
     __m512 m16, r16;
-    double t[8], mu, var, d;
+    double t[8], mu;
     float m, rs;
-    int c, l;
+    int c;
     for (c = 0; c + 8 <= C; c += 8) a = _mm512_add_pd(a, _mm512_mask_cvtps_pd(_mm512_setzero_pd(), 0xFF, _mm256_loadu_ps(x + c)));
     _mm512_storeu_pd(t, a);
-    for (l = 0; c < C; c++, l++) t[l] = t[l] + x[c];
+    pm__ln_sum_from(x, c, C, t);
     mu = pm__fold8d(t) / C;
     mv = _mm512_set1_pd(mu), a = _mm512_setzero_pd();
     for (c = 0; c + 8 <= C; c += 8) {
@@ -2607,24 +2640,16 @@ __attribute__((target("avx512f"))) static void pm__ln_row_avx512(const float *x,
         a = _mm512_add_pd(a, _mm512_mul_pd(v, v));
     }
     _mm512_storeu_pd(t, a);
-    for (l = 0; c < C; c++, l++) {
-        d = x[c] - mu;
-        d = d * d;
-        t[l] = t[l] + d;
-    }
-    var = pm__fold8d(t) / C;
+    pm__ln_sumsq_from(x, c, C, mu, t);
     m = (float)mu;
-    rs = (float)(1.0 / sqrt(var + 1e-5));
+    rs = (float)(1.0 / sqrt(pm__fold8d(t) / C + 1e-5));
     m16 = _mm512_set1_ps(m), r16 = _mm512_set1_ps(rs);
     for (c = 0; c + 16 <= C; c += 16)
         _mm512_storeu_ps(y + c, _mm512_add_ps(_mm512_mul_ps(_mm512_mul_ps(_mm512_sub_ps(
                                                   _mm512_loadu_ps(x + c), m16), r16),
                                                                 _mm512_loadu_ps(w + c)),
                                               _mm512_loadu_ps(b + c)));
-    for (; c < C; c++) {
-        float u = (x[c] - m) * rs * w[c];
-        y[c] = u + b[c];
-    }
+    pm__ln_out_from(x, c, C, m, rs, w, b, y);
     *mean = m, *rstd = rs;
 }
 
@@ -2636,9 +2661,9 @@ __attribute__((target("avx512f"))) static void pm__ln_grad_row_avx512(const floa
     __m512d a = _mm512_setzero_pd(), a2 = a, gd;
     __m256 m8 = _mm256_set1_ps(m), r8 = _mm256_set1_ps(rs), xh, g;
     __m512 m16 = _mm512_set1_ps(m), r16 = _mm512_set1_ps(rs), mg16, mgx16, xh16, g16;
-    double t[8], t2[8], d;
-    float mg, mgx, xhat, gs, u;
-    int c, l;
+    double t[8], t2[8];
+    float mg, mgx;
+    int c;
     for (c = 0; c + 8 <= C; c += 8) {
         xh = _mm256_mul_ps(_mm256_sub_ps(_mm256_loadu_ps(x + c), m8), r8);
         g = _mm256_mul_ps(_mm256_loadu_ps(dy + c), _mm256_loadu_ps(w + c));
@@ -2647,12 +2672,7 @@ __attribute__((target("avx512f"))) static void pm__ln_grad_row_avx512(const floa
         a2 = _mm512_add_pd(a2, _mm512_mul_pd(gd, _mm512_mask_cvtps_pd(_mm512_setzero_pd(), 0xFF, xh)));
     }
     _mm512_storeu_pd(t, a), _mm512_storeu_pd(t2, a2);
-    for (l = 0; c < C; c++, l++) {
-        xhat = (x[c] - m) * rs, gs = dy[c] * w[c];
-        t[l] = t[l] + gs;
-        d = (double)gs * xhat;
-        t2[l] = t2[l] + d;
-    }
+    pm__ln_grad_sums_from(dy, x, w, m, rs, c, C, t, t2);
     mg = (float)(pm__fold8d(t) / C);
     mgx = (float)(pm__fold8d(t2) / C);
     mg16 = _mm512_set1_ps(mg), mgx16 = _mm512_set1_ps(mgx);
@@ -2662,13 +2682,7 @@ __attribute__((target("avx512f"))) static void pm__ln_grad_row_avx512(const floa
         g16 = _mm512_sub_ps(_mm512_sub_ps(g16, mg16), _mm512_mul_ps(xh16, mgx16));
         _mm512_storeu_ps(dx + c, _mm512_add_ps(_mm512_loadu_ps(dx + c), _mm512_mul_ps(r16, g16)));
     }
-    for (; c < C; c++) {
-        xhat = (x[c] - m) * rs, gs = dy[c] * w[c];
-        u = xhat * mgx;
-        u = gs - mg - u;
-        u = rs * u;
-        dx[c] += u;
-    }
+    pm__ln_grad_out_from(dy, x, w, m, rs, mg, mgx, c, C, dx);
 }
 
 __attribute__((target("avx2,fma"))) static void pm__ln_row_avx2(const float *x, int C,
@@ -2678,15 +2692,15 @@ __attribute__((target("avx2,fma"))) static void pm__ln_row_avx2(const float *x, 
 {
     __m256d a0 = _mm256_setzero_pd(), a1 = a0, v0, v1, mv;
     __m256 m8, r8;
-    double t[8], mu, var, d;
+    double t[8], mu;
     float m, rs;
-    int c, l;
+    int c;
     for (c = 0; c + 8 <= C; c += 8) {
         a0 = _mm256_add_pd(a0, _mm256_cvtps_pd(_mm_loadu_ps(x + c)));
         a1 = _mm256_add_pd(a1, _mm256_cvtps_pd(_mm_loadu_ps(x + c + 4)));
     }
     _mm256_storeu_pd(t, a0), _mm256_storeu_pd(t + 4, a1);
-    for (l = 0; c < C; c++, l++) t[l] = t[l] + x[c];
+    pm__ln_sum_from(x, c, C, t);
     mu = pm__fold8d(t) / C;
     mv = _mm256_set1_pd(mu), a0 = a1 = _mm256_setzero_pd();
     for (c = 0; c + 8 <= C; c += 8) {
@@ -2696,24 +2710,16 @@ __attribute__((target("avx2,fma"))) static void pm__ln_row_avx2(const float *x, 
         a1 = _mm256_add_pd(a1, _mm256_mul_pd(v1, v1));
     }
     _mm256_storeu_pd(t, a0), _mm256_storeu_pd(t + 4, a1);
-    for (l = 0; c < C; c++, l++) {
-        d = x[c] - mu;
-        d = d * d;
-        t[l] = t[l] + d;
-    }
-    var = pm__fold8d(t) / C;
+    pm__ln_sumsq_from(x, c, C, mu, t);
     m = (float)mu;
-    rs = (float)(1.0 / sqrt(var + 1e-5));
+    rs = (float)(1.0 / sqrt(pm__fold8d(t) / C + 1e-5));
     m8 = _mm256_set1_ps(m), r8 = _mm256_set1_ps(rs);
     for (c = 0; c + 8 <= C; c += 8)
         _mm256_storeu_ps(y + c, _mm256_add_ps(_mm256_mul_ps(_mm256_mul_ps(_mm256_sub_ps(
                                                   _mm256_loadu_ps(x + c), m8), r8),
                                                                 _mm256_loadu_ps(w + c)),
                                               _mm256_loadu_ps(b + c)));
-    for (; c < C; c++) {
-        float u = (x[c] - m) * rs * w[c];
-        y[c] = u + b[c];
-    }
+    pm__ln_out_from(x, c, C, m, rs, w, b, y);
     *mean = m, *rstd = rs;
 }
 
@@ -2724,9 +2730,9 @@ __attribute__((target("avx2,fma"))) static void pm__ln_grad_row_avx2(const float
 {
     __m256d a0 = _mm256_setzero_pd(), a1 = a0, b0 = a0, b1 = a0, g0, g1;
     __m256 m8 = _mm256_set1_ps(m), r8 = _mm256_set1_ps(rs), xh, g, mg8, mgx8;
-    double t[8], t2[8], d;
-    float mg, mgx, xhat, gs, u;
-    int c, l;
+    double t[8], t2[8];
+    float mg, mgx;
+    int c;
     for (c = 0; c + 8 <= C; c += 8) {
         xh = _mm256_mul_ps(_mm256_sub_ps(_mm256_loadu_ps(x + c), m8), r8);
         g = _mm256_mul_ps(_mm256_loadu_ps(dy + c), _mm256_loadu_ps(w + c));
@@ -2738,12 +2744,7 @@ __attribute__((target("avx2,fma"))) static void pm__ln_grad_row_avx2(const float
     }
     _mm256_storeu_pd(t, a0), _mm256_storeu_pd(t + 4, a1);
     _mm256_storeu_pd(t2, b0), _mm256_storeu_pd(t2 + 4, b1);
-    for (l = 0; c < C; c++, l++) {
-        xhat = (x[c] - m) * rs, gs = dy[c] * w[c];
-        t[l] = t[l] + gs;
-        d = (double)gs * xhat;
-        t2[l] = t2[l] + d;
-    }
+    pm__ln_grad_sums_from(dy, x, w, m, rs, c, C, t, t2);
     mg = (float)(pm__fold8d(t) / C);
     mgx = (float)(pm__fold8d(t2) / C);
     mg8 = _mm256_set1_ps(mg), mgx8 = _mm256_set1_ps(mgx);
@@ -2753,13 +2754,7 @@ __attribute__((target("avx2,fma"))) static void pm__ln_grad_row_avx2(const float
         g = _mm256_sub_ps(_mm256_sub_ps(g, mg8), _mm256_mul_ps(xh, mgx8));
         _mm256_storeu_ps(dx + c, _mm256_add_ps(_mm256_loadu_ps(dx + c), _mm256_mul_ps(r8, g)));
     }
-    for (; c < C; c++) {
-        xhat = (x[c] - m) * rs, gs = dy[c] * w[c];
-        u = xhat * mgx;
-        u = gs - mg - u;
-        u = rs * u;
-        dx[c] += u;
-    }
+    pm__ln_grad_out_from(dy, x, w, m, rs, mg, mgx, c, C, dx);
 }
 #endif
 
