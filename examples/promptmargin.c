@@ -2294,16 +2294,21 @@ static const char *method_title(const char *name)
     }
 }
 
-/* "mean +- ci" of per-episode accuracies (percent), into buf. */
-static void grid_format(char *buf, size_t cap, int n, const double *acc)
+/* A cell of per-episode accuracies into buf: "mean ± ci" in percent for the table, or for
+   JSON {"episodes", "mean", "ci95"} as fractions (as `merge --json` gives them); "-" or null
+   when there is none. */
+static void grid_format(char *buf, size_t cap, int n, const double *acc, int json)
 {
     pm_summary s;
     if (n == 0) {
-        snprintf(buf, cap, "-");
+        snprintf(buf, cap, json ? "null" : "-");
         return;
     }
     pm_summarize(n, acc, &s);
-    snprintf(buf, cap, "%.1f ± %.1f", 100.0 * s.mean, 100.0 * s.ci95);
+    if (json)
+        snprintf(buf, cap, "{\"episodes\": %d, \"mean\": %.6f, \"ci95\": %.6f}", n, s.mean,
+                 s.ci95);
+    else snprintf(buf, cap, "%.1f ± %.1f", 100.0 * s.mean, 100.0 * s.ci95);
 }
 
 static int cmd_grid(int argc, char **argv)
@@ -2323,7 +2328,8 @@ static int cmd_grid(int argc, char **argv)
         {"out", "DIR", NULL, "one episode file per cell here; an interrupted run resumes (required)"},
         {"table-only", NULL, NULL, "run nothing: print the table of what DIR holds"},
         EPISODE_TRAINING_SPECS,
-        {"json", NULL, NULL, "print the table as JSON lines, one per (domain, shots) row"},
+        {"json", NULL, NULL, "print the table as JSON lines, one per (domain, shots) row; each "
+                             "cell {episodes, mean, ci95} as fractions, null if empty"},
         {"threads", "N", "0", "threads to use; 0: one per CPU (results are identical for any count)"},
         {NULL, NULL, NULL, NULL}};
     static const char *pass[] = {"ways", "queries", "episodes", "seed", "shard", "steps", "lr",
@@ -2415,7 +2421,7 @@ static int cmd_grid(int argc, char **argv)
             int shots = atoi(shot_list[si]), n_first = -1, npm = 0, nmp = 0, j;
             double *acc = NULL, *zs = NULL, *pm_acc = NULL, *mp_acc = NULL;
             long *pm_idx = NULL, *mp_idx = NULL;
-            char cell[64];
+            char cell[128];
             if (!json) printf("| %s | %d |", doms[di], shots);
             else printf("{\"domain\": \"%s\", \"shots\": %d", doms[di], shots);
             for (mi = 0; mi < nm; mi++) {
@@ -2436,11 +2442,11 @@ static int cmd_grid(int argc, char **argv)
                     for (i = 0; i < n; i++)
                         if (r[i].zs_correct >= 0) zs[nz++] = (double)r[i].zs_correct / r[i].total;
                     n_first = n;
-                    grid_format(cell, sizeof(cell), nz, zs);
+                    grid_format(cell, sizeof(cell), nz, zs, json);
                     if (lo == hi) snprintf(count, sizeof(count), "%d", n);
                     else snprintf(count, sizeof(count), "%d-%d", lo, hi);
                     if (!json) printf(" %s | %s |", count, cell);
-                    else printf(", \"episodes\": %d, \"episodes_max\": %d, \"zeroshot\": \"%s\"",
+                    else printf(", \"episodes\": %d, \"episodes_max\": %d, \"zeroshot\": %s",
                                 lo, hi, cell);
                 }
                 if (method == PM_METHOD_PROMPTMARGIN || method == PM_METHOD_MAPLE) {
@@ -2452,9 +2458,9 @@ static int cmd_grid(int argc, char **argv)
                     if (method == PM_METHOD_PROMPTMARGIN) npm = n;
                     else nmp = n;
                 }
-                grid_format(cell, sizeof(cell), n, acc);
+                grid_format(cell, sizeof(cell), n, acc, json);
                 if (!json) printf(" %s |", cell);
-                else printf(", \"%s\": \"%s\"", meths[mi], cell);
+                else printf(", \"%s\": %s", meths[mi], cell);
             }
             { /* PromptMargin - MaPLe on the episodes both finished */
                 int nb = 0;
@@ -2464,9 +2470,9 @@ static int cmd_grid(int argc, char **argv)
                     else if (pm_idx[i] < mp_idx[j]) i++;
                     else j++;
                 }
-                grid_format(cell, sizeof(cell), nb, diff);
-                if (!json) printf(" %s |\n", nb ? cell : "-");
-                else printf(", \"promptmargin_minus_maple\": \"%s\"}\n", nb ? cell : "-");
+                grid_format(cell, sizeof(cell), nb, diff, json);
+                if (!json) printf(" %s |\n", cell);
+                else printf(", \"promptmargin_minus_maple\": %s}\n", cell);
                 free(diff);
             }
             (void)n_first;

@@ -439,7 +439,10 @@ static void test_cli_pretrain_grid(void)
     CHECK(run(cmd) == 0, "grid --table-only: %s", cli_output("err"));
     so = cli_output("out");
     CHECK(count_lines(so) == 2 && strstr(so, "\"domain\": \"novel\", \"shots\": 1, "
-                                             "\"episodes\": 2"), "grid --json:\n%s", so);
+                                             "\"episodes\": 2") &&
+              strstr(so, "\"zeroshot\": {\"episodes\": 2, \"mean\": 0.") &&
+              strstr(so, "\"promptmargin_minus_maple\": {\"episodes\": 2, \"mean\": "),
+          "grid --json (numbers, not strings):\n%s", so);
     free(so);
     snprintf(cmd, sizeof(cmd), "%s grid --model %s --data %s/data --methods coop,clip "
              "--out %s/grid", g_cli, a, dir, dir);
