@@ -44,15 +44,17 @@ sanitize:
 # libFuzzer's statistics (stat::number_of_executed_units = executions).
 FUZZ_CC      ?= clang
 FUZZ_SECONDS ?= 60
-FUZZERS       = png bmp pnm jpeg zlib model tokenizer
+FUZZERS       = png bmp pnm jpeg zlib model tokenizer safetensors dataset
 FUZZ_FLAGS    = -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
-FUZZ_SEEDS_png       = tests/fixtures/decoders
-FUZZ_SEEDS_bmp       = tests/fixtures/decoders
-FUZZ_SEEDS_pnm       = tests/fixtures/decoders
-FUZZ_SEEDS_zlib      = tests/fixtures/decoders
-FUZZ_SEEDS_jpeg      = tests/fixtures/jpeg
-FUZZ_SEEDS_model     = tests/fuzz/seeds/model
-FUZZ_SEEDS_tokenizer = tests/fuzz/seeds/tokenizer
+FUZZ_SEEDS_png         = tests/fixtures/decoders
+FUZZ_SEEDS_bmp         = tests/fixtures/decoders
+FUZZ_SEEDS_pnm         = tests/fixtures/decoders
+FUZZ_SEEDS_zlib        = tests/fixtures/decoders
+FUZZ_SEEDS_jpeg        = tests/fixtures/jpeg
+FUZZ_SEEDS_model       = tests/fuzz/seeds/model
+FUZZ_SEEDS_tokenizer   = tests/fuzz/seeds/tokenizer
+FUZZ_SEEDS_safetensors = tests/fuzz/seeds/safetensors
+FUZZ_SEEDS_dataset     = tests/fuzz/seeds/dataset
 
 fuzz: $(addprefix fuzz-,$(FUZZERS))
 

@@ -460,6 +460,7 @@ PMDEF void pm_clip_trainer_free(pm_clip_trainer *trainer);
 #define PROMPTMARGIN_IMPLEMENTATION_DONE
 
 #include <ctype.h>
+#include <errno.h>
 #include <limits.h>
 #include <math.h>
 #include <stdarg.h>
@@ -4314,7 +4315,7 @@ PMDEF pm_model *pm_model_load_memory(const void *data, size_t size)
 }
 
 #ifndef PM_NO_STDIO
-/* Read a whole file into a fresh buffer. */
+/* Read a whole file into a fresh buffer of *size bytes and a NUL after them. */
 static uint8_t *pm__read_file(const char *path, size_t *size)
 {
     FILE *f = fopen(path, "rb");
@@ -4325,12 +4326,13 @@ static uint8_t *pm__read_file(const char *path, size_t *size)
         fclose(f);
         return pm__errorf("cannot read '%s' (not a regular file?)", path), (uint8_t *)NULL;
     }
-    buf = (uint8_t *)pm__malloc_array((size_t)len, 1);
+    buf = (uint8_t *)pm__malloc_array((size_t)len + 1, 1);
     if (buf && len > 0 && fread(buf, 1, (size_t)len, f) != (size_t)len) {
         PM_FREE(buf);
         buf = NULL;
         pm__errorf("cannot read '%s'", path);
     }
+    if (buf) buf[len] = 0; /* text readers may end their last line in place */
     fclose(f);
     *size = (size_t)len;
     return buf;
@@ -14143,6 +14145,8 @@ PMDEF int pm_clip_trainer_load(pm_clip_trainer *t, const char *path)
     pm__st_file f;
     const pm__st_tensor *a, *b, *c, *d;
     const char *fmt, *step;
+    char *end = NULL;
+    long steps = -1;
     float ls[2];
     int rc = -1;
     if (!buf) return -1;
@@ -14151,6 +14155,11 @@ PMDEF int pm_clip_trainer_load(pm_clip_trainer *t, const char *path)
         return -1;
     }
     fmt = pm__st_meta(&f, "format"), step = pm__st_meta(&f, "step");
+    if (step && *step >= '0' && *step <= '9') {
+        errno = 0;
+        steps = strtol(step, &end, 10);
+        if (errno || *end) steps = -1;
+    }
     a = pm__st_find(&f, "exp_avg"), b = pm__st_find(&f, "exp_avg_sq");
     c = pm__st_find(&f, "logit_scale_exp_avg"), d = pm__st_find(&f, "logit_scale_exp_avg_sq");
     if (!fmt || strcmp(fmt, "promptmargin-adamw") != 0 || !step || !a || !b || !c || !d)
@@ -14160,15 +14169,15 @@ PMDEF int pm_clip_trainer_load(pm_clip_trainer *t, const char *path)
              d->ndim != 1 || d->shape[0] != 1 || a->dtype != PM_DTYPE_F32 ||
              b->dtype != PM_DTYPE_F32 || c->dtype != PM_DTYPE_F32 || d->dtype != PM_DTYPE_F32)
         pm__errorf("'%s' holds the optimiser state of a different model", path);
-    else if (atol(step) < 0)
-        pm__errorf("'%s' has an invalid step count", path);
+    else if (steps < 0)
+        pm__errorf("'%s' has an invalid step count ('%.20s')", path, step);
     else {
         pm__st_read_f32(&f, a, t->exp_avg);
         pm__st_read_f32(&f, b, t->exp_avg_sq);
         pm__st_read_f32(&f, c, ls);
         pm__st_read_f32(&f, d, ls + 1);
         t->ls_avg = ls[0], t->ls_avg_sq = ls[1];
-        t->step = atol(step);
+        t->step = steps;
         rc = 0;
     }
     pm__st_free(&f);

@@ -250,6 +250,14 @@ static void test_dataset_csv(void)
               "csv verify");
         pm_dataset_free(ds);
     }
+    /* CRLF lines, the last one without its line end (ASan saw a write past the file's
+       buffer there) */
+    ds = pm_dataset_open(DATASET_DIR "/good.csv", DATASET_DIR "/classnames_crlf_no_newline.txt");
+    CHECK(ds && !strcmp(pm_dataset_class_text(ds, 0), "a domestic cat") &&
+              !strcmp(pm_dataset_class_text(ds, 2), "sea or lake"),
+          "class-name file with CRLF and no final line end: %s",
+          ds ? pm_dataset_class_text(ds, 2) : pm_last_error());
+    pm_dataset_free(ds);
     ds = pm_dataset_open(DATASET_DIR "/bad_columns.csv", NULL);
     CHECK(ds == NULL && strstr(pm_last_error(), ":2:"), "bad CSV: %s", pm_last_error());
     ds = pm_dataset_open(DATASET_DIR "/folder", DATASET_DIR "/classnames_partial.txt");

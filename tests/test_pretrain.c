@@ -341,6 +341,19 @@ static void test_pretrain_files(void)
           strstr(pm_last_error(), "vocabulary"), "bad token: %s", pm_last_error());
     CHECK(pm_clip_trainer_load(t, mpath) == -1, "a model file as optimiser state: %s",
           pm_last_error());
+    { /* a step count that is not a number */
+        FILE *f = fopen(opath, "rb");
+        static char buf[1 << 16];
+        size_t n = f ? fread(buf, 1, sizeof(buf) - 1, f) : 0;
+        char *q = n ? strstr(buf + 8, "\"step\":\"2\"") : NULL;
+        if (f) fclose(f);
+        CHECK(q != NULL, "the optimiser state's step metadata");
+        if (q && (f = fopen(opath, "r+b")) != NULL) {
+            fseek(f, (long)(q - buf) + 8, SEEK_SET), fputc('x', f), fclose(f);
+            CHECK(pm_clip_trainer_load(t, opath) == -1 && strstr(pm_last_error(), "step count"),
+                  "step \"x\": %s", pm_last_error());
+        }
+    }
     cfg.vision_heads = 3;
     h = pm_model_create(&cfg, (const char *)merges, n_merges, 5);
     CHECK(h == NULL && strstr(pm_last_error(), "heads"), "3 heads of width 32: %s",
