@@ -20,6 +20,7 @@
 #include <math.h>
 #include <time.h>
 #include <errno.h>
+#include <limits.h>
 #if defined(__GLIBC__)
 #include <malloc.h> /* mallopt */
 #endif
@@ -1091,22 +1092,37 @@ static const char *json_field(const char *line, const char *key)
     return p ? p + strlen(pat) : NULL;
 }
 
-/* Parse an episode line; 0 when it is complete and well formed. */
+/* The integer after "key": in a JSON line, within [lo, hi]; -1 when absent or not such a
+   number. */
+static int json_long(const char *line, const char *key, long lo, long hi, long *out)
+{
+    const char *p = json_field(line, key);
+    char *end;
+    long v;
+    if (!p) return -1;
+    errno = 0;
+    v = strtol(p, &end, 10);
+    if (end == p || errno || v < lo || v > hi) return -1;
+    *out = v;
+    return 0;
+}
+
+/* Parse an episode line; 0 when it is complete and well formed (counts in range: correct and
+   zero-shot correct within [0, total]). */
 static int parse_episode_line(const char *line, episode_result *r)
 {
-    const char *idx = json_field(line, "episode"), *c = json_field(line, "correct");
-    const char *t = json_field(line, "total"), *m = json_field(line, "method");
-    const char *w = json_field(line, "ways"), *sh = json_field(line, "shots");
-    const char *q = json_field(line, "queries");
+    const char *m = json_field(line, "method");
     size_t n = strlen(line);
-    if (n < 2 || line[0] != '{' || line[n - 1] != '}' || !idx || !c || !t || !m || !w || !sh || !q)
+    long idx, c, t, w, sh, q, zs = -1;
+    if (n < 2 || line[0] != '{' || line[n - 1] != '}' || !m ||
+        json_long(line, "episode", 0, LONG_MAX, &idx) || json_long(line, "total", 1, INT_MAX, &t) ||
+        json_long(line, "correct", 0, t, &c) || json_long(line, "ways", 1, INT_MAX, &w) ||
+        json_long(line, "shots", 1, INT_MAX, &sh) || json_long(line, "queries", 1, INT_MAX, &q) ||
+        (json_field(line, "zeroshot_correct") && json_long(line, "zeroshot_correct", 0, t, &zs)))
         return -1;
-    r->index = strtol(idx, NULL, 10);
-    r->correct = atoi(c), r->total = atoi(t);
-    r->ways = atoi(w), r->shots = atoi(sh), r->queries = atoi(q);
-    if (sscanf(m, "\"%31[^\"]\"", r->method) != 1 || r->total <= 0 || r->index < 0) return -1;
-    r->zs_correct = json_field(line, "zeroshot_correct") ? atoi(json_field(line, "zeroshot_correct"))
-                                                         : -1;
+    if (sscanf(m, "\"%31[^\"]\"", r->method) != 1) return -1;
+    r->index = idx, r->correct = (int)c, r->total = (int)t, r->zs_correct = (int)zs;
+    r->ways = (int)w, r->shots = (int)sh, r->queries = (int)q;
     r->predict_tune = !json_field(line, "predict") ? -1
                       : strncmp(json_field(line, "predict"), "\"tune\"", 6) == 0;
     return 0;
@@ -1213,7 +1229,7 @@ static int cmd_merge(int argc, char **argv)
     if (o.n_pos == 0) die_usage("merge", "give at least one episode file");
     for (i = 0; i < o.n_pos; i++)
         if (read_episode_file(o.pos[i], &r, &n, &cap, &dropped)) die("cannot read '%s'", o.pos[i]);
-    if (dropped) fprintf(stderr, "promptmargin: warning: %d incomplete line(s) ignored\n", dropped);
+    if (dropped) fprintf(stderr, "promptmargin: warning: %d incomplete or malformed line(s) ignored\n", dropped);
     print_summary(r, n, opt_flag(&o, "json"), stdout);
     free(r);
     return 0;
@@ -1377,7 +1393,7 @@ static int cmd_episodes(int argc, char **argv)
                 }
                 fclose(src);
                 if (fclose(dst) != 0 || pm__replace_file(tmp, out) != 0) die("cannot rewrite '%s'", out);
-                fprintf(stderr, "promptmargin: %d incomplete line(s) of '%s' dropped\n", dropped, out);
+                fprintf(stderr, "promptmargin: %d incomplete or malformed line(s) of '%s' dropped\n", dropped, out);
             }
         }
         created = !opt_flag(&o, "resume") || !n_done;

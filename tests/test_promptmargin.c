@@ -1384,6 +1384,21 @@ static void test_episodes(void)
     CHECK(!strcmp(sum_full, sum_merged), "merged shards:\n%s\nunsharded:\n%s", sum_merged,
           sum_full);
     free(sum_merged);
+    { /* a complete line with impossible counts (correct > total) is left out, with a warning */
+        char *l = (char *)read_all(s0, &n), *c = l ? strstr(l, "\"correct\": ") : NULL;
+        f = c ? fopen(cut, "wb") : NULL;
+        CHECK(f != NULL, "episode file %s", s0);
+        if (f) {
+            fprintf(f, "%.*s\"correct\": 999%s", (int)(c - l), l, strchr(c, ','));
+            fclose(f);
+            snprintf(cmd, sizeof(cmd), "%s merge %s %s", g_cli, cut, s1);
+            CHECK(run(cmd) == 0 && strstr(a = cli_output("err"), "1 incomplete or malformed"),
+                  "merge with a malformed line: %s", a);
+            free(a);
+        }
+        free(l);
+        remove(cut);
+    }
     /* killed in the middle of the fourth line: keep 3.5 lines, resume */
     if (b) {
         size_t cutat = 0;
