@@ -460,7 +460,6 @@ PMDEF void pm_clip_trainer_free(pm_clip_trainer *trainer);
 #define PROMPTMARGIN_IMPLEMENTATION_DONE
 
 #include <ctype.h>
-#include <errno.h>
 #include <limits.h>
 #include <math.h>
 #include <stdarg.h>
@@ -12213,6 +12212,18 @@ static const char *pm__st_meta(const pm__st_file *f, const char *key)
     return NULL;
 }
 
+/* A metadata value that is a whole decimal number in [0, hi], or -1 (also for NULL). */
+static long pm__meta_count(const char *s, long hi)
+{
+    long v = 0;
+    if (!s || !*s) return -1;
+    for (; *s; s++) {
+        if (*s < '0' || *s > '9' || v > (hi - (*s - '0')) / 10) return -1;
+        v = v * 10 + (*s - '0');
+    }
+    return v;
+}
+
 /* Tensor data as floats (converted from its dtype and byte order) into out[count]. */
 static void pm__st_read_f32(const pm__st_file *f, const pm__st_tensor *t, float *out)
 {
@@ -13501,8 +13512,8 @@ PMDEF pm_prompts *pm_prompts_load_memory(pm_model *m, const void *data, size_t s
     if (!buf) return pm__errorf("no prompt data given"), (pm_prompts *)NULL;
     if (pm__st_parse(buf, size, &f)) goto fail_nofile;
     meth = pm__st_meta(&f, "method");
-    n_ctx = pm__st_meta(&f, "n_ctx") ? atoi(pm__st_meta(&f, "n_ctx")) : 0;
-    depth = pm__st_meta(&f, "depth") ? atoi(pm__st_meta(&f, "depth")) : 0;
+    n_ctx = (int)pm__meta_count(pm__st_meta(&f, "n_ctx"), INT_MAX);
+    depth = (int)pm__meta_count(pm__st_meta(&f, "depth"), INT_MAX);
     if (!meth || (method = pm_method_parse(meth)) < PM_METHOD_COOP || n_ctx < 1 || depth < 1 ||
         !pm__st_meta(&f, "classnames")) {
         pm__errorf("not a prompt file: it lacks method, n_ctx, depth or classnames metadata");
@@ -14145,8 +14156,7 @@ PMDEF int pm_clip_trainer_load(pm_clip_trainer *t, const char *path)
     pm__st_file f;
     const pm__st_tensor *a, *b, *c, *d;
     const char *fmt, *step;
-    char *end = NULL;
-    long steps = -1;
+    long steps;
     float ls[2];
     int rc = -1;
     if (!buf) return -1;
@@ -14155,11 +14165,7 @@ PMDEF int pm_clip_trainer_load(pm_clip_trainer *t, const char *path)
         return -1;
     }
     fmt = pm__st_meta(&f, "format"), step = pm__st_meta(&f, "step");
-    if (step && *step >= '0' && *step <= '9') {
-        errno = 0;
-        steps = strtol(step, &end, 10);
-        if (errno || *end) steps = -1;
-    }
+    steps = pm__meta_count(step, LONG_MAX);
     a = pm__st_find(&f, "exp_avg"), b = pm__st_find(&f, "exp_avg_sq");
     c = pm__st_find(&f, "logit_scale_exp_avg"), d = pm__st_find(&f, "logit_scale_exp_avg_sq");
     if (!fmt || strcmp(fmt, "promptmargin-adamw") != 0 || !step || !a || !b || !c || !d)

@@ -323,6 +323,26 @@ static void test_prompt_files(void)
           pm_last_error());
     pm_prompts_free(q);
     bytes = read_all(path, &n);
+    { /* n_ctx "2x": a count must be a whole number (the header grows by one byte) */
+        char *at = bytes ? strstr((char *)bytes + 8, "\"n_ctx\":\"2\"") : NULL;
+        uint8_t *e = (uint8_t *)malloc(n + 1);
+        size_t off = at ? (size_t)(at - (char *)bytes) + 10 : 0;
+        CHECK(at != NULL && e != NULL, "n_ctx metadata in the prompt file");
+        if (at && e) {
+            int i;
+            memcpy(e, bytes, off), e[off] = 'x', memcpy(e + off + 1, bytes + off, n - off);
+            for (i = 0; i < 8 && ++e[i] == 0; i++) {} /* the header's length, little-endian */
+            q = pm_prompts_load_memory(a, e, n + 1);
+            CHECK(q == NULL && strstr(pm_last_error(), "not a prompt file"), "n_ctx \"2x\": %s",
+                  q ? "loaded" : pm_last_error());
+            pm_prompts_free(q);
+            e[off] = ' '; /* "2 " parses as JSON, and is not a whole number either */
+            q = pm_prompts_load_memory(a, e, n + 1);
+            CHECK(q == NULL, "n_ctx \"2 \" loaded");
+            pm_prompts_free(q);
+        }
+        free(e);
+    }
     for (len = 0; bytes && len < n; len += len < 400 ? 1 : 97) { /* truncated files */
         FILE *f;
         char bad[1100];
