@@ -243,6 +243,20 @@ static long opt_int(const opts *o, const char *name, long lo, long hi)
     return v;
 }
 
+/* A number within [lo, hi] (lo_open: above lo), or a usage error naming the option. */
+static double opt_num(const opts *o, const char *name, double lo, int lo_open, double hi)
+{
+    const char *s = opt_str(o, name);
+    char *end;
+    double v;
+    if (!s) die_usage(o->cmd, "option --%s is required", name);
+    v = strtod(s, &end);
+    if (*s == 0 || *end != 0 || !(v >= lo) || (lo_open && v == lo) || !(v <= hi))
+        die_usage(o->cmd, "--%s must be a number %s %g%s%g (got '%s')", name,
+                  lo_open ? "above" : "from", lo, lo_open ? ", at most " : " to ", hi, s);
+    return v;
+}
+
 static const char *opt_required(const opts *o, const char *name)
 {
     const char *s = opt_str(o, name);
@@ -902,12 +916,11 @@ static void train_desc_from_opts(const opts *o, pm_train_desc *d)
     memset(d, 0, sizeof(*d));
     if (strcmp(mt, "text") && strcmp(mt, "self")) die_usage(o->cmd, "--margin-target: text or self");
     d->steps = (int)opt_int(o, "steps", 1, 1 << 24);
-    d->lr = (float)atof(opt_str(o, "lr"));
-    d->momentum = (float)atof(opt_str(o, "momentum"));
+    d->lr = (float)opt_num(o, "lr", 0.0, 1, 1e3);
+    d->momentum = (float)opt_num(o, "momentum", 0.0, 0, 0.999999);
     if (d->momentum == 0.0f) d->momentum = -1.0f; /* 0 means none here */
     d->margin_target = strcmp(mt, "self") == 0 ? PM_MARGIN_SELF : PM_MARGIN_TEXT;
-    d->memory_mb = atof(opt_str(o, "memory-mb"));
-    if (!(d->lr > 0) || !(d->memory_mb > 0)) die_usage(o->cmd, "--lr and --memory-mb must be > 0");
+    d->memory_mb = opt_num(o, "memory-mb", 0.0, 1, 1e9);
 }
 
 typedef struct {
@@ -1353,7 +1366,7 @@ static int cmd_episodes(int argc, char **argv)
     train_desc_from_opts(&o, &d);
     out = opt_str(&o, "out");
     if (opt_flag(&o, "resume") && !out) die_usage("episodes", "--resume needs --out");
-    threshold = atof(opt_str(&o, "threshold"));
+    threshold = opt_num(&o, "threshold", -1.0, 0, 1.0);
     m = load_model(opt_required(&o, "model"));
     mi = pm_model_get_info(m);
     if (!opt_str_given(&o, "depth")) { /* the default 9, or every layer of a smaller model */
@@ -1554,6 +1567,7 @@ static int cmd_diagnose(int argc, char **argv)
     int *clab, *src, n, i, nc, n_views;
     float *cand;
     char *end;
+    double threshold;
     uint64_t seed;
     parse_opts(&o, "diagnose", "--model FILE --data DIR|CSV [options]",
                "Will prompt tuning beat zero-shot CLIP here? Judged from the labelled images "
@@ -1562,6 +1576,7 @@ static int cmd_diagnose(int argc, char **argv)
     n_views = (int)opt_int(&o, "views", 1, 65536);
     seed = strtoull(opt_str(&o, "seed"), &end, 10);
     if (*end) die_usage("diagnose", "--seed must be a whole number");
+    threshold = opt_num(&o, "threshold", -1.0, 0, 1.0);
     m = load_model(opt_required(&o, "model"));
     ds = open_dataset(opt_required(&o, "data"), opt_str(&o, "class-names"), 1);
     n = pm_dataset_num_images(ds);
@@ -1572,7 +1587,7 @@ static int cmd_diagnose(int argc, char **argv)
     src = (int *)xmalloc(sizeof(int) * (size_t)nc);
     for (i = 0; i < nc; i++) src[i] = i / n_views;
     if (pm_diagnose(m, nc, cand, clab, src, pm_dataset_num_classes(ds), names,
-                    atof(opt_str(&o, "threshold")), &dg))
+                    threshold, &dg))
         die("%s", pm_last_error());
     if (opt_flag(&o, "json"))
         printf("{\"views\": %d, \"zs_support_acc\": %.6g, \"separability\": %.6g, "
@@ -1705,8 +1720,7 @@ static int cmd_bench(int argc, char **argv)
     classes = (int)opt_int(&o, "classes", 1, 4096);
     views = (int)opt_int(&o, "views", 0, 1 << 16);
     gemm_rows = (int)opt_int(&o, "gemm-rows", 1, 1 << 20);
-    min_s = atof(opt_str(&o, "seconds"));
-    if (!(min_s > 0)) die_usage("bench", "--seconds must be > 0");
+    min_s = opt_num(&o, "seconds", 0.0, 1, 1e6);
     if (opt_str(&o, "model")) m = load_model(opt_str(&o, "model"));
     /* the peak: the kernel alone on cache-resident tiles, on every thread */
     for (reps = 1000, el = 0.0; el < 0.3; reps *= 4) {
@@ -2131,8 +2145,7 @@ static int cmd_pretrain(int argc, char **argv)
     render = (int)opt_int(&o, "render", 16, SHAPES_MAX_SIZE);
     seed = (uint64_t)opt_int(&o, "seed", 0, 2147483647L);
     json = opt_flag(&o, "json");
-    lr = atof(opt_str(&o, "lr")), wd = atof(opt_str(&o, "weight-decay"));
-    if (!(lr > 0.0) || !(wd >= 0.0)) die_usage("pretrain", "--lr must be > 0, --weight-decay >= 0");
+    lr = opt_num(&o, "lr", 0.0, 1, 1e3), wd = opt_num(&o, "weight-decay", 0.0, 0, 1e3);
     { /* the output must be writable before any training time is spent */
         char tmp[4200];
         FILE *f;
@@ -2189,7 +2202,7 @@ static int cmd_pretrain(int argc, char **argv)
     }
     memset(&d, 0, sizeof(d));
     d.weight_decay = wd > 0.0 ? (float)wd : -1.0f;
-    d.memory_mb = atof(opt_str(&o, "memory-mb"));
+    d.memory_mb = opt_num(&o, "memory-mb", 0.0, 1, 1e9);
     t = pm_clip_trainer_create(m, &d);
     if (!t) die("%s", pm_last_error());
     if (old >= 0) {
@@ -2375,8 +2388,12 @@ static int cmd_grid(int argc, char **argv)
         if (pm_method_parse(meths[i]) < 0)
             die_usage("grid", "unknown method '%s' (zeroshot, coop, maple, promptmargin)",
                       meths[i]);
-    for (i = 0; i < ns; i++)
-        if (atoi(shot_list[i]) < 1) die_usage("grid", "bad shot count '%s'", shot_list[i]);
+    for (i = 0; i < ns; i++) {
+        char *end;
+        long k = strtol(shot_list[i], &end, 10);
+        if (end == shot_list[i] || *end || k < 1 || k > 1 << 20)
+            die_usage("grid", "bad shot count '%s'", shot_list[i]);
+    }
     if (!opt_flag(&o, "table-only")) {
         pm_model_free(load_model(opt_required(&o, "model"))); /* refuse a bad model up front */
         for (di = 0; di < nd; di++) { /* ... and a missing domain */
@@ -2418,7 +2435,8 @@ static int cmd_grid(int argc, char **argv)
     }
     /* the table (its settings as the episode files recorded them) */
     if (!json) {
-        int ways = atoi(opt_str(&o, "ways")), queries = atoi(opt_str(&o, "queries"));
+        int ways = (int)opt_int(&o, "ways", 1, 1 << 20);
+        int queries = (int)opt_int(&o, "queries", 1, 1 << 20);
         for (di = 0; di < nd * ns; di++)
             if (grid_cell_read(dir, doms[di / ns], atoi(shot_list[di % ns]), meths[0], shard_n,
                                &r, &cap) > 0) {

@@ -1257,6 +1257,22 @@ static void test_cli(void)
     }
     snprintf(cmd, sizeof(cmd), "%s embed --model %s --out %s", g_cli, e->path, out);
     CHECK(run(cmd) == 2, "embed without inputs is a usage error (exit 2)");
+    { /* numbers that are not numbers, or out of range: a usage error naming the option */
+        static const char *bad[] = {"tune --lr 1e-3x", "tune --momentum 1.5", "bench --seconds 0",
+                                    "diagnose --threshold 2", "episodes --memory-mb abc",
+                                    "pretrain --weight-decay -1 --out never.pmc",
+                                    "grid --shots 1,x --table-only --out never"};
+        int k;
+        for (k = 0; k < (int)(sizeof(bad) / sizeof(bad[0])); k++) {
+            char opt[32];
+            sscanf(strchr(bad[k], '-'), "%31s", opt);
+            if (!strcmp(opt, "--shots")) strcpy(opt, "shot count");
+            snprintf(cmd, sizeof(cmd), "%s %s", g_cli, bad[k]); /* refused before any file */
+            CHECK(run(cmd) == 2 && (se = cli_output("err")) && strstr(se, opt),
+                  "'%s' must be refused naming %s", bad[k], opt);
+            if (se) free(se), se = NULL;
+        }
+    }
     snprintf(cmd, sizeof(cmd), "%s zeroshot --help", g_cli);
     CHECK(run(cmd) == 0, "zeroshot --help");
     so = cli_output("out");
