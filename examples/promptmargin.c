@@ -243,17 +243,21 @@ static long opt_int(const opts *o, const char *name, long lo, long hi)
     return v;
 }
 
-/* A number within [lo, hi] (lo_open: above lo), or a usage error naming the option. */
+/* A finite number within [lo, hi] (lo_open: above lo; hi HUGE_VAL: no upper bound), or a
+   usage error naming the option. */
 static double opt_num(const opts *o, const char *name, double lo, int lo_open, double hi)
 {
     const char *s = opt_str(o, name);
-    char *end;
+    char *end, range[64] = "";
     double v;
     if (!s) die_usage(o->cmd, "option --%s is required", name);
     v = strtod(s, &end);
-    if (*s == 0 || *end != 0 || !(v >= lo) || (lo_open && v == lo) || !(v <= hi))
-        die_usage(o->cmd, "--%s must be a number %s %g%s%g (got '%s')", name,
-                  lo_open ? "above" : "from", lo, lo_open ? ", at most " : " to ", hi, s);
+    if (*s == 0 || *end != 0 || !(v >= lo) || (lo_open && v == lo) || !(v <= hi) ||
+        !(v - v == 0.0)) {
+        if (hi < HUGE_VAL) snprintf(range, sizeof(range), "%s %g", lo_open ? ", at most" : " to", hi);
+        die_usage(o->cmd, "--%s must be a number %s %g%s (got '%s')", name,
+                  lo_open ? "above" : "from", lo, range, s);
+    }
     return v;
 }
 
@@ -916,11 +920,11 @@ static void train_desc_from_opts(const opts *o, pm_train_desc *d)
     memset(d, 0, sizeof(*d));
     if (strcmp(mt, "text") && strcmp(mt, "self")) die_usage(o->cmd, "--margin-target: text or self");
     d->steps = (int)opt_int(o, "steps", 1, 1 << 24);
-    d->lr = (float)opt_num(o, "lr", 0.0, 1, 1e3);
+    d->lr = (float)opt_num(o, "lr", 0.0, 1, HUGE_VAL);
     d->momentum = (float)opt_num(o, "momentum", 0.0, 0, 0.999999);
     if (d->momentum == 0.0f) d->momentum = -1.0f; /* 0 means none here */
     d->margin_target = strcmp(mt, "self") == 0 ? PM_MARGIN_SELF : PM_MARGIN_TEXT;
-    d->memory_mb = opt_num(o, "memory-mb", 0.0, 1, 1e9);
+    d->memory_mb = opt_num(o, "memory-mb", 0.0, 1, HUGE_VAL);
 }
 
 typedef struct {
@@ -1720,7 +1724,7 @@ static int cmd_bench(int argc, char **argv)
     classes = (int)opt_int(&o, "classes", 1, 4096);
     views = (int)opt_int(&o, "views", 0, 1 << 16);
     gemm_rows = (int)opt_int(&o, "gemm-rows", 1, 1 << 20);
-    min_s = opt_num(&o, "seconds", 0.0, 1, 1e6);
+    min_s = opt_num(&o, "seconds", 0.0, 1, HUGE_VAL);
     if (opt_str(&o, "model")) m = load_model(opt_str(&o, "model"));
     /* the peak: the kernel alone on cache-resident tiles, on every thread */
     for (reps = 1000, el = 0.0; el < 0.3; reps *= 4) {
@@ -2145,7 +2149,7 @@ static int cmd_pretrain(int argc, char **argv)
     render = (int)opt_int(&o, "render", 16, SHAPES_MAX_SIZE);
     seed = (uint64_t)opt_int(&o, "seed", 0, 2147483647L);
     json = opt_flag(&o, "json");
-    lr = opt_num(&o, "lr", 0.0, 1, 1e3), wd = opt_num(&o, "weight-decay", 0.0, 0, 1e3);
+    lr = opt_num(&o, "lr", 0.0, 1, HUGE_VAL), wd = opt_num(&o, "weight-decay", 0.0, 0, HUGE_VAL);
     { /* the output must be writable before any training time is spent */
         char tmp[4200];
         FILE *f;
@@ -2202,7 +2206,7 @@ static int cmd_pretrain(int argc, char **argv)
     }
     memset(&d, 0, sizeof(d));
     d.weight_decay = wd > 0.0 ? (float)wd : -1.0f;
-    d.memory_mb = opt_num(&o, "memory-mb", 0.0, 1, 1e9);
+    d.memory_mb = opt_num(&o, "memory-mb", 0.0, 1, HUGE_VAL);
     t = pm_clip_trainer_create(m, &d);
     if (!t) die("%s", pm_last_error());
     if (old >= 0) {
