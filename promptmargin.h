@@ -1953,7 +1953,9 @@ __attribute__((target("avx512f"))) static void pm__f16_row_avx512(const uint16_t
 {
     int i = 0;
     for (; i + 16 <= n; i += 16)
-        _mm512_storeu_ps(dst + i, _mm512_mask_cvtph_ps(_mm512_setzero_ps(), 0xFFFF, _mm256_loadu_si256((const __m256i *)(const void *)(src + i))));
+        _mm512_storeu_ps(dst + i, _mm512_mask_cvtph_ps(_mm512_setzero_ps(), 0xFFFF,
+                                                       _mm256_loadu_si256((const __m256i *)(
+                                                           const void *)(src + i))));
     for (; i < n; i++) dst[i] = pm__f16_to_f32(src[i]);
 }
 
@@ -2992,7 +2994,19 @@ __attribute__((target("avx2,fma"))) static void pm__exp_avx2(float *x, size_t n)
 
 /* Softmax rows and their gradient's dot products take their sums as LayerNorm does: in double,
    in 8 running sums folded pairwise (pm__fold8d), so the plain C and vector forms give the
-   same bits and no sum waits on the previous element. */
+   same bits and no sum waits on the previous element. As there, the steps from element j on
+   serve the plain C form (j = 0) and the vector forms' last elements (j a multiple of 8). */
+static void pm__softmax_exp_from(float *r, int j, int n, float mx, double *t)
+{
+    for (; j < n; j++) r[j] = pm__exp1(r[j] - mx), t[j & 7] = t[j & 7] + r[j];
+}
+
+static void pm__softmax_dot_from(const float *p, const float *d, int j, int n, double *t)
+{
+    double x;
+    for (; j < n; j++) x = (double)p[j] * d[j], t[j & 7] = t[j & 7] + x;
+}
+
 /* r[n] = softmax(r[n]) (n >= 1). */
 static void pm__softmax_row_portable(float *r, int n)
 {
@@ -3001,7 +3015,7 @@ static void pm__softmax_row_portable(float *r, int n)
     int j;
     for (j = 0; j < 8; j++) acc[j] = 0.0;
     for (j = 1; j < n; j++) mx = r[j] > mx ? r[j] : mx;
-    for (j = 0; j < n; j++) r[j] = pm__exp1(r[j] - mx), acc[j & 7] = acc[j & 7] + r[j];
+    pm__softmax_exp_from(r, 0, n, mx, acc);
     inv = (float)(1.0 / pm__fold8d(acc));
     for (j = 0; j < n; j++) r[j] = r[j] * inv;
 }
@@ -3009,11 +3023,11 @@ static void pm__softmax_row_portable(float *r, int n)
 /* d[n] = p * (d - sum(p * d)): softmax's backward for one row of p = softmax(s). */
 static void pm__softmax_grad_row_portable(const float *p, float *d, int n)
 {
-    double acc[8], t;
+    double acc[8];
     float dot, u;
     int j;
     for (j = 0; j < 8; j++) acc[j] = 0.0;
-    for (j = 0; j < n; j++) t = (double)p[j] * d[j], acc[j & 7] = acc[j & 7] + t;
+    pm__softmax_dot_from(p, d, 0, n, acc);
     dot = (float)pm__fold8d(acc);
     for (j = 0; j < n; j++) u = d[j] - dot, d[j] = p[j] * u;
 }
@@ -3056,14 +3070,14 @@ __attribute__((target("avx512f"))) static void pm__softmax_grad_row_avx512(const
     __mmask16 tail = (__mmask16)((1u << (n & 15)) - 1u);
     __m512d acc = _mm512_setzero_pd();
     __m512 dot;
-    double t[8], x;
-    int j, l;
+    double t[8];
+    int j;
     for (j = 0; j + 8 <= n; j += 8)
         acc = _mm512_add_pd(acc, _mm512_mul_pd(
                                      _mm512_mask_cvtps_pd(_mm512_setzero_pd(), 0xFF, _mm256_loadu_ps(p + j)),
                                      _mm512_mask_cvtps_pd(_mm512_setzero_pd(), 0xFF, _mm256_loadu_ps(d + j))));
     _mm512_storeu_pd(t, acc);
-    for (l = 0; j < n; j++, l++) x = (double)p[j] * d[j], t[l] = t[l] + x;
+    pm__softmax_dot_from(p, d, j, n, t);
     dot = _mm512_set1_ps((float)pm__fold8d(t));
     for (j = 0; j + 16 <= n; j += 16)
         _mm512_storeu_ps(d + j, _mm512_mul_ps(_mm512_loadu_ps(p + j),
@@ -3074,7 +3088,7 @@ __attribute__((target("avx512f"))) static void pm__softmax_grad_row_avx512(const
                                             _mm512_sub_ps(_mm512_maskz_loadu_ps(tail, d + j), dot)));
 }
 
-/* AVX2: the 16 lanes as two vectors; the last n % 16 elements in plain C on the same lanes. */
+/* AVX2: the 8 running sums as two vectors of 4 doubles; the last n % 8 elements in plain C. */
 __attribute__((target("avx2,fma"))) static void pm__softmax_row_avx2(float *r, int n)
 {
     __m256 mx = _mm256_set1_ps(r[0]), v;
@@ -3094,7 +3108,7 @@ __attribute__((target("avx2,fma"))) static void pm__softmax_row_avx2(float *r, i
         a1 = _mm256_add_pd(a1, _mm256_cvtps_pd(_mm256_extractf128_ps(v, 1)));
     }
     _mm256_storeu_pd(t, a0), _mm256_storeu_pd(t + 4, a1);
-    for (l = 0; j < n; j++, l++) r[j] = pm__exp1(r[j] - x), t[l] = t[l] + r[j];
+    pm__softmax_exp_from(r, j, n, x, t);
     inv = (float)(1.0 / pm__fold8d(t));
     mx = _mm256_set1_ps(inv);
     for (j = 0; j + 8 <= n; j += 8) _mm256_storeu_ps(r + j, _mm256_mul_ps(_mm256_loadu_ps(r + j), mx));
@@ -3106,9 +3120,9 @@ __attribute__((target("avx2,fma"))) static void pm__softmax_grad_row_avx2(const 
 {
     __m256d a0 = _mm256_setzero_pd(), a1 = a0;
     __m256 dot;
-    double t[8], x;
+    double t[8];
     float u, y;
-    int j, l;
+    int j;
     for (j = 0; j + 8 <= n; j += 8) {
         a0 = _mm256_add_pd(a0, _mm256_mul_pd(_mm256_cvtps_pd(_mm_loadu_ps(p + j)),
                                              _mm256_cvtps_pd(_mm_loadu_ps(d + j))));
@@ -3116,7 +3130,7 @@ __attribute__((target("avx2,fma"))) static void pm__softmax_grad_row_avx2(const 
                                              _mm256_cvtps_pd(_mm_loadu_ps(d + j + 4))));
     }
     _mm256_storeu_pd(t, a0), _mm256_storeu_pd(t + 4, a1);
-    for (l = 0; j < n; j++, l++) x = (double)p[j] * d[j], t[l] = t[l] + x;
+    pm__softmax_dot_from(p, d, j, n, t);
     y = (float)pm__fold8d(t);
     dot = _mm256_set1_ps(y);
     for (j = 0; j + 8 <= n; j += 8)
@@ -3381,9 +3395,11 @@ static void pm__attention_forward_task(void *arg, int task)
             const float *q = base + h * hd, *k = base + C + h * hd, *v = base + 2 * C + h * hd;
             float *o = j->out + (size_t)b * T * C + h * hd;
             float *p = j->probs ? j->probs + ((size_t)b * j->heads + h) * T * T : scratch;
-            pm__gemm_nt(j->gemm_nt, 0, 1, T, T, hd, scale, q, 3 * C, k, PM_DTYPE_F32, 3 * C, 0.0f, p, T);
+            pm__gemm_nt(j->gemm_nt, 0, 1, T, T, hd, scale, q, 3 * C, k, PM_DTYPE_F32, 3 * C,
+                        0.0f, p, T);
             pm__softmax(T, T, p, j->causal);
-            pm__gemm_nt(j->gemm_nt, 0, 0, T, hd, T, 1.0f, p, T, v, PM_DTYPE_F32, 3 * C, 0.0f, o, C);
+            pm__gemm_nt(j->gemm_nt, 0, 0, T, hd, T, 1.0f, p, T, v, PM_DTYPE_F32, 3 * C, 0.0f, o,
+                        C);
         }
     }
 }
@@ -3427,17 +3443,21 @@ static void pm__attention_backward_task(void *arg, int task)
             if (j->probs_in) {
                 p = j->probs_in + ((size_t)b * j->heads + h) * T * T;
             } else { /* recompute this head's softmax exactly as the forward did */
-                pm__gemm_nt(j->gemm_nt, 0, 1, T, T, hd, scale, q, 3 * C, k, PM_DTYPE_F32, 3 * C, 0.0f, scratch,
-                         T);
+                pm__gemm_nt(j->gemm_nt, 0, 1, T, T, hd, scale, q, 3 * C, k, PM_DTYPE_F32, 3 * C,
+                            0.0f, scratch, T);
                 pm__softmax(T, T, scratch, j->causal);
                 p = scratch;
                 dp = scratch + (size_t)T * T;
             }
-            pm__gemm_nt(j->gemm_nt, 1, 0, T, hd, T, 1.0f, p, T, dout_h, PM_DTYPE_F32, C, 1.0f, dv, 3 * C);
-            pm__gemm_nt(j->gemm_nt, 0, 1, T, T, hd, 1.0f, dout_h, C, v, PM_DTYPE_F32, 3 * C, 0.0f, dp, T);
+            pm__gemm_nt(j->gemm_nt, 1, 0, T, hd, T, 1.0f, p, T, dout_h, PM_DTYPE_F32, C, 1.0f, dv,
+                        3 * C);
+            pm__gemm_nt(j->gemm_nt, 0, 1, T, T, hd, 1.0f, dout_h, C, v, PM_DTYPE_F32, 3 * C, 0.0f,
+                        dp, T);
             pm__softmax_backward_inplace(T, T, p, dp);
-            pm__gemm_nt(j->gemm_nt, 0, 0, T, hd, T, scale, dp, T, k, PM_DTYPE_F32, 3 * C, 1.0f, dq, 3 * C);
-            pm__gemm_nt(j->gemm_nt, 1, 0, T, hd, T, scale, dp, T, q, PM_DTYPE_F32, 3 * C, 1.0f, dk, 3 * C);
+            pm__gemm_nt(j->gemm_nt, 0, 0, T, hd, T, scale, dp, T, k, PM_DTYPE_F32, 3 * C, 1.0f, dq,
+                        3 * C);
+            pm__gemm_nt(j->gemm_nt, 1, 0, T, hd, T, scale, dp, T, q, PM_DTYPE_F32, 3 * C, 1.0f, dk,
+                        3 * C);
         }
     }
 }

@@ -230,14 +230,21 @@ static int opt_str_given(const opts *o, const char *name)
     return 0;
 }
 
+/* Whether s is a whole number in [lo, hi] (into *v). */
+static int whole_number(const char *s, long lo, long hi, long *v)
+{
+    char *end;
+    errno = 0;
+    *v = strtol(s, &end, 10);
+    return *s != 0 && *end == 0 && errno == 0 && *v >= lo && *v <= hi;
+}
+
 static long opt_int(const opts *o, const char *name, long lo, long hi)
 {
     const char *s = opt_str(o, name);
-    char *end;
     long v;
     if (!s) die_usage(o->cmd, "option --%s is required", name);
-    v = strtol(s, &end, 10);
-    if (*s == 0 || *end != 0 || v < lo || v > hi)
+    if (!whole_number(s, lo, hi, &v))
         die_usage(o->cmd, "--%s must be a whole number from %ld to %ld (got '%s')", name, lo, hi,
                   s);
     return v;
@@ -252,8 +259,7 @@ static double opt_num(const opts *o, const char *name, double lo, int lo_open, d
     double v;
     if (!s) die_usage(o->cmd, "option --%s is required", name);
     v = strtod(s, &end);
-    if (*s == 0 || *end != 0 || !(v >= lo) || (lo_open && v == lo) || !(v <= hi) ||
-        !(v - v == 0.0)) {
+    if (*s == 0 || *end != 0 || !isfinite(v) || v < lo || (lo_open && v == lo) || v > hi) {
         if (hi < HUGE_VAL) snprintf(range, sizeof(range), "%s %g", lo_open ? ", at most" : " to", hi);
         die_usage(o->cmd, "--%s must be a number %s %g%s (got '%s')", name,
                   lo_open ? "above" : "from", lo, range, s);
@@ -1246,7 +1252,9 @@ static int cmd_merge(int argc, char **argv)
     if (o.n_pos == 0) die_usage("merge", "give at least one episode file");
     for (i = 0; i < o.n_pos; i++)
         if (read_episode_file(o.pos[i], &r, &n, &cap, &dropped)) die("cannot read '%s'", o.pos[i]);
-    if (dropped) fprintf(stderr, "promptmargin: warning: %d incomplete or malformed line(s) ignored\n", dropped);
+    if (dropped)
+        fprintf(stderr, "promptmargin: warning: %d incomplete or malformed line(s) ignored\n",
+                dropped);
     print_summary(r, n, opt_flag(&o, "json"), stdout);
     free(r);
     return 0;
@@ -1410,7 +1418,8 @@ static int cmd_episodes(int argc, char **argv)
                 }
                 fclose(src);
                 if (fclose(dst) != 0 || pm__replace_file(tmp, out) != 0) die("cannot rewrite '%s'", out);
-                fprintf(stderr, "promptmargin: %d incomplete or malformed line(s) of '%s' dropped\n", dropped, out);
+                fprintf(stderr, "promptmargin: %d incomplete or malformed line(s) of '%s' dropped\n",
+                        dropped, out);
             }
         }
         created = !opt_flag(&o, "resume") || !n_done;
@@ -2393,9 +2402,8 @@ static int cmd_grid(int argc, char **argv)
             die_usage("grid", "unknown method '%s' (zeroshot, coop, maple, promptmargin)",
                       meths[i]);
     for (i = 0; i < ns; i++) {
-        char *end;
-        long k = strtol(shot_list[i], &end, 10);
-        if (end == shot_list[i] || *end || k < 1 || k > 1 << 20)
+        long k;
+        if (!whole_number(shot_list[i], 1, 1 << 20, &k))
             die_usage("grid", "bad shot count '%s'", shot_list[i]);
     }
     if (!opt_flag(&o, "table-only")) {

@@ -1268,9 +1268,9 @@ static void test_cli(void)
             sscanf(strchr(bad[k], '-'), "%31s", opt);
             if (!strcmp(opt, "--shots")) strcpy(opt, "shot count");
             snprintf(cmd, sizeof(cmd), "%s %s", g_cli, bad[k]); /* refused before any file */
-            CHECK(run(cmd) == 2 && (se = cli_output("err")) && strstr(se, opt),
-                  "'%s' must be refused naming %s", bad[k], opt);
-            if (se) free(se), se = NULL;
+            rc = run(cmd), se = cli_output("err");
+            CHECK(rc == 2 && se && strstr(se, opt), "'%s' must be refused naming %s", bad[k], opt);
+            free(se);
         }
     }
     snprintf(cmd, sizeof(cmd), "%s zeroshot --help", g_cli);
@@ -1405,10 +1405,13 @@ static void test_episodes(void)
         f = c ? fopen(cut, "wb") : NULL;
         CHECK(f != NULL, "episode file %s", s0);
         if (f) {
+            int rc;
             fprintf(f, "%.*s\"correct\": 999%s", (int)(c - l), l, strchr(c, ','));
             fclose(f);
             snprintf(cmd, sizeof(cmd), "%s merge %s %s", g_cli, cut, s1);
-            CHECK(run(cmd) == 0 && strstr(a = cli_output("err"), "1 incomplete or malformed"),
+            rc = run(cmd);
+            a = cli_output("err");
+            CHECK(rc == 0 && a && strstr(a, "1 incomplete or malformed"),
                   "merge with a malformed line: %s", a);
             free(a);
         }
